@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Environment variables of the production entry points (`npm run api`, `npm run worker`), parsed
+ * once at start-up. Every variable here is documented in the README's configuration table and
+ * wired in docker-compose.yml; a test keeps the three in agreement.
+ */
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65_535, 'must be between 1 and 65535');
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), 'must be a postgresql:// connection URL');
+
+// host:port, as the Temporal SDK expects it (no scheme).
+const hostAndPort = z
+  .string()
+  .trim()
+  .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
+
+const logLevel = z.enum(['debug', 'info', 'warn', 'error']);
+
+export const temporalConfigShape = {
+  TEMPORAL_ADDRESS: hostAndPort.default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('billing'),
+} as const;
+
+export const apiConfigSchema = z.object({
+  DATABASE_URL: postgresUrl,
+  ...temporalConfigShape,
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+export const workerConfigSchema = z.object({
+  DATABASE_URL: postgresUrl,
+  ...temporalConfigShape,
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).max(10_000).default(100),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+/**
+ * `npm start`, the embedded development stack. DATABASE_URL and TEMPORAL_ADDRESS are optional
+ * here: when absent the stack starts its own embedded PostgreSQL and Temporal dev server.
+ */
+export const devStackConfigSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  TEMPORAL_ADDRESS: hostAndPort.optional(),
+  TEMPORAL_NAMESPACE: temporalConfigShape.TEMPORAL_NAMESPACE,
+  TEMPORAL_TASK_QUEUE: temporalConfigShape.TEMPORAL_TASK_QUEUE,
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: port.default(54_329),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+export type ApiConfig = z.infer<typeof apiConfigSchema>;
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+export type DevStackConfig = z.infer<typeof devStackConfigSchema>;
