@@ -1,0 +1,14 @@
+import type { PrismaClient } from '../src/db/prisma-client.js';
+
+/** What activities need from the outside world, injected so tests can supply real or fake parts. */
+export interface ActivityDependencies {
+  prisma: PrismaClient;
+}
+
+/**
+ * Builds the activity implementations the worker registers. Activities are verb-named, thin and
+ * idempotent; the subscription lifecycle adds them here.
+ */
+export function createActivities(_dependencies: ActivityDependencies): Record<string, (...args: never[]) => Promise<unknown>> {
+  return {};
+}

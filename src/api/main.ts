@@ -1,0 +1,17 @@
+import { apiConfigSchema, loadConfigOrExit } from '../config/index.js';
+import { startApiServer } from './server.js';
+
+// `npm run api`: the production API process. Scale out by running more of them behind a balancer.
+const config = loadConfigOrExit(apiConfigSchema);
+const api = await startApiServer({
+  databaseUrl: config.DATABASE_URL,
+  temporalAddress: config.TEMPORAL_ADDRESS,
+  host: config.HOST,
+  port: config.PORT,
+});
+console.log(`API listening on ${api.url}`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void api.stop().then(() => process.exit(0));
+  });
+}

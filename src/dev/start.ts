@@ -1,0 +1,151 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { devStackConfigSchema, loadConfigOrExit } from '../config/index.js';
+import { startApiServer, type RunningApiServer } from '../api/server.js';
+import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded-postgres.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { createPrismaClient, type PrismaClient } from '../db/prisma-client.js';
+import { startReaper } from '../process/reaper-client.js';
+import { waitFor } from '../process/wait-for.js';
+import { projectRoot } from '../project-root.js';
+import { resolveTemporalBinary } from '../temporal/binaries.js';
+import { createBillingWorker } from '../temporal/create-worker.js';
+import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-server.js';
+import { registerSearchAttributes } from '../temporal/register-search-attributes.js';
+import { ensureDemoTenant } from './demo-tenant.js';
+
+/**
+ * `npm start`: the whole system in one process tree on embedded defaults — PostgreSQL, migrations,
+ * the Temporal dev server with its Web UI, the worker and the API. DATABASE_URL and
+ * TEMPORAL_ADDRESS switch to existing servers. Ctrl-C or SIGTERM stops everything; a detached
+ * reaper stops the servers even if this process is killed outright.
+ */
+const config = loadConfigOrExit(devStackConfigSchema);
+const dataDir = resolve(projectRoot, config.DATA_DIR);
+const say = (line: string): void => console.log(`[start] ${line}`);
+
+// This process handles signals itself, so the worker must not install the runtime's handlers.
+Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+
+const reaper = startReaper();
+const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+let shuttingDown = false;
+
+async function shutdown(exitCode: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say('stopping…');
+    for (const { name, stop } of stops.reverse()) {
+      await stop().catch((error: unknown) => console.error(`[start] stopping ${name} failed:`, error));
+    }
+    reaper.close();
+    say('stopped');
+  }
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) process.exit(130); // a second Ctrl-C: the reaper finishes the job
+    void shutdown(0);
+  });
+}
+
+try {
+  await mkdir(dataDir, { recursive: true });
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    say(`starting embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_POSTGRES_PORT} (data in ${join(dataDir, 'postgres')})`);
+    const postgres: RunningPostgres = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'postgres'),
+      port: config.EMBEDDED_POSTGRES_PORT,
+      reaper,
+    });
+    stops.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
+    await postgres.ensureDatabase('billing');
+    databaseUrl = postgres.urlFor('billing');
+  }
+  const migration = await migrateDatabase(databaseUrl);
+  say(migration.tool === 'prisma' ? 'migrations applied (prisma migrate deploy)' : `migrations applied (${migration.applied.length} new)`);
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let temporalUiUrl = 'your Temporal cluster\'s UI';
+  if (!temporalAddress) {
+    const binary = await resolveTemporalBinary('cli', { projectRoot });
+    say(`starting the Temporal dev server on 127.0.0.1:${config.TEMPORAL_DEV_PORT} (${binary.kind === 'path' ? binary.path : 'SDK download'})`);
+    const devServer: RunningDevServer = await startTemporalDevServer({
+      binary,
+      dataDir: join(dataDir, 'temporal'),
+      port: config.TEMPORAL_DEV_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      reaper,
+    });
+    stops.push({ name: 'Temporal', stop: () => devServer.stop() });
+    temporalAddress = devServer.address;
+    temporalUiUrl = devServer.uiUrl;
+  }
+
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const registered = await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE).catch((error: unknown) => {
+    say(`warning: could not register search attributes (${String(error)}); register them with your cluster's tooling`);
+    return [];
+  });
+  await clientConnection.close();
+  if (registered.length > 0) say(`registered search attributes: ${registered.join(', ')}`);
+
+  const prisma: PrismaClient = createPrismaClient(databaseUrl);
+  stops.push({ name: 'Prisma', stop: () => prisma.$disconnect() });
+  const demo = await ensureDemoTenant(prisma, dataDir);
+
+  const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+  stops.push({ name: 'worker connection', stop: () => workerConnection.close() });
+  const worker: Worker = await createBillingWorker({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dependencies: { prisma },
+  });
+  const workerRun = worker.run();
+  stops.push({
+    name: 'worker',
+    stop: async () => {
+      worker.shutdown();
+      await workerRun;
+    },
+  });
+  workerRun.catch((error: unknown) => {
+    console.error('[start] the worker failed:', error);
+    void shutdown(1);
+  });
+
+  const api: RunningApiServer = await startApiServer({
+    databaseUrl,
+    temporalAddress,
+    host: config.HOST,
+    port: config.PORT,
+  });
+  stops.push({ name: 'API', stop: () => api.stop() });
+  await waitFor('the API', 30_000, undefined, async () => (await fetch(`${api.url}/health/ready`)).ok);
+
+  console.log(
+    [
+      '',
+      'durable-billing is running',
+      `  API            ${api.url}   (try: curl ${api.url}/health/ready)`,
+      `  Temporal UI    ${temporalUiUrl}`,
+      `  Temporal       ${temporalAddress}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
+      `  Demo tenant    ${demo.tenantId}`,
+      `  Demo API key   ${demo.apiKey}`,
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+}

@@ -1,0 +1,52 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { PrismaClient } from '../db/prisma-client.js';
+import type { ApiKeyRole } from '../generated/prisma/enums.js';
+import { newId, randomBase62 } from '../ids.js';
+
+/**
+ * API keys look like `dbk_<40 base62 chars>`. Only the SHA-256 of the whole key is stored: a key
+ * carries ~238 random bits, so a fast hash is safe (no password stretching needed), and it lets
+ * authentication look the key up by its hash with one indexed query.
+ */
+export const API_KEY_PREFIX = 'dbk_';
+const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
+
+export function hashApiKey(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function generateApiKeySecret(): string {
+  return `${API_KEY_PREFIX}${randomBase62(40)}`;
+}
+
+export function apiKeyHashesMatch(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export interface IssuedApiKey {
+  id: string;
+  tenantId: string;
+  role: ApiKeyRole;
+  /** The only time the secret exists outside the caller's hands. */
+  secret: string;
+}
+
+export async function issueApiKey(
+  prisma: Pick<PrismaClient, 'apiKey'>,
+  input: { tenantId: string; name: string; role: ApiKeyRole },
+): Promise<IssuedApiKey> {
+  const secret = generateApiKeySecret();
+  const key = await prisma.apiKey.create({
+    data: {
+      id: newId('key'),
+      tenantId: input.tenantId,
+      name: input.name,
+      role: input.role,
+      prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+      hashedKey: hashApiKey(secret),
+    },
+  });
+  return { id: key.id, tenantId: key.tenantId, role: key.role, secret };
+}

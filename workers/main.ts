@@ -1,0 +1,22 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfigOrExit, workerConfigSchema } from '../src/config/index.js';
+import { createPrismaClient } from '../src/db/prisma-client.js';
+import { createBillingWorker } from '../src/temporal/create-worker.js';
+
+// `npm run worker`: the production worker process. Scale out by running more of them.
+const config = loadConfigOrExit(workerConfigSchema);
+const prisma = createPrismaClient(config.DATABASE_URL);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await createBillingWorker({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  dependencies: { prisma },
+  maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+});
+console.log(`worker polling task queue '${config.TEMPORAL_TASK_QUEUE}' on ${config.TEMPORAL_ADDRESS}`);
+// Worker.run() installs its own SIGINT/SIGTERM handling: it drains in-flight tasks, then resolves.
+await worker.run();
+await connection.close();
+await prisma.$disconnect();
