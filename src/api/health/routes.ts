@@ -50,10 +50,17 @@ async function runCheck(check: ReadinessCheck): Promise<z.infer<typeof component
     ]);
     return { status: 'up' };
   } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+    return { status: 'down', error: summarise(error) };
   } finally {
     clearTimeout(timer);
   }
+}
+
+// Prisma's messages open with blank lines and a call site; the last non-empty line says what happened.
+function summarise(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.at(-1) ?? (error instanceof Error ? error.name : 'unknown error');
 }
 
 export function healthRoutes(checks: readonly ReadinessCheck[]): OpenAPIHono {
