@@ -25,6 +25,7 @@ export default defineConfig({
           name: 'workflow',
           include: ['test/workflow/**/*.test.ts'],
           globalSetup: ['test/support/global-postgres.ts', 'test/support/global-temporal-test-server.ts'],
+          setupFiles: ['test/support/quiet-temporal-runtime.ts'],
           // Time skipping is global to one test server: workflow files must not run concurrently.
           fileParallelism: false,
           testTimeout: 120_000,

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Handle on the detached watchdog process described in reaper.ts. */
 export interface Reaper {
-  register(pid: number): void;
+  /** `stopSignal` is what stops this server gracefully; SIGTERM unless said otherwise. */
+  register(pid: number, stopSignal?: 'SIGTERM' | 'SIGINT'): void;
   unregister(pid: number): void;
   /** Call after stopping every server yourself; the reaper then exits without killing anything. */
   close(): void;
@@ -27,7 +28,7 @@ export function startReaper(): Reaper {
     if (!closed) stdin.write(`${line}\n`);
   };
   return {
-    register: (pid) => send(`add ${pid}`),
+    register: (pid, stopSignal = 'SIGTERM') => send(`add ${pid} ${stopSignal}`),
     unregister: (pid) => send(`remove ${pid}`),
     close() {
       if (closed) return;

@@ -7,7 +7,8 @@
  *
  * Run as a plain .js-compatible module (no imports) so it starts in a few milliseconds.
  */
-const registered = new Set<number>();
+// pid → the signal that stops that server gracefully (PostgreSQL: SIGINT, its "fast" shutdown).
+const registered = new Map<number, NodeJS.Signals>();
 let buffered = '';
 
 process.stdin.setEncoding('utf8');
@@ -16,10 +17,10 @@ process.stdin.on('data', (chunk: string) => {
   const lines = buffered.split('\n');
   buffered = lines.pop() ?? '';
   for (const line of lines) {
-    const [verb, value] = line.trim().split(/\s+/);
+    const [verb, value, signal] = line.trim().split(/\s+/);
     const pid = Number(value);
     if (!Number.isInteger(pid) || pid <= 1) continue;
-    if (verb === 'add') registered.add(pid);
+    if (verb === 'add') registered.set(pid, signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
     if (verb === 'remove') registered.delete(pid);
   }
 });
@@ -34,10 +35,10 @@ function isAlive(pid: number): boolean {
 }
 
 process.stdin.on('end', () => {
-  const victims = [...registered].filter(isAlive);
+  const victims = [...registered.keys()].filter(isAlive);
   for (const pid of victims) {
     try {
-      process.kill(pid, 'SIGTERM');
+      process.kill(pid, registered.get(pid));
     } catch {
       // Already gone.
     }

@@ -12,6 +12,11 @@ export interface ServerProcessOptions {
   /** Server output goes here rather than to the terminal; a failed start quotes its tail. */
   logFile: string;
   reaper: Reaper;
+  /** The signal that stops the server gracefully. */
+  stopSignal?: 'SIGTERM' | 'SIGINT';
+  /** Run as this user (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface ServerProcess {
@@ -31,10 +36,12 @@ export function startServerProcess(options: ServerProcessOptions): ServerProcess
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });
   if (child.pid === undefined) throw new Error(`${options.name} could not be started (${options.command})`);
   const pid = child.pid;
-  options.reaper.register(pid);
+  const stopSignal = options.stopSignal ?? 'SIGTERM';
+  options.reaper.register(pid, stopSignal);
 
   let tail = '';
   const record = (chunk: Buffer): void => {
@@ -63,7 +70,7 @@ export function startServerProcess(options: ServerProcessOptions): ServerProcess
     recentOutput: () => tail,
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(stopSignal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);

@@ -1,0 +1,146 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../src/tenancy/api-keys.js';
+import { projectRoot } from '../../src/project-root.js';
+import { freePort } from '../support/free-port.js';
+
+/**
+ * `npm start` as a user runs it: the embedded stack comes up, answers /health/ready, serves the
+ * Temporal UI, keeps its data across restarts, switches to existing servers by env, and leaves no
+ * process behind on SIGTERM or even on SIGKILL.
+ */
+
+interface Stack {
+  child: ChildProcess;
+  output: () => string;
+  apiUrl: string;
+  uiUrl: string;
+  tenantId: string;
+  apiKey: string;
+}
+
+const running: ChildProcess[] = [];
+const dataDirs: string[] = [];
+
+afterAll(async () => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+});
+
+async function startStack(env: Record<string, string>): Promise<Stack> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // The embedded default is under test unless the caller names servers explicitly.
+  if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
+  if (!('TEMPORAL_ADDRESS' in env)) delete childEnv.TEMPORAL_ADDRESS;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/dev/start.ts')], {
+    cwd: projectRoot,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!/Demo API key\s+\S+/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not come up within 90 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const field = (label: string): string => new RegExp(`${label}\\s+(\\S+)`).exec(output)?.[1] ?? '';
+  return { child, output: () => output, apiUrl: field('API'), uiUrl: field('Temporal UI'), tenantId: field('Demo tenant'), apiKey: field('Demo API key') };
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** Every live process whose command line mentions the data directory (postgres -D, temporal --db-filename). */
+function processesUsing(dataDir: string): string[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return table.split('\n').filter((line) => line.includes(dataDir) && !line.includes('ps -eo'));
+}
+
+async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return check();
+}
+
+describe('npm start (embedded dev stack)', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'durable-billing-e2e-'));
+  await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root)
+  dataDirs.push(dataDir);
+  const ports = { PORT: await freePort(), EMBEDDED_POSTGRES_PORT: await freePort(), TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
+  const env = { DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+  let first: Stack;
+
+  it('comes up: /health/ready is 200 and the Temporal UI answers', async () => {
+    first = await startStack(env);
+    expect(first.apiUrl).toBe(`http://127.0.0.1:${ports.PORT}`);
+    const ready = await fetch(`${first.apiUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: { status: 'up' }, temporal: { status: 'up' } } });
+    expect(first.uiUrl).toBe(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
+    expect((await fetch(first.uiUrl)).status).toBe(200);
+    expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(2); // postgres and temporal
+  });
+
+  it('prints a demo API key that exists, hashed, in its database', async () => {
+    expect(first.apiKey).toMatch(/^dbk_/);
+    const client = new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/billing` });
+    await client.connect();
+    const { rows } = await client.query('SELECT tenant_id FROM api_keys WHERE hashed_key = $1', [hashApiKey(first.apiKey)]);
+    await client.end();
+    expect(rows).toEqual([{ tenant_id: first.tenantId }]);
+  });
+
+  it('DATABASE_URL and TEMPORAL_ADDRESS switch a second stack to the existing servers', async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'durable-billing-e2e-existing-'));
+    dataDirs.push(otherDir);
+    const second = await startStack({
+      DATA_DIR: otherDir,
+      PORT: String(await freePort()),
+      DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/billing`,
+      TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_DEV_PORT}`,
+    });
+    expect((await fetch(`${second.apiUrl}/health/ready`)).status).toBe(200);
+    expect(second.tenantId).toBe(first.tenantId); // same database, same demo tenant
+    expect(second.output()).not.toMatch(/starting embedded PostgreSQL|starting the Temporal dev server/);
+    expect(processesUsing(otherDir)).toEqual([]);
+    second.child.kill('SIGTERM');
+    expect(await exitOf(second.child)).toBe(0);
+    expect((await fetch(`${first.apiUrl}/health/ready`)).status).toBe(200); // the first stack is untouched
+  });
+
+  it('SIGTERM stops everything and leaves no process behind', async () => {
+    first.child.kill('SIGTERM');
+    expect(await exitOf(first.child)).toBe(0);
+    expect(await eventually(() => processesUsing(dataDir).length === 0, 15_000)).toBe(true);
+  });
+
+  it('a restart finds its data again: same tenant, same key', async () => {
+    const again = await startStack(env);
+    expect(again.tenantId).toBe(first.tenantId);
+    expect(again.apiKey).toBe(first.apiKey);
+    expect((await readFile(join(dataDir, 'demo-api-key'), 'utf8')).trim()).toBe(first.apiKey);
+    expect(again.output()).toMatch(/migrations applied \(0 new\)|prisma migrate deploy/);
+    first = again;
+  });
+
+  it('even SIGKILL of npm start leaves no server behind (the reaper stops them)', async () => {
+    expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(2);
+    first.child.kill('SIGKILL');
+    await exitOf(first.child);
+    expect(await eventually(() => processesUsing(dataDir).length === 0, 20_000)).toBe(true);
+  });
+});
