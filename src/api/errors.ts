@@ -27,7 +27,7 @@ export function errorBody(code: string, message: string, details: unknown[] = []
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
   if (error instanceof HTTPException) {
-    return c.json(errorBody('http_error', error.message || 'Request failed'), error.status as ContentfulStatusCode);
+    return c.json(errorBody('http_error', error.message || 'Request failed'), error.status);
   }
   console.error(`[${c.get('requestId') ?? '-'}] unhandled error`, error);
   return c.json(errorBody('internal_error', 'An unexpected error occurred'), 500);

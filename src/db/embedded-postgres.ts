@@ -125,7 +125,7 @@ async function initialiseCluster(binaries: PlatformBinaries, dataDir: string, ru
     );
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr ?? String(error);
-    throw new Error(`initdb failed for ${dataDir}: ${detail.trim()}`);
+    throw new Error(`initdb failed for ${dataDir}: ${detail.trim()}`, { cause: error });
   } finally {
     await rm(passwordFile, { force: true });
   }
@@ -185,7 +185,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     });
   } catch (error) {
     await server.stop();
-    throw new Error(`${(error as Error).message}\n--- postgres output ---\n${server.recentOutput()}`);
+    throw new Error(`${(error as Error).message}\n--- postgres output ---\n${server.recentOutput()}`, { cause: error });
   }
 
   return {

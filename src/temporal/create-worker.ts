@@ -1,8 +1,11 @@
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../../activities/index.js';
 
-const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+// workflows/index.ts under tsx, workflows/index.js in a build: the same extension as this file.
+const ownExtension = extname(fileURLToPath(import.meta.url));
+const workflowsPath = fileURLToPath(new URL(`../../workflows/index${ownExtension}`, import.meta.url));
 
 export interface BillingWorkerOptions {
   connection: NativeConnection;

@@ -79,7 +79,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     });
   } catch (error) {
     await server.stop();
-    throw new Error(`${(error as Error).message}\n--- temporal output ---\n${server.recentOutput()}`);
+    throw new Error(`${(error as Error).message}\n--- temporal output ---\n${server.recentOutput()}`, { cause: error });
   }
   return { address, uiUrl, stop: () => server.stop() };
 }
