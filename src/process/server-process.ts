@@ -36,6 +36,9 @@ export function startServerProcess(options: ServerProcessOptions): ServerProcess
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches only us, and we stop servers in order
+    // (worker and API first, then Temporal, then PostgreSQL).
+    detached: true,
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });
   if (child.pid === undefined) throw new Error(`${options.name} could not be started (${options.command})`);
