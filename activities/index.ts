@@ -1,8 +1,10 @@
 import type { PrismaClient } from '../src/db/prisma-client.js';
+import type { PaymentGateway } from '../src/payments/gateway.js';
 
 /** What activities need from the outside world, injected so tests can supply real or fake parts. */
 export interface ActivityDependencies {
   prisma: PrismaClient;
+  gateway: PaymentGateway;
 }
 
 /**

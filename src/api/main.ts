@@ -6,8 +6,15 @@ const config = loadConfigOrExit(apiConfigSchema);
 const api = await startApiServer({
   databaseUrl: config.DATABASE_URL,
   temporalAddress: config.TEMPORAL_ADDRESS,
+  temporalNamespace: config.TEMPORAL_NAMESPACE,
   host: config.HOST,
   port: config.PORT,
+  stripe: {
+    secretKey: config.STRIPE_SECRET_KEY,
+    apiBase: config.STRIPE_API_BASE,
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    webhookToleranceSeconds: config.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+  },
 });
 console.log(`API listening on ${api.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,14 +1,25 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createPrismaClient } from '../db/prisma-client.js';
+import { createStripeClient } from '../payments/stripe-client.js';
+import { StripeGateway } from '../payments/stripe-gateway.js';
+import { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
+import { PaymentEventSignalSink } from '../temporal/payment-event-signal-sink.js';
 import { createApp } from './app.js';
 import { databaseReadiness, temporalReadiness } from './readiness.js';
 
 export interface ApiServerOptions {
   databaseUrl: string;
   temporalAddress: string;
+  temporalNamespace: string;
   host: string;
   port: number;
+  stripe: {
+    secretKey: string;
+    apiBase?: string | undefined;
+    webhookSecret: string;
+    webhookToleranceSeconds: number;
+  };
 }
 
 export interface RunningApiServer {
@@ -20,7 +31,17 @@ export interface RunningApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const prisma = createPrismaClient(options.databaseUrl);
   const connection = Connection.lazy({ address: options.temporalAddress });
-  const app = createApp({ readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)] });
+  const temporal = new Client({ connection, namespace: options.temporalNamespace });
+  const stripe = createStripeClient({ secretKey: options.stripe.secretKey, apiBase: options.stripe.apiBase });
+  const stripeWebhooks = new StripeWebhookProcessor({
+    prisma,
+    stripe,
+    gateway: new StripeGateway(stripe),
+    signingSecret: options.stripe.webhookSecret,
+    toleranceSeconds: options.stripe.webhookToleranceSeconds,
+    sink: new PaymentEventSignalSink(temporal),
+  });
+  const app = createApp({ readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)], stripeWebhooks });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
     s.once('error', reject);

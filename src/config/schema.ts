@@ -26,6 +26,30 @@ const hostAndPort = z
 
 const logLevel = z.enum(['debug', 'info', 'warn', 'error']);
 
+const stripeSecretKey = z
+  .string()
+  .trim()
+  .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…)');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value), 'must be an http(s) base URL such as http://127.0.0.1:12111');
+
+/**
+ * Stripe: a real key talks to Stripe itself; STRIPE_API_BASE points the SDK at another
+ * Stripe-compatible server (the bundled sandbox under `npm start` and docker compose).
+ */
+export const stripeConfigShape = {
+  STRIPE_SECRET_KEY: stripeSecretKey,
+  STRIPE_API_BASE: httpUrl.optional(),
+} as const;
+
+export const stripeWebhookConfigShape = {
+  STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)'),
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+} as const;
+
 export const temporalConfigShape = {
   TEMPORAL_ADDRESS: hostAndPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
@@ -35,6 +59,8 @@ export const temporalConfigShape = {
 export const apiConfigSchema = z.object({
   DATABASE_URL: postgresUrl,
   ...temporalConfigShape,
+  ...stripeConfigShape,
+  ...stripeWebhookConfigShape,
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
   LOG_LEVEL: logLevel.default('info'),
@@ -43,6 +69,7 @@ export const apiConfigSchema = z.object({
 export const workerConfigSchema = z.object({
   DATABASE_URL: postgresUrl,
   ...temporalConfigShape,
+  ...stripeConfigShape,
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).max(10_000).default(100),
   LOG_LEVEL: logLevel.default('info'),
@@ -63,6 +90,11 @@ export const devStackConfigSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port.default(54_329),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Unset: the bundled Stripe sandbox runs on STRIPE_SANDBOX_PORT; set: that Stripe account is used. */
+  STRIPE_SECRET_KEY: stripeSecretKey.optional(),
+  STRIPE_API_BASE: httpUrl.optional(),
+  STRIPE_WEBHOOK_SECRET: stripeWebhookConfigShape.STRIPE_WEBHOOK_SECRET.optional(),
+  STRIPE_SANDBOX_PORT: port.default(12_111),
   LOG_LEVEL: logLevel.default('info'),
 });
 

@@ -14,7 +14,10 @@ import { resolveTemporalBinary } from '../temporal/binaries.js';
 import { createBillingWorker } from '../temporal/create-worker.js';
 import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-server.js';
 import { registerSearchAttributes } from '../temporal/register-search-attributes.js';
+import { createStripeClient } from '../payments/stripe-client.js';
+import { StripeGateway } from '../payments/stripe-gateway.js';
 import { ensureDemoTenant } from './demo-tenant.js';
+import { startPayments } from './payments.js';
 
 /**
  * `npm start`: the whole system in one process tree on embedded defaults — PostgreSQL, migrations,
@@ -97,6 +100,10 @@ try {
   await clientConnection.close();
   if (registered.length > 0) say(`registered search attributes: ${registered.join(', ')}`);
 
+  const payments = await startPayments(config, dataDir);
+  if (payments.stop) stops.push({ name: 'Stripe sandbox', stop: payments.stop });
+  const gateway = new StripeGateway(createStripeClient({ secretKey: payments.secretKey, apiBase: payments.apiBase }));
+
   const prisma: PrismaClient = createPrismaClient(databaseUrl);
   stops.push({ name: 'Prisma', stop: () => prisma.$disconnect() });
   const demo = await ensureDemoTenant(prisma, dataDir);
@@ -107,7 +114,7 @@ try {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dependencies: { prisma },
+    dependencies: { prisma, gateway },
   });
   const workerRun = worker.run();
   stops.push({
@@ -125,8 +132,15 @@ try {
   const api: RunningApiServer = await startApiServer({
     databaseUrl,
     temporalAddress,
+    temporalNamespace: config.TEMPORAL_NAMESPACE,
     host: config.HOST,
     port: config.PORT,
+    stripe: {
+      secretKey: payments.secretKey,
+      apiBase: payments.apiBase,
+      webhookSecret: payments.webhookSecret,
+      webhookToleranceSeconds: 300,
+    },
   });
   stops.push({ name: 'API', stop: () => api.stop() });
   await waitFor('the API', 30_000, undefined, async () => (await fetch(`${api.url}/health/ready`)).ok);
@@ -138,6 +152,7 @@ try {
       `  API            ${api.url}   (try: curl ${api.url}/health/ready)`,
       `  Temporal UI    ${temporalUiUrl}`,
       `  Temporal       ${temporalAddress}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
+      `  Stripe         ${payments.description}`,
       `  Demo tenant    ${demo.tenantId}`,
       `  Demo API key   ${demo.apiKey}`,
       '',

@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/tenancy/api-keys.js';
 import { projectRoot } from '../../src/project-root.js';
@@ -80,7 +81,13 @@ describe('npm start (embedded dev stack)', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'durable-billing-e2e-'));
   await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root)
   dataDirs.push(dataDir);
-  const ports = { PORT: await freePort(), EMBEDDED_POSTGRES_PORT: await freePort(), TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
+  const ports = {
+    PORT: await freePort(),
+    EMBEDDED_POSTGRES_PORT: await freePort(),
+    TEMPORAL_DEV_PORT: await freePort(),
+    TEMPORAL_UI_PORT: await freePort(),
+    STRIPE_SANDBOX_PORT: await freePort(),
+  };
   const env = { DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
   let first: Stack;
 
@@ -93,6 +100,19 @@ describe('npm start (embedded dev stack)', async () => {
     expect(first.uiUrl).toBe(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     expect((await fetch(first.uiUrl)).status).toBe(200);
     expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(2); // postgres and temporal
+  });
+
+  it('runs the Stripe sandbox and points webhooks at its own API', async () => {
+    expect(first.output()).toContain(`sandbox http://127.0.0.1:${ports.STRIPE_SANDBOX_PORT}`);
+    const ledger = await fetch(`http://127.0.0.1:${ports.STRIPE_SANDBOX_PORT}/_sandbox/ledger`);
+    expect(ledger.status).toBe(200);
+    // A webhook signed with the stack's own secret is accepted by its API: the wiring is right.
+    const secret = (await readFile(join(dataDir, 'stripe-webhook-secret'), 'utf8')).trim();
+    const payload = JSON.stringify({ id: 'evt_e2e', object: 'event', type: 'customer.created', created: 1_800_000_000, data: { object: { id: 'cus_e2e' } } });
+    const signature = await new Stripe('sk_test_e2e').webhooks.generateTestHeaderStringAsync({ payload, secret });
+    const response = await fetch(`${first.apiUrl}/v1/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'stripe-signature': signature, 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, duplicate: false, outcome: 'ignored' });
   });
 
   it('prints a demo API key that exists, hashed, in its database', async () => {
@@ -110,6 +130,7 @@ describe('npm start (embedded dev stack)', async () => {
     const second = await startStack({
       DATA_DIR: otherDir,
       PORT: String(await freePort()),
+      STRIPE_SANDBOX_PORT: String(await freePort()),
       DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/billing`,
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_DEV_PORT}`,
     });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { apiConfigSchema, ConfigError, devStackConfigSchema, loadConfig, workerConfigSchema } from '../../../src/config/index.js';
 
-const valid = { DATABASE_URL: 'postgresql://root@127.0.0.1:5432/test' };
+const valid = {
+  DATABASE_URL: 'postgresql://root@127.0.0.1:5432/test',
+  STRIPE_SECRET_KEY: 'sk_test_123',
+  STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+};
 
 function problemsOf(run: () => unknown): Array<{ variable: string; message: string }> {
   try {
@@ -17,7 +21,8 @@ describe('loadConfig', () => {
   it('applies documented defaults', () => {
     const config = loadConfig(apiConfigSchema, valid);
     expect(config).toEqual({
-      DATABASE_URL: valid.DATABASE_URL,
+      ...valid,
+      STRIPE_WEBHOOK_TOLERANCE_SECONDS: 300,
       TEMPORAL_ADDRESS: 'localhost:7233',
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'billing',
@@ -32,20 +37,28 @@ describe('loadConfig', () => {
     expect(loadConfig(workerConfigSchema, { ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: '7' }).WORKER_MAX_CONCURRENT_ACTIVITIES).toBe(7);
   });
 
-  it('names a missing required variable', () => {
+  it('names every missing required variable', () => {
     expect(problemsOf(() => loadConfig(apiConfigSchema, {}))).toEqual([
       { variable: 'DATABASE_URL', message: 'is required but not set' },
+      { variable: 'STRIPE_SECRET_KEY', message: 'is required but not set' },
+      { variable: 'STRIPE_WEBHOOK_SECRET', message: 'is required but not set' },
     ]);
   });
 
+  it('refuses a publishable key where a secret key belongs, and a non-URL API base', () => {
+    const problems = problemsOf(() => loadConfig(workerConfigSchema, { ...valid, STRIPE_SECRET_KEY: 'pk_test_123', STRIPE_API_BASE: 'localhost:12111' }));
+    expect(problems.map((p) => p.variable).sort()).toEqual(['STRIPE_API_BASE', 'STRIPE_SECRET_KEY']);
+  });
+
   it('treats an empty string as unset', () => {
-    expect(problemsOf(() => loadConfig(apiConfigSchema, { DATABASE_URL: '' }))[0]?.variable).toBe('DATABASE_URL');
+    expect(problemsOf(() => loadConfig(apiConfigSchema, { ...valid, DATABASE_URL: '' }))[0]?.variable).toBe('DATABASE_URL');
     expect(loadConfig(apiConfigSchema, { ...valid, PORT: '' }).PORT).toBe(3000);
   });
 
   it('lists every bad variable at once, each by name', () => {
     const problems = problemsOf(() =>
       loadConfig(apiConfigSchema, {
+        ...valid,
         DATABASE_URL: 'mysql://nope',
         PORT: '70000',
         TEMPORAL_ADDRESS: 'http://localhost:7233',
@@ -57,7 +70,7 @@ describe('loadConfig', () => {
   });
 
   it('puts every variable name into the error message', () => {
-    expect(() => loadConfig(apiConfigSchema, { DATABASE_URL: valid.DATABASE_URL, PORT: 'abc' })).toThrow(/PORT: /);
+    expect(() => loadConfig(apiConfigSchema, { ...valid, PORT: 'abc' })).toThrow(/PORT: /);
   });
 
   it('lets the dev stack run without DATABASE_URL or TEMPORAL_ADDRESS', () => {

@@ -34,7 +34,9 @@ const schemaKeys = (schema: z.ZodObject): string[] => Object.keys(schema.shape);
 
 describe('docker-compose.yml', () => {
   it('has the production-shaped services', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'setup', 'temporal', 'temporal-postgresql', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api', 'postgres', 'setup', 'stripe-sandbox', 'temporal', 'temporal-postgresql', 'temporal-ui', 'worker',
+    ]);
   });
 
   it.each([
@@ -67,6 +69,17 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('wires the Stripe sandbox both ways: the SDK base URL, and webhooks signed with the API\'s secret', () => {
+    const sandbox = service('stripe-sandbox').environment ?? {};
+    const api = service('api').environment ?? {};
+    expect(service('stripe-sandbox').ports).toEqual([`${sandbox.STRIPE_SANDBOX_PORT}:${sandbox.STRIPE_SANDBOX_PORT}`]);
+    for (const name of ['api', 'worker']) {
+      expect(service(name).environment?.STRIPE_API_BASE).toBe(`http://stripe-sandbox:${sandbox.STRIPE_SANDBOX_PORT}`);
+    }
+    expect(sandbox.STRIPE_WEBHOOK_URL).toBe(`http://api:${api.PORT}/v1/webhooks/stripe`);
+    expect(sandbox.STRIPE_WEBHOOK_SECRET).toBe(api.STRIPE_WEBHOOK_SECRET);
+  });
+
   it('publishes the API on the port the API listens on, and the UI on 8233', () => {
     const api = service('api');
     expect(api.ports).toEqual([`${api.environment?.PORT}:${api.environment?.PORT}`]);
@@ -89,13 +102,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs entry points that the build produces from real source files', () => {
-    const entryPoints = [service('api'), service('worker'), service('setup')]
+    const entryPoints = [service('api'), service('worker'), service('setup'), service('stripe-sandbox')]
       .flatMap((s) => (s.command ?? []).join(' ').match(/dist\/\S+\.js/g) ?? []);
-    expect(entryPoints.sort()).toEqual(['dist/src/api/main.js', 'dist/src/db/migrate-cli.js', 'dist/src/temporal/setup-cli.js', 'dist/workers/main.js']);
+    expect(entryPoints.sort()).toEqual([
+      'dist/src/api/main.js', 'dist/src/db/migrate-cli.js', 'dist/src/payments/stripe-sandbox/main.js',
+      'dist/src/temporal/setup-cli.js', 'dist/workers/main.js',
+    ]);
     for (const entry of entryPoints) {
       expect(existsSync(join(projectRoot, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
     }
-    for (const name of ['api', 'worker', 'setup']) expect(service(name).build).toBe('.');
+    for (const name of ['api', 'worker', 'setup', 'stripe-sandbox']) expect(service(name).build).toBe('.');
     expect(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8')).toMatch(/npm run build/);
   });
 });
@@ -106,6 +122,6 @@ describe('README configuration table', () => {
     const documented = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
     const variables = new Set([...schemaKeys(apiConfigSchema), ...schemaKeys(workerConfigSchema), ...schemaKeys(devStackConfigSchema)]);
     expect([...variables].filter((v) => !documented.has(v))).toEqual([]);
-    expect([...documented].filter((v) => v !== undefined && !variables.has(v) && !['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH'].includes(v))).toEqual([]);
+    expect([...documented].filter((v) => v !== undefined && !variables.has(v) && !['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH', 'STRIPE_WEBHOOK_URL', 'STRIPE_SANDBOX_STATE', 'STRIPE_SANDBOX_SEED'].includes(v))).toEqual([]);
   });
 });

@@ -1,0 +1,91 @@
+import type { Hono } from 'hono';
+import type { StripeEventShape } from './stripe-objects.js';
+
+/**
+ * Faults injected into `POST /v1/…` requests. The four rates are exclusive outcomes of one draw,
+ * so their sum must not exceed 1.
+ */
+export interface SandboxFaults {
+  /** 429 `rate_limit` before the request is processed: nothing executed, nothing stored. */
+  rateLimitRate?: number;
+  /** 500 `api_error` before processing: nothing stored, so a retry with the same key can succeed. */
+  serverErrorRate?: number;
+  /** Processed and its idempotent result stored, then the TCP connection is destroyed unanswered. */
+  dropAfterCommitRate?: number;
+  /** The request holds its idempotency key this long before being processed. */
+  slowRate?: number;
+  slowMs?: number;
+  /** Path prefixes the random faults apply to (default: every POST under /v1). */
+  paths?: string[];
+}
+
+export type SandboxFaultKind = 'rate_limit' | 'server_error' | 'drop_after_commit' | 'slow';
+
+export interface SandboxWebhookConfig {
+  url: string;
+  secret: string;
+  /** Probability that a delivery is sent twice with the same event id. */
+  duplicateRate?: number;
+  /** Shuffle each batch of queued events (seeded) before sending, as Stripe gives no ordering. */
+  reorder?: boolean;
+  /** Attempts per delivery, retried on network errors and non-2xx answers (default 5). */
+  maxAttempts?: number;
+}
+
+export interface LedgerCharge {
+  id: string;
+  paymentIntentId: string | null;
+  /** Idempotency key of the API request that created the charge (null for sandbox-driven ones). */
+  idempotencyKey: string | null;
+  amount: number;
+  currency: string;
+  status: 'succeeded' | 'failed';
+  customer: string | null;
+  paymentMethod: string;
+  metadata: Record<string, string>;
+  refundedAmount: number;
+  disputed: boolean;
+  created: number;
+  failureCode: string | null;
+  declineCode: string | null;
+}
+
+export interface StripeSandboxOptions {
+  faults?: SandboxFaults;
+  webhook?: SandboxWebhookConfig;
+  /** Seeds the RNG behind random faults, webhook duplication and reordering. */
+  seed?: number;
+  /** JSON snapshot: loaded at start, saved after each mutation (so `npm start` survives restarts). */
+  statePath?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningStripeSandbox {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface StripeSandbox {
+  /** Stripe's API under /v1, the control API under /_sandbox. */
+  app: Hono;
+  /** Port 0 picks a free port; the host defaults to 127.0.0.1. */
+  listen(port?: number, host?: string): Promise<RunningStripeSandbox>;
+  /** Every charge ever attempted, in creation order. */
+  ledger(): LedgerCharge[];
+  successfulChargesFor(metadataKey: string, value: string): LedgerCharge[];
+  setFaults(faults: SandboxFaults): void;
+  /** One-shot faults, consumed in order before any random fault is drawn. */
+  failNext(kind: SandboxFaultKind, pathPrefix?: string, count?: number): void;
+  configureWebhooks(config: SandboxWebhookConfig | null): void;
+  /** Resolves when every queued delivery, retries included, has finished. */
+  flushWebhooks(): Promise<void>;
+  events(): StripeEventShape[];
+  /** The customer completes (or fails) 3-D Secure for a PaymentIntent. */
+  authenticatePaymentIntent(id: string, outcome?: 'succeed' | 'fail'): Promise<void>;
+  /** The customer completes (or fails) 3-D Secure for a SetupIntent. */
+  authenticateSetupIntent(id: string, outcome?: 'succeed' | 'fail'): Promise<void>;
+  disputeCharge(chargeId: string): void;
+  /** Back to the state, faults and webhook configuration the sandbox was created with. */
+  reset(): void;
+}
