@@ -3,4 +3,4 @@
  * Workflow code is deterministic: it imports activities type-only and talks to the outside world
  * only through them.
  */
-export {};
+export { subscriptionWorkflow } from './subscription.js';

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { paymentEventSignal } from '../../workflows/payment-signals.js';
+import { paymentEventSignal } from '../../workflows/subscription-messages.js';
 import type { PaymentEvent, PaymentEventSink } from '../payments/payment-events.js';
 import { subscriptionWorkflowId } from './workflow-ids.js';
 

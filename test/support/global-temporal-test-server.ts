@@ -8,6 +8,7 @@ import { startServerProcess } from '../../src/process/server-process.js';
 import { waitFor } from '../../src/process/wait-for.js';
 import { projectRoot } from '../../src/project-root.js';
 import { resolveTemporalBinary } from '../../src/temporal/binaries.js';
+import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
 import { freePort } from './free-port.js';
 import './provided-context.js';
 
@@ -38,6 +39,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await connection.close();
     return true;
   });
+  // Subscription workflows upsert the project's search attributes; the server must know them.
+  const connection = await Connection.connect({ address });
+  await registerSearchAttributes(connection, 'default');
+  await connection.close();
   project.provide('temporalTestServerAddress', address);
   return async () => {
     await server.stop();

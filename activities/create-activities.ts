@@ -1,0 +1,36 @@
+import { applyCreditBalance } from './apply-credit-balance.js';
+import { chargeInvoice } from './charge-invoice.js';
+import { createInvoice } from './create-invoice.js';
+import { creditCustomer } from './credit-customer.js';
+import { withFailureMapping } from './failures.js';
+import { finalizeInvoice } from './finalize-invoice.js';
+import { hasPaymentMethod } from './has-payment-method.js';
+import type { ActivityDependencies, BillingActivities } from './index.js';
+import { loadBillingPolicy } from './load-billing-policy.js';
+import { loadPrices } from './load-prices.js';
+import { loadSubscription } from './load-subscription.js';
+import { persistSubscriptionState } from './persist-subscription-state.js';
+import { recordPaymentOutcome } from './record-payment-outcome.js';
+import { settleInvoice } from './settle-invoice.js';
+
+/**
+ * The subscription workflow's activities, bound to their dependencies. Every one maps refused
+ * input (billing and domain errors) to a non-retryable failure typed by its code.
+ */
+export function createActivities(deps: ActivityDependencies): BillingActivities {
+  const bind = <I, O>(activity: (deps: ActivityDependencies, input: I) => Promise<O>) => withFailureMapping((input: I) => activity(deps, input));
+  return {
+    loadSubscription: bind(loadSubscription),
+    loadPrices: bind(loadPrices),
+    loadBillingPolicy: bind(loadBillingPolicy),
+    hasPaymentMethod: bind(hasPaymentMethod),
+    createInvoice: bind(createInvoice),
+    applyCreditBalance: bind(applyCreditBalance),
+    finalizeInvoice: bind(finalizeInvoice),
+    chargeInvoice: bind(chargeInvoice),
+    recordPaymentOutcome: bind(recordPaymentOutcome),
+    settleInvoice: bind(settleInvoice),
+    creditCustomer: bind(creditCustomer),
+    persistSubscriptionState: bind(persistSubscriptionState),
+  };
+}

@@ -1,0 +1,57 @@
+import { couponAppliesToPeriod } from '../src/domain/index.js';
+import type { Coupon } from '../src/domain/index.js';
+import { decimalString } from '../src/billing/amounts.js';
+import { couponFromRow } from '../src/billing/coupons/coupon-definition.js';
+import { lockActiveDiscounts } from '../src/billing/locks.js';
+import type { Prisma } from '../src/generated/prisma/client.js';
+
+/** A discount that applies to the invoice being built; the domain coupon's id is the discount's id. */
+export interface ApplicableDiscount {
+  discountId: string;
+  label: string;
+  coupon: Coupon;
+  periodsApplied: number;
+}
+
+/**
+ * The discounts that apply to this invoice, locked until the transaction ends so two invoices
+ * built at once cannot both use a `once` coupon. Subscription discounts come before customer-wide
+ * ones (the more specific first), each group in redemption order. A coupon applies while the
+ * domain says so for the number of periods it has already discounted (`once`: none yet,
+ * `repeating`: fewer than its duration, `forever`: always); archived coupons no longer apply, and
+ * a fixed-amount coupon in another currency cannot apply (redemption refuses one, so it is skipped).
+ */
+export async function loadApplicableDiscounts(
+  tx: Prisma.TransactionClient,
+  query: { tenantId: string; subscriptionId: string; customerId: string; currency: string },
+): Promise<ApplicableDiscount[]> {
+  const ids = await lockActiveDiscounts(tx, query.tenantId, query.subscriptionId, query.customerId);
+  if (ids.length === 0) return [];
+  const rows = await tx.discount.findMany({
+    where: { id: { in: ids }, tenantId: query.tenantId },
+    include: { coupon: true },
+    orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+  });
+  const ordered = [...rows.filter((row) => row.subscriptionId !== null), ...rows.filter((row) => row.subscriptionId === null)];
+  return ordered.flatMap((row) => {
+    if (row.coupon.archivedAt !== null) return [];
+    if (row.coupon.currency !== null && row.coupon.currency !== query.currency) return [];
+    const coupon = couponFromRow({ ...row.coupon, id: row.id, percentOff: decimalString(row.coupon.percentOff) });
+    if (!couponAppliesToPeriod(coupon, row.periodsApplied)) return [];
+    return [{ discountId: row.id, label: row.coupon.name ?? row.coupon.code, coupon, periodsApplied: row.periodsApplied }];
+  });
+}
+
+/**
+ * Counts a billing period against each discount used. Only the period's recurring invoice counts
+ * (the domain counts coupon durations in billing periods), so a proration invoice in the same
+ * period is discounted without shortening the coupon. A discount that has run its course is
+ * ended, so later invoices skip it without reading its coupon.
+ */
+export async function consumeDiscounts(tx: Prisma.TransactionClient, discounts: readonly ApplicableDiscount[], now: Date): Promise<void> {
+  for (const { discountId, coupon, periodsApplied } of discounts) {
+    const applied = periodsApplied + 1;
+    const finished = coupon.duration === 'once' || (coupon.duration === 'repeating' && applied >= (coupon.durationInPeriods ?? 0));
+    await tx.discount.update({ where: { id: discountId }, data: { periodsApplied: applied, ...(finished ? { endedAt: now } : {}) } });
+  }
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { billingPeriod, intervalsEqual, trialEnd as trialEndAfter } from '../../domain/index.js';
+import type { BillingInterval } from '../../domain/index.js';
+import type { PrismaClient } from '../../db/prisma-client.js';
+import { newId } from '../../ids.js';
+import { isUniqueViolation, runInTransaction } from '../db.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { idSchema, parseInput } from '../validation.js';
+
+const createSubscriptionRecordInput = z.object({
+  tenantId: idSchema,
+  customerId: idSchema,
+  items: z
+    .array(z.object({ priceId: idSchema, quantity: z.int().min(1) }))
+    .min(1)
+    .refine((items) => new Set(items.map((item) => item.priceId)).size === items.length, {
+      message: 'Each price may appear once; use the quantity for more',
+    }),
+  startAt: z.int().min(0),
+  trialDays: z.int().min(0).max(730).nullish(),
+  id: idSchema.optional(),
+});
+
+export type CreateSubscriptionRecordInput = z.input<typeof createSubscriptionRecordInput>;
+
+export interface CreatedSubscriptionRecord {
+  tenantId: string;
+  subscriptionId: string;
+  customerId: string;
+  status: 'trialing' | 'incomplete';
+  currency: string;
+  interval: BillingInterval;
+  /** Epoch ms: the trial end when there is a trial, else the start. */
+  billingAnchor: number;
+  trialStart: number | null;
+  trialEnd: number | null;
+  items: Array<{ itemId: string; priceId: string; quantity: number }>;
+}
+
+type PriceRow = { id: string; currency: string; intervalUnit: BillingInterval['unit']; intervalCount: number; trialDays: number | null };
+
+/** All items bill together, so they must share one currency (the customer's) and one interval. */
+function commonTerms(prices: readonly PriceRow[], customerCurrency: string | null): { currency: string; interval: BillingInterval } {
+  const [first] = prices;
+  if (first === undefined) throw invalid('invalid_input', 'A subscription needs at least one item');
+  const interval = { unit: first.intervalUnit, count: first.intervalCount };
+  for (const price of prices) {
+    if (price.currency !== first.currency) {
+      throw invalid('currency_mismatch', 'All prices of a subscription must share one currency', {
+        currencies: [...new Set(prices.map((p) => p.currency))],
+      });
+    }
+    if (!intervalsEqual(interval, { unit: price.intervalUnit, count: price.intervalCount })) {
+      throw invalid('interval_mismatch', 'All prices of a subscription must share one billing interval', { priceId: price.id });
+    }
+  }
+  if (customerCurrency !== null && customerCurrency !== first.currency) {
+    throw invalid('currency_mismatch', `The customer is billed in ${customerCurrency}, the prices are in ${first.currency}`, {
+      currencies: [customerCurrency, first.currency],
+    });
+  }
+  return { currency: first.currency, interval };
+}
+
+/** `undefined`: the longest trial any of the prices offers; `null` or 0: no trial. */
+function resolveTrialDays(requested: number | null | undefined, prices: readonly PriceRow[]): number {
+  if (requested !== undefined) return requested ?? 0;
+  return Math.max(0, ...prices.map((price) => price.trialDays ?? 0));
+}
+
+/**
+ * The subscription row and its items, before its workflow starts: `trialing` with a trial (the
+ * trial end becomes the billing anchor, as in Stripe), `incomplete` otherwise until the workflow's
+ * first invoice is paid. The workflow owns every later change.
+ */
+export async function createSubscriptionRecord(prisma: PrismaClient, input: CreateSubscriptionRecordInput): Promise<CreatedSubscriptionRecord> {
+  const parsed = parseInput(createSubscriptionRecordInput, input);
+  const { tenantId } = parsed;
+  const customer = await prisma.customer.findFirst({ where: { id: parsed.customerId, tenantId } });
+  if (customer === null) throw notFound('customer', parsed.customerId);
+  const priceIds = parsed.items.map((item) => item.priceId);
+  const prices = await prisma.price.findMany({ where: { id: { in: priceIds }, tenantId, archivedAt: null } });
+  const missing = priceIds.find((id) => !prices.some((price) => price.id === id));
+  if (missing !== undefined) throw notFound('price', missing);
+  const { currency, interval } = commonTerms(prices, customer.currency);
+  const trialDays = resolveTrialDays(parsed.trialDays, prices);
+  const trialEnd = trialDays > 0 ? trialEndAfter(parsed.startAt, { unit: 'day', count: trialDays }) : null;
+  const billingAnchor = trialEnd ?? parsed.startAt;
+  const firstPeriod = billingPeriod({ anchor: billingAnchor, interval }, 0);
+  const subscriptionId = parsed.id ?? newId('sub');
+  const items = parsed.items.map((item) => ({ itemId: newId('si'), ...item }));
+  try {
+    await runInTransaction(prisma, async (tx) => {
+      await tx.subscription.create({
+        data: {
+          id: subscriptionId,
+          tenantId,
+          customerId: customer.id,
+          status: trialEnd === null ? 'incomplete' : 'trialing',
+          currency,
+          intervalUnit: interval.unit,
+          intervalCount: interval.count,
+          billingAnchor: new Date(billingAnchor),
+          currentPeriodIndex: 0,
+          currentPeriodStart: new Date(trialEnd === null ? firstPeriod.start : parsed.startAt),
+          currentPeriodEnd: new Date(trialEnd ?? firstPeriod.end),
+          trialStart: trialEnd === null ? null : new Date(parsed.startAt),
+          trialEnd: trialEnd === null ? null : new Date(trialEnd),
+        },
+      });
+      // Items have no position column: their creation instant orders them (base fee before seats,
+      // as given), so each gets its own millisecond rather than one shared now().
+      const createdAt = Date.now();
+      await tx.subscriptionItem.createMany({
+        data: items.map((item, index) => ({
+          id: item.itemId,
+          tenantId,
+          subscriptionId,
+          priceId: item.priceId,
+          quantity: item.quantity,
+          createdAt: new Date(createdAt + index),
+        })),
+      });
+      // The first subscription fixes the customer's billing currency, as Stripe does.
+      if (customer.currency === null) await tx.customer.update({ where: { id: customer.id }, data: { currency } });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict('subscription_already_exists', `Subscription ${subscriptionId} exists`, { subscriptionId });
+    throw error;
+  }
+  return {
+    tenantId,
+    subscriptionId,
+    customerId: customer.id,
+    status: trialEnd === null ? 'incomplete' : 'trialing',
+    currency,
+    interval,
+    billingAnchor,
+    trialStart: trialEnd === null ? null : parsed.startAt,
+    trialEnd,
+    items,
+  };
+}

@@ -1,0 +1,140 @@
+import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities, type BillingActivities } from '../../activities/index.js';
+import type { BillingInterval, PriceDefinition } from '../../src/domain/index.js';
+import { subscriptionWorkflowId } from '../../src/temporal/workflow-ids.js';
+import { getStateQuery } from '../../workflows/subscription-messages.js';
+import { subscriptionWorkflow } from '../../workflows/subscription.js';
+import { seedCustomer, seedPrice, seedSubscription, seedTenant } from './billing-fixtures.js';
+import { startSandbox, type SandboxHarness } from './stripe-sandbox.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { connectTimeSkipping } from './time-skipping.js';
+
+const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything a subscription workflow test needs, all real: the shared time-skipping server, a
+ * database of the file's own, the Stripe sandbox through the SDK, and workers running the real
+ * activities on the real workflow bundle.
+ */
+export class SubscriptionHarness {
+  private bundle: WorkflowBundleWithSourceMap | undefined;
+  private workers: RunningWorker[] = [];
+  readonly taskQueue = `billing-test-${Math.random().toString(36).slice(2)}`;
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly db: TestDatabase,
+    readonly stripe: SandboxHarness,
+  ) {}
+
+  static async create(): Promise<SubscriptionHarness> {
+    const [env, db, stripe] = await Promise.all([connectTimeSkipping(), createTestDatabase(), startSandbox({ seed: 5 })]);
+    return new SubscriptionHarness(env, db, stripe);
+  }
+
+  activities(): BillingActivities {
+    return createActivities({ prisma: this.db.prisma, gateway: this.stripe.gateway });
+  }
+
+  /** A worker on the real bundle; `wrap` may replace activities (to simulate a crash). */
+  async startWorker(wrap: (real: BillingActivities) => BillingActivities = (real) => real): Promise<RunningWorker> {
+    this.bundle ??= await bundleWorkflowCode({ workflowsPath, logger: silent });
+    const worker = await Worker.create({
+      connection: this.env.nativeConnection,
+      taskQueue: this.taskQueue,
+      workflowBundle: this.bundle,
+      activities: wrap(this.activities()),
+    });
+    const running = worker.run();
+    const handle: RunningWorker = {
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
+    this.workers.push(handle);
+    return handle;
+  }
+
+  async seedTenant(): Promise<string> {
+    return (await seedTenant(this.db.prisma)).tenantId;
+  }
+
+  async seedCustomer(tenantId: string, options: { currency?: string; testPaymentMethod?: string | null; taxJurisdiction?: string | null } = {}): Promise<string> {
+    const customer = await seedCustomer(this.db.prisma, this.stripe.gateway, { tenantId, currency: options.currency ?? 'USD', ...options });
+    return customer.customerId;
+  }
+
+  async seedPrice(tenantId: string, definition: PriceDefinition, interval: BillingInterval = { unit: 'month', count: 1 }, productName = 'Plan'): Promise<string> {
+    return (await seedPrice(this.db.prisma, { tenantId, currency: definition.currency, definition, interval, productName })).priceId;
+  }
+
+  /** Creates the subscription row and starts its workflow. */
+  async startSubscription(input: {
+    tenantId: string;
+    customerId: string;
+    items: Array<{ priceId: string; quantity: number }>;
+    startAt?: number;
+    trialDays?: number | null;
+  }): Promise<{ subscriptionId: string; handle: WorkflowHandle<typeof subscriptionWorkflow> }> {
+    const record = await seedSubscription(this.db.prisma, {
+      tenantId: input.tenantId,
+      customerId: input.customerId,
+      items: input.items,
+      startAt: input.startAt ?? (await this.env.currentTimeMs()),
+      trialDays: input.trialDays ?? null,
+    });
+    const handle = await this.env.client.workflow.start(subscriptionWorkflow, {
+      taskQueue: this.taskQueue,
+      workflowId: subscriptionWorkflowId(record.subscriptionId),
+      args: [{ tenantId: input.tenantId, subscriptionId: record.subscriptionId }],
+    });
+    // The workflow answers queries once its first task has loaded the subscription.
+    for (let tries = 0; ; tries++) {
+      try {
+        await handle.query(getStateQuery);
+        break;
+      } catch (error) {
+        if (tries > 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    return { subscriptionId: record.subscriptionId, handle };
+  }
+
+  /** Skips server time to `at` (epoch ms), letting timers fire on the way. */
+  async skipTo(at: number): Promise<void> {
+    const now = await this.env.currentTimeMs();
+    if (at > now) await this.env.sleep(at - now);
+  }
+
+  async invoices(subscriptionId: string) {
+    return this.db.prisma.invoice.findMany({
+      where: { subscriptionId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      include: { lines: { orderBy: { position: 'asc' } }, paymentAttempts: { orderBy: { attemptNumber: 'asc' } } },
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const worker of this.workers) await worker.stop().catch(() => undefined);
+    await this.stripe.close();
+    await this.db.drop();
+    await this.env.teardown();
+  }
+}
+
+/** UTC instant from a calendar date: `utc(2027, 1, 31)` is 2027-01-31T00:00:00Z. */
+export function utc(year: number, month: number, day: number, hour = 0): number {
+  return Date.UTC(year, month - 1, day, hour);
+}
+
+export const DAY_MS = 86_400_000;

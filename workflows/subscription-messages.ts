@@ -1,0 +1,140 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SubscriptionStatus } from '../activities/types.js';
+import type { BillingInterval, Money } from '../src/domain/index.js';
+import type { PaymentEvent } from '../src/payments/payment-events.js';
+
+/**
+ * Everything a client can send to or ask of a subscription workflow (`subscription:<id>`). The
+ * API and the simulator import these definitions; the workflow handles them. Changes arrive as
+ * Updates with validators, so the caller gets a synchronous, validated answer; payment facts
+ * arrive as signals; state is read by query.
+ */
+
+export type ProrationBehavior = 'create_prorations' | 'always_invoice' | 'none';
+
+export interface ItemRequest {
+  priceId: string;
+  /** Whole units (seats); at least 1. */
+  quantity: number;
+}
+
+export interface ChangeItemsRequest {
+  /** Makes the change idempotent: the same id is applied once and its result returned again. */
+  changeId: string;
+  /** The complete new set of items (a base fee plus seats is two items). */
+  items: ItemRequest[];
+  /** Defaults to `create_prorations` (Stripe's default): the proration lines go on the next invoice. */
+  prorationBehavior?: ProrationBehavior;
+  /** Defaults to `now` for an upgrade and `period_end` for a downgrade. */
+  effective?: 'now' | 'period_end';
+}
+
+export interface ProrationLineView {
+  priceId: string;
+  kind: 'unused_time' | 'remaining_time' | 'new_period';
+  description: string;
+  amount: Money;
+  quantity: string;
+  periodStart: string;
+  periodEnd: string;
+}
+
+/** What a change would do, computed by the same function that invoices it. */
+export interface ChangePreview {
+  direction: 'upgrade' | 'downgrade' | 'unchanged';
+  effective: 'now' | 'period_end';
+  effectiveAt: string;
+  prorationBehavior: ProrationBehavior;
+  /** Empty when nothing is prorated (effective at period end, behaviour `none`, or a trial). */
+  lines: ProrationLineView[];
+  credit: Money;
+  charge: Money;
+  net: Money;
+  /** True when the interval changes: the billing cycle restarts at the change. */
+  anchorReset: boolean;
+}
+
+export interface ChangeItemsResult {
+  changeId: string;
+  /**
+   * applied: in force now; scheduled: at period end; pending_payment: waits for the customer to
+   * authenticate the payment of its invoice; payment_failed: the upgrade's invoice could not be
+   * paid and the change was not applied.
+   */
+  status: 'applied' | 'scheduled' | 'pending_payment' | 'payment_failed';
+  preview: ChangePreview;
+  invoiceId: string | null;
+  declineCode: string | null;
+}
+
+export interface CancelRequest {
+  mode: 'now' | 'period_end';
+  /** With `now`: credit the unused part of the period to the customer's balance. */
+  prorate?: boolean;
+}
+
+export interface PeriodView {
+  index: number;
+  start: string;
+  end: string;
+}
+
+export interface CollectionView {
+  invoiceId: string;
+  attempts: number;
+  nextRetryAt: string | null;
+  waitingForCustomer: boolean;
+  lastDeclineCode: string | null;
+}
+
+export interface NextActionView {
+  kind: 'trial_end' | 'renewal' | 'payment_retry' | 'scheduled_change' | 'cancellation' | 'pending_payment_expiry' | 'none';
+  at: string | null;
+}
+
+export interface SubscriptionView {
+  tenantId: string;
+  subscriptionId: string;
+  customerId: string;
+  status: SubscriptionStatus;
+  currency: string;
+  interval: BillingInterval;
+  billingAnchor: string;
+  currentPeriod: PeriodView | null;
+  trialEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  canceledAt: string | null;
+  endedAt: string | null;
+  pausedAt: string | null;
+  items: ItemRequest[];
+  scheduledChange: { changeId: string; items: ItemRequest[]; effectiveAt: string } | null;
+  pendingPaymentChange: { changeId: string; items: ItemRequest[]; invoiceId: string; expiresAt: string } | null;
+  /** Proration lines waiting for the next invoice. */
+  pendingProrations: Money;
+  /** Invoices being collected (dunning), oldest first. */
+  collections: CollectionView[];
+  nextAction: NextActionView;
+}
+
+export interface PaymentMethodUpdate {
+  /** The gateway's id of the new default method, if known. */
+  paymentMethodId: string | null;
+}
+
+export const changeItemsUpdate = defineUpdate<ChangeItemsResult, [ChangeItemsRequest]>('changeItems');
+export const previewChangeUpdate = defineUpdate<ChangePreview, [ChangeItemsRequest]>('previewChange');
+export const cancelUpdate = defineUpdate<SubscriptionView, [CancelRequest]>('cancel');
+export const pauseCollectionUpdate = defineUpdate<SubscriptionView, []>('pauseCollection');
+export const resumeCollectionUpdate = defineUpdate<SubscriptionView, []>('resumeCollection');
+
+/** A verified payment fact from the gateway's webhooks; delivered at least once, deduplicated by `eventId`. */
+export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
+/** The customer has a new default payment method: a past-due invoice is retried at once. */
+export const paymentMethodUpdatedSignal = defineSignal<[PaymentMethodUpdate]>('paymentMethodUpdated');
+
+export const getStateQuery = defineQuery<SubscriptionView>('getState');
+
+export interface SubscriptionWorkflowInput {
+  tenantId: string;
+  subscriptionId: string;
+}

@@ -1,0 +1,161 @@
+import type { BillingPolicy, InvoiceLineDraft, PriceInfo, SubscriptionStatus } from '../activities/types.js';
+import { billingPeriod, instantToIso, sumMoney, type BillingInterval, type BillingPeriod } from '../src/domain/index.js';
+import type { ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
+
+/** An item as the workflow prices it: the price's full definition travels with it. */
+export interface ItemState {
+  priceId: string;
+  quantity: number;
+  price: PriceInfo;
+}
+
+export interface DunningAttemptRecord {
+  at: number;
+  outcome: 'succeeded' | 'failed';
+  declineCode: string | null;
+}
+
+/** The invoice being collected, and where dunning stands with it. */
+export interface CollectionState {
+  invoiceId: string;
+  /** What paying it unlocks: a period's service, or a change waiting for payment. */
+  purpose: 'period' | 'change';
+  attempts: DunningAttemptRecord[];
+  nextRetryAt: number | null;
+  /** The customer must act (authenticate, add a card); retries wait for them or the schedule. */
+  waitingForCustomer: boolean;
+}
+
+export interface ScheduledChange {
+  changeId: string;
+  items: ItemState[];
+  prorationBehavior: ProrationBehavior;
+}
+
+export interface PendingPaymentChange {
+  changeId: string;
+  items: ItemState[];
+  interval: BillingInterval;
+  invoiceId: string;
+  expiresAt: number;
+  anchorReset: boolean;
+  result: ChangeItemsResult;
+}
+
+/**
+ * Everything the workflow knows, carried whole into the next run at continue-as-new. Plain JSON:
+ * instants are epoch milliseconds.
+ */
+export interface SubscriptionState {
+  tenantId: string;
+  subscriptionId: string;
+  customerId: string;
+  currency: string;
+  /** Increases on every persisted change; the database ignores older writes. */
+  version: number;
+  status: SubscriptionStatus;
+  interval: BillingInterval;
+  anchor: number;
+  periodIndex: number;
+  /** The last period whose recurring invoice exists (-1: none yet). */
+  billedPeriodIndex: number;
+  trialEnd: number | null;
+  items: ItemState[];
+  cancelAtPeriodEnd: boolean;
+  canceledAt: number | null;
+  endedAt: number | null;
+  pausedAt: number | null;
+  scheduledChange: ScheduledChange | null;
+  pendingPaymentChange: PendingPaymentChange | null;
+  pendingProrationLines: InvoiceLineDraft[];
+  /** Invoices being collected, oldest first; each has its own dunning schedule. */
+  collections: CollectionState[];
+  policy: BillingPolicy;
+  /** Recent change ids and their results, so a repeated update returns the first answer. */
+  recentChanges: ChangeItemsResult[];
+  /** Recent payment event ids, so a redelivered webhook changes nothing. */
+  seenPaymentEvents: string[];
+}
+
+export const RECENT_CHANGES_KEPT = 50;
+export const SEEN_EVENTS_KEPT = 200;
+
+export function currentPeriod(state: SubscriptionState): BillingPeriod {
+  return billingPeriod({ anchor: state.anchor, interval: state.interval }, state.periodIndex);
+}
+
+/**
+ * Statuses in which each new period is invoiced. An unpaid subscription's periods pass without
+ * invoices until a new payment method reactivates it (then the current period is billed).
+ */
+export function isBilling(status: SubscriptionStatus): boolean {
+  return status === 'active' || status === 'past_due';
+}
+
+export function nextAction(state: SubscriptionState): NextActionView {
+  const at = (ms: number | null): string | null => (ms === null ? null : instantToIso(ms));
+  if (state.status === 'canceled' || state.status === 'paused') return { kind: 'none', at: null };
+  if (state.status === 'trialing') return { kind: state.cancelAtPeriodEnd ? 'cancellation' : 'trial_end', at: at(state.trialEnd) };
+  const candidates: Array<{ kind: NextActionView['kind']; at: number }> = [];
+  const retry = nextRetryAt(state);
+  if (retry !== null) candidates.push({ kind: 'payment_retry', at: retry });
+  if (state.pendingPaymentChange) candidates.push({ kind: 'pending_payment_expiry', at: state.pendingPaymentChange.expiresAt });
+  const boundaryKind = state.cancelAtPeriodEnd ? 'cancellation' : state.scheduledChange ? 'scheduled_change' : 'renewal';
+  candidates.push({ kind: boundaryKind, at: currentPeriod(state).end });
+  candidates.sort((a, b) => a.at - b.at);
+  const first = candidates[0];
+  return first ? { kind: first.kind, at: at(first.at) } : { kind: 'none', at: null };
+}
+
+/** The earliest scheduled retry among the invoices being collected, or null. */
+export function nextRetryAt(state: SubscriptionState): number | null {
+  const times = state.collections.map((c) => c.nextRetryAt).filter((t): t is number => t !== null);
+  return times.length === 0 ? null : Math.min(...times);
+}
+
+export function viewOf(state: SubscriptionState): SubscriptionView {
+  const iso = (ms: number | null): string | null => (ms === null ? null : instantToIso(ms));
+  const billedPeriod = state.status !== 'trialing' && state.status !== 'canceled' && state.billedPeriodIndex >= 0 ? currentPeriod(state) : null;
+  return {
+    tenantId: state.tenantId,
+    subscriptionId: state.subscriptionId,
+    customerId: state.customerId,
+    status: state.status,
+    currency: state.currency,
+    interval: state.interval,
+    billingAnchor: instantToIso(state.anchor),
+    currentPeriod: billedPeriod
+      ? { index: billedPeriod.index, start: instantToIso(billedPeriod.start), end: instantToIso(billedPeriod.end) }
+      : null,
+    trialEnd: iso(state.trialEnd),
+    cancelAtPeriodEnd: state.cancelAtPeriodEnd,
+    canceledAt: iso(state.canceledAt),
+    endedAt: iso(state.endedAt),
+    pausedAt: iso(state.pausedAt),
+    items: state.items.map(({ priceId, quantity }) => ({ priceId, quantity })),
+    scheduledChange: state.scheduledChange
+      ? {
+          changeId: state.scheduledChange.changeId,
+          items: state.scheduledChange.items.map(({ priceId, quantity }) => ({ priceId, quantity })),
+          effectiveAt: instantToIso(currentPeriod(state).end),
+        }
+      : null,
+    pendingPaymentChange: state.pendingPaymentChange
+      ? {
+          changeId: state.pendingPaymentChange.changeId,
+          items: state.pendingPaymentChange.items.map(({ priceId, quantity }) => ({ priceId, quantity })),
+          invoiceId: state.pendingPaymentChange.invoiceId,
+          expiresAt: instantToIso(state.pendingPaymentChange.expiresAt),
+        }
+      : null,
+    pendingProrations: sumMoney(state.pendingProrationLines.map((line) => line.amount), state.currency),
+    collections: state.collections.map((c) => ({
+      invoiceId: c.invoiceId,
+      attempts: c.attempts.length,
+      nextRetryAt: iso(c.nextRetryAt),
+      waitingForCustomer: c.waitingForCustomer,
+      lastDeclineCode: c.attempts.at(-1)?.declineCode ?? null,
+    })),
+    nextAction: nextAction(state),
+  };
+}
