@@ -1,4 +1,5 @@
 import { applyCreditBalance } from './apply-credit-balance.js';
+import { billingClock } from './billing-clock.js';
 import { chargeInvoice } from './charge-invoice.js';
 import { createInvoice } from './create-invoice.js';
 import { creditCustomer } from './credit-customer.js';
@@ -17,7 +18,8 @@ import { settleInvoice } from './settle-invoice.js';
  * The subscription workflow's activities, bound to their dependencies. Every one maps refused
  * input (billing and domain errors) to a non-retryable failure typed by its code.
  */
-export function createActivities(deps: ActivityDependencies): BillingActivities {
+export function createActivities(dependencies: ActivityDependencies): BillingActivities {
+  const deps: ActivityDependencies = { ...dependencies, now: dependencies.now ?? billingClock };
   const bind = <I, O>(activity: (deps: ActivityDependencies, input: I) => Promise<O>) => withFailureMapping((input: I) => activity(deps, input));
   return {
     loadSubscription: bind(loadSubscription),

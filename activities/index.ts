@@ -20,7 +20,7 @@ export type * from './types.js';
 export interface ActivityDependencies {
   prisma: PrismaClient;
   gateway: PaymentGateway;
-  /** Wall-clock for timestamps written to rows; defaults to Date.now. */
+  /** The clock for timestamps written to rows; defaults to the billing clock (see billing-clock.ts). */
   now?: () => number;
 }
 

@@ -1,4 +1,4 @@
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { OutboxEventInput } from '../activities/types.js';
 import {
   BillingStatus,
@@ -17,6 +17,7 @@ import { currentPeriod, nextAction, type SubscriptionState } from './subscriptio
  */
 export class SubscriptionContext {
   private busy = false;
+  private waiting: Array<() => void> = [];
   /** Set whenever something may have changed what the main loop should do next. */
   dirty = false;
 
@@ -27,12 +28,16 @@ export class SubscriptionContext {
    * handler marks the state dirty so the main loop looks again at what is due.
    */
   async exclusive<T>(work: () => Promise<T>, markDirty = true): Promise<T> {
-    await condition(() => !this.busy);
-    this.busy = true;
+    // A FIFO hand-off, not `condition(() => !busy)`: conditions resolve together, so several
+    // waiters would wake at once and interleave.
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.busy = true;
     try {
       return await work();
     } finally {
-      this.busy = false;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy = false;
       if (markDirty) this.dirty = true;
     }
   }
@@ -70,11 +75,12 @@ export class SubscriptionContext {
         {
           type: 'subscription.updated',
           dedupeKey: `${s.subscriptionId}:v${s.version}`,
-          payload: { subscriptionId: s.subscriptionId, status: s.status, action, ...details },
+          // `at` is the billing clock (workflow time), the time the change took effect.
+          payload: { subscriptionId: s.subscriptionId, status: s.status, action, at: new Date(Date.now()).toISOString(), ...details },
         },
         ...extraEvents,
       ],
-      audit: { action, details: { status: s.status, ...details } },
+      audit: { action, details: { status: s.status, at: new Date(Date.now()).toISOString(), ...details } },
     });
     this.updateSearchAttributes();
   }
