@@ -212,14 +212,15 @@ export async function cancel(ctx: SubscriptionContext, request: CancelRequest): 
   if (request.mode === 'period_end') {
     if (s.cancelAtPeriodEnd) return;
     s.cancelAtPeriodEnd = true;
-    await ctx.persist('cancel_scheduled', { at: s.status === 'trialing' ? s.trialEnd : currentPeriod(s).end });
+    await ctx.persist('cancel_scheduled', { cancelAt: s.status === 'trialing' ? s.trialEnd : currentPeriod(s).end });
     return;
   }
   const now = Date.now();
   let credit = zeroMoney(s.currency);
+  const period = currentPeriod(s);
   const paidForCurrentPeriod = s.status !== 'trialing' && s.billedPeriodIndex === s.periodIndex && !s.collections.some((c) => c.purpose === 'period');
-  if (request.prorate && paidForCurrentPeriod) {
-    const period = currentPeriod(s);
+  // Credit only unused time of a paid period we are inside (not a period still to start).
+  if (request.prorate && paidForCurrentPeriod && now >= period.start && now < period.end) {
     const cancellation = prorateCancellation({
       period: { start: period.start, end: period.end },
       at: now,
@@ -275,9 +276,18 @@ export function validateResume(ctx: SubscriptionContext): void {
   if (ctx.state.status !== 'paused') throw ApplicationFailure.nonRetryable(`only a paused subscription can be resumed (this one is ${ctx.state.status})`, 'subscription_not_paused');
 }
 
-/** Resuming restarts the billing cycle now (Stripe's default `billing_cycle_anchor: now`): a new period is invoiced. */
+/**
+ * Resuming restarts the billing cycle now (Stripe's `billing_cycle_anchor: now`): a new period is
+ * invoiced, less a credit for the part of the period paid before the pause and never used.
+ */
 export async function resume(ctx: SubscriptionContext): Promise<void> {
   const s = ctx.state;
+  const period = currentPeriod(s);
+  const paidForPausedPeriod = s.billedPeriodIndex === s.periodIndex && !s.collections.some((c) => c.purpose === 'period');
+  if (s.pausedAt !== null && paidForPausedPeriod && s.pausedAt < period.end) {
+    const unused = prorate(s.items, [], period, Math.max(s.pausedAt, period.start), s.interval, s.interval);
+    s.pendingProrationLines.push(...prorationLineDrafts(unused));
+  }
   s.status = s.collections.some((c) => c.purpose === 'period' && c.attempts.length > 0) ? 'past_due' : 'active';
   s.pausedAt = null;
   s.anchor = Date.now();

@@ -1,4 +1,5 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { isDomainError } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import { billing } from './subscription-activities.js';
 import { attemptCharge, collect, handlePaymentEvent } from './subscription-collection.js';
@@ -45,19 +46,19 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
     paymentMethodUpdated = true;
     ctx.dirty = true;
   });
-  setHandler(changeItemsUpdate, (request) => ctx.exclusive(() => changeItems(ctx, request)), {
+  setHandler(changeItemsUpdate, (request) => asUpdateResult(ctx.exclusive(() => changeItems(ctx, request))), {
     validator: (request: ChangeItemsRequest) => validateChangeRequest(ctx, request),
   });
-  setHandler(previewChangeUpdate, (request) => ctx.exclusive(() => previewChange(ctx, request)), {
+  setHandler(previewChangeUpdate, (request) => asUpdateResult(ctx.exclusive(() => previewChange(ctx, request))), {
     validator: (request: ChangeItemsRequest) => validateChangeRequest(ctx, request),
   });
-  setHandler(cancelUpdate, (request) => ctx.exclusive(async () => (await cancel(ctx, request), viewOf(ctx.state))), {
+  setHandler(cancelUpdate, (request) => asUpdateResult(ctx.exclusive(async () => (await cancel(ctx, request), viewOf(ctx.state)))), {
     validator: (request: CancelRequest) => validateCancel(ctx, request),
   });
-  setHandler(pauseCollectionUpdate, () => ctx.exclusive(async () => (await pause(ctx), viewOf(ctx.state))), {
+  setHandler(pauseCollectionUpdate, () => asUpdateResult(ctx.exclusive(async () => (await pause(ctx), viewOf(ctx.state)))), {
     validator: () => validatePause(ctx),
   });
-  setHandler(resumeCollectionUpdate, () => ctx.exclusive(async () => (await resume(ctx), viewOf(ctx.state))), {
+  setHandler(resumeCollectionUpdate, () => asUpdateResult(ctx.exclusive(async () => (await resume(ctx), viewOf(ctx.state)))), {
     validator: () => validateResume(ctx),
   });
 
@@ -97,6 +98,19 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   return viewOf(ctx.state);
 }
 
+/**
+ * A domain rule broken by a request (a currency mismatch, say) fails that update with its code;
+ * left as a plain error it would fail the workflow task and retry forever.
+ */
+async function asUpdateResult<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isDomainError(error)) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    throw error;
+  }
+}
+
 async function initialState(input: SubscriptionWorkflowInput): Promise<SubscriptionState> {
   const [snapshot, policy] = await Promise.all([
     billing.loadSubscription({ tenantId: input.tenantId, subscriptionId: input.subscriptionId }),
@@ -133,6 +147,7 @@ async function initialState(input: SubscriptionWorkflowInput): Promise<Subscript
 function nextWake(s: SubscriptionState): number | null {
   if (s.status === 'canceled' || s.status === 'paused') return null;
   if (s.status === 'trialing') return s.trialEnd;
+  if (s.status === 'incomplete' && s.billedPeriodIndex < 0) return s.anchor;
   const candidates = [currentPeriod(s).end];
   const retry = nextRetryAt(s);
   if (retry !== null) candidates.push(retry);
@@ -149,9 +164,14 @@ async function step(ctx: SubscriptionContext): Promise<boolean> {
   const now = Date.now();
   if (s.status === 'canceled' || s.status === 'paused') return false;
   if (s.status === 'trialing') {
-    if (s.trialEnd !== null && now >= s.trialEnd) await endTrial(ctx, s.trialEnd);
+    if (s.trialEnd !== null && now >= s.trialEnd) {
+      await endTrial(ctx, s.trialEnd);
+      ctx.dirty = true; // the first period is due now
+    }
     return false;
   }
+  // A subscription that starts in the future waits for its start.
+  if (s.status === 'incomplete' && s.billedPeriodIndex < 0 && now < s.anchor) return false;
   if ((isBilling(s.status) || s.status === 'incomplete') && s.billedPeriodIndex < s.periodIndex) {
     await billCurrentPeriod(ctx);
     ctx.dirty = true;

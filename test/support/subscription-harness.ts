@@ -27,6 +27,7 @@ export interface RunningWorker {
 export class SubscriptionHarness {
   private bundle: WorkflowBundleWithSourceMap | undefined;
   private workers: RunningWorker[] = [];
+  private started: Array<WorkflowHandle<typeof subscriptionWorkflow>> = [];
   readonly taskQueue = `billing-test-${Math.random().toString(36).slice(2)}`;
 
   private constructor(
@@ -45,19 +46,21 @@ export class SubscriptionHarness {
   }
 
   /** A worker on the real bundle; `wrap` may replace activities (to simulate a crash). */
-  async startWorker(wrap: (real: BillingActivities) => BillingActivities = (real) => real): Promise<RunningWorker> {
+  async startWorker(wrap: (real: BillingActivities) => BillingActivities = (real) => real, options: { shutdownGraceTime?: string; shutdownForceTime?: string } = {}): Promise<RunningWorker> {
     this.bundle ??= await bundleWorkflowCode({ workflowsPath, logger: silent });
     const worker = await Worker.create({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.bundle,
       activities: wrap(this.activities()),
+      ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
+      ...(options.shutdownForceTime ? { shutdownForceTime: options.shutdownForceTime } : {}),
     });
     const running = worker.run();
     const handle: RunningWorker = {
       stop: async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
+        await running.catch(() => undefined); // a forced shutdown rejects: that is the point
       },
     };
     this.workers.push(handle);
@@ -97,6 +100,7 @@ export class SubscriptionHarness {
       workflowId: subscriptionWorkflowId(record.subscriptionId),
       args: [{ tenantId: input.tenantId, subscriptionId: record.subscriptionId }],
     });
+    this.started.push(handle);
     // The workflow answers queries once its first task has loaded the subscription.
     for (let tries = 0; ; tries++) {
       try {
@@ -108,6 +112,17 @@ export class SubscriptionHarness {
       }
     }
     return { subscriptionId: record.subscriptionId, handle };
+  }
+
+  /**
+   * Test files share one time-skipping server whose clock only moves forward, so each file dates
+   * its scenarios from a base year after the current server time: the first year Y at least one
+   * year ahead such that Y + 1 is a leap year (so a two-year run always crosses a February 29).
+   */
+  async baseYear(): Promise<number> {
+    let year = new Date(await this.env.currentTimeMs()).getUTCFullYear() + 1;
+    while ((year + 1) % 4 !== 0 || ((year + 1) % 100 === 0 && (year + 1) % 400 !== 0)) year += 1;
+    return year;
   }
 
   /** Skips server time to `at` (epoch ms), letting timers fire on the way. */
@@ -125,10 +140,26 @@ export class SubscriptionHarness {
   }
 
   async close(): Promise<void> {
+    // The time-skipping server is shared by every file and will not skip time while a workflow
+    // has a task nobody polls for: workflows must not outlive their file's workers.
+    for (const handle of this.started) await handle.terminate('test file finished').catch(() => undefined);
     for (const worker of this.workers) await worker.stop().catch(() => undefined);
     await this.stripe.close();
     await this.db.drop();
     await this.env.teardown();
+  }
+}
+
+/**
+ * Polls until `check` holds (or throws after `timeoutMs`). Server time stops skipping once the
+ * target is reached, but activities the workflow started at that moment still run in real time.
+ */
+export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

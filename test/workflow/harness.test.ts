@@ -9,7 +9,7 @@ import { sleepForDays, waitForSignalOrDeadline, wakeUp } from './fixtures/harnes
 // and months of workflow time passing in moments.
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
-const taskQueue = 'harness';
+let taskQueue = 'harness';
 
 beforeAll(async () => {
   env = await connectTimeSkipping();
@@ -23,6 +23,8 @@ afterAll(async () => {
 });
 
 async function withWorker<T>(run: () => Promise<T>): Promise<T> {
+  // A fresh queue per worker: a worker's native registration outlives runUntil by a moment.
+  taskQueue = `harness-${Math.random().toString(36).slice(2)}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle });
   return worker.runUntil(run);
 }

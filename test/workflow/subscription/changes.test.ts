@@ -5,8 +5,11 @@ import { changeItemsUpdate, getStateQuery, previewChangeUpdate } from '../../../
 import { SubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
+/** A year ahead of the shared server's clock whose next year is a leap year (files share one server). */
+let Y: number;
 beforeAll(async () => {
   h = await SubscriptionHarness.create();
+  Y = await h.baseYear();
   await h.startWorker();
 });
 afterAll(async () => {
@@ -16,8 +19,8 @@ afterAll(async () => {
 const HOUR = 3_600_000;
 const monthly = { unit: 'month', count: 1 } as const;
 
-/** Basic $10 and Pro $20 a month, a subscription to Basic anchored 2027-04-01 (April: 30 days). */
-async function basicSubscription(anchor = utc(2027, 4, 1)) {
+/** Basic $10 and Pro $20 a month, a subscription to Basic anchored April 1 of year Y (April: 30 days). */
+async function basicSubscription(anchor = utc(Y, 4, 1)) {
   const tenantId = await h.seedTenant();
   const customerId = await h.seedCustomer(tenantId);
   const basic = await h.seedPrice(tenantId, { model: 'flat', currency: 'USD', amount: 1000 }, monthly, 'Basic');
@@ -36,7 +39,7 @@ describe('changing items mid-period', () => {
   it('an upgrade at mid-period prorates exactly (Stripe: $10 → $20 nets +$5) and the preview is what gets invoiced', async () => {
     const { subscriptionId, handle, pro } = await basicSubscription();
     // April 16 00:00 is exactly half of April's 30 days: 1,296,000 of 2,592,000 seconds remain.
-    await h.skipTo(utc(2027, 4, 16));
+    await h.skipTo(utc(Y, 4, 16));
     const request = { changeId: 'up-1', items: [{ priceId: pro, quantity: 1 }] };
     const preview = await handle.executeUpdate(previewChangeUpdate, { args: [request] });
     expect(preview.direction).toBe('upgrade');
@@ -53,7 +56,7 @@ describe('changing items mid-period', () => {
     expect((await handle.query(getStateQuery)).items).toEqual([{ priceId: pro, quantity: 1 }]);
 
     // create_prorations: the lines wait for the May 1 invoice: Pro $20.00 in advance − $5.00 + $10.00 = $25.00.
-    await h.skipTo(utc(2027, 5, 1) + HOUR);
+    await h.skipTo(utc(Y, 5, 1) + HOUR);
     const invoices = await h.invoices(subscriptionId);
     expect(invoices).toHaveLength(2);
     const may = invoices[1];
@@ -64,10 +67,10 @@ describe('changing items mid-period', () => {
   });
 
   it('always_invoice charges the proration at once and applies the upgrade once paid', async () => {
-    const { subscriptionId, handle, pro } = await basicSubscription(utc(2027, 6, 1));
+    const { subscriptionId, handle, pro } = await basicSubscription(utc(Y, 6, 1));
     // June has 30 days; June 21 00:00 leaves 10 days: 1/3. Credit −1000/3 = −333.33 → −333;
     // charge 2000/3 = 666.67 → 667 (half up); invoice total 334.
-    await h.skipTo(utc(2027, 6, 21));
+    await h.skipTo(utc(Y, 6, 21));
     const result = await handle.executeUpdate(changeItemsUpdate, { args: [{ changeId: 'up-now', items: [{ priceId: pro, quantity: 1 }], prorationBehavior: 'always_invoice' }] });
     expect(result.status).toBe('applied');
     const invoices = await h.invoices(subscriptionId);
@@ -80,10 +83,10 @@ describe('changing items mid-period', () => {
   });
 
   it('an upgrade whose invoice is declined does not take effect, and its invoice is voided', async () => {
-    const { subscriptionId, handle, pro, basic, tenantId, customerId } = await basicSubscription(utc(2027, 8, 1));
+    const { subscriptionId, handle, pro, basic, tenantId, customerId } = await basicSubscription(utc(Y, 8, 1));
     // The card on file now fails every charge (it attaches fine; Stripe's pm_card_chargeCustomerFail).
     await setDefaultPaymentMethod(h.db.prisma, h.stripe.gateway, { tenantId, customerId, gatewayPaymentMethodId: 'pm_card_chargeCustomerFail' });
-    await h.skipTo(utc(2027, 8, 10));
+    await h.skipTo(utc(Y, 8, 10));
     const result = await handle.executeUpdate(changeItemsUpdate, { args: [{ changeId: 'up-declined', items: [{ priceId: pro, quantity: 1 }], prorationBehavior: 'always_invoice' }] });
     expect(result.status).toBe('payment_failed');
     expect(result.declineCode).toBe('generic_decline');
@@ -101,17 +104,17 @@ describe('changing items mid-period', () => {
     const customerId = await h.seedCustomer(tenantId);
     const basic = await h.seedPrice(tenantId, { model: 'flat', currency: 'USD', amount: 1000 }, monthly, 'Basic');
     const pro = await h.seedPrice(tenantId, { model: 'flat', currency: 'USD', amount: 2000 }, monthly, 'Pro');
-    await h.skipTo(utc(2027, 10, 1) - HOUR);
-    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId: pro, quantity: 1 }], startAt: utc(2027, 10, 1) });
-    await h.skipTo(utc(2027, 10, 12));
+    await h.skipTo(utc(Y, 10, 1) - HOUR);
+    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId: pro, quantity: 1 }], startAt: utc(Y, 10, 1) });
+    await h.skipTo(utc(Y, 10, 12));
     const result = await handle.executeUpdate(changeItemsUpdate, { args: [{ changeId: 'down-1', items: [{ priceId: basic, quantity: 1 }] }] });
     expect(result.status).toBe('scheduled');
-    expect(result.preview).toMatchObject({ direction: 'downgrade', effective: 'period_end', effectiveAt: '2027-11-01T00:00:00.000Z', lines: [] });
+    expect(result.preview).toMatchObject({ direction: 'downgrade', effective: 'period_end', effectiveAt: `${Y}-11-01T00:00:00.000Z`, lines: [] });
     const state = await handle.query(getStateQuery);
     expect(state.items).toEqual([{ priceId: pro, quantity: 1 }]);
-    expect(state.nextAction).toEqual({ kind: 'scheduled_change', at: '2027-11-01T00:00:00.000Z' });
+    expect(state.nextAction).toEqual({ kind: 'scheduled_change', at: `${Y}-11-01T00:00:00.000Z` });
 
-    await h.skipTo(utc(2027, 11, 1) + HOUR);
+    await h.skipTo(utc(Y, 11, 1) + HOUR);
     const invoices = await h.invoices(subscriptionId);
     // October billed Pro ($20.00); November bills Basic ($10.00) with no proration lines.
     expect(invoices.map((i) => lineAmounts(i))).toEqual([[['recurring', 2000]], [['recurring', 1000]]]);
@@ -123,14 +126,14 @@ describe('changing items mid-period', () => {
     const customerId = await h.seedCustomer(tenantId);
     const base = await h.seedPrice(tenantId, { model: 'flat', currency: 'USD', amount: 3000 }, monthly, 'Base');
     const seat = await h.seedPrice(tenantId, { model: 'per_unit', currency: 'USD', unitAmount: 1000 }, monthly, 'Seat');
-    await h.skipTo(utc(2028, 4, 1) - HOUR);
-    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId: base, quantity: 1 }, { priceId: seat, quantity: 5 }], startAt: utc(2028, 4, 1) });
-    // April 2028 has 30 days; April 21 00:00 leaves 10 days = 1/3.
-    await h.skipTo(utc(2028, 4, 21));
+    await h.skipTo(utc(Y + 1, 4, 1) - HOUR);
+    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId: base, quantity: 1 }, { priceId: seat, quantity: 5 }], startAt: utc(Y + 1, 4, 1) });
+    // April (any year) has 30 days; April 21 00:00 leaves 10 days = 1/3.
+    await h.skipTo(utc(Y + 1, 4, 21));
     const result = await handle.executeUpdate(changeItemsUpdate, { args: [{ changeId: 'seats-8', items: [{ priceId: base, quantity: 1 }, { priceId: seat, quantity: 8 }] }] });
     // 5 seats × $10 × 1/3 = 1666.67 → −1667 credit; 8 seats × $10 × 1/3 = 2666.67 → 2667 charge.
     expect(result.preview.lines.map((l) => [l.kind, l.amount.amount])).toEqual([['unused_time', -1667], ['remaining_time', 2667]]);
-    await h.skipTo(utc(2028, 5, 1) + HOUR);
+    await h.skipTo(utc(Y + 1, 5, 1) + HOUR);
     const may = (await h.invoices(subscriptionId))[1];
     if (!may) throw new Error('no May invoice');
     // In advance: $30.00 base + 8 × $10.00 seats = $110.00; plus prorations −16.67 + 26.67 → $120.00.
@@ -142,10 +145,10 @@ describe('changing items mid-period', () => {
     const tenantId = await h.seedTenant();
     const customerId = await h.seedCustomer(tenantId);
     const seat = await h.seedPrice(tenantId, { model: 'per_unit', currency: 'USD', unitAmount: 1000 }, monthly, 'Seat');
-    await h.skipTo(utc(2028, 6, 1) - HOUR);
-    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId: seat, quantity: 2 }], startAt: utc(2028, 6, 1) });
-    // June 2028: 30 days; June 16 00:00 leaves exactly half.
-    await h.skipTo(utc(2028, 6, 16));
+    await h.skipTo(utc(Y + 1, 6, 1) - HOUR);
+    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId: seat, quantity: 2 }], startAt: utc(Y + 1, 6, 1) });
+    // June (any year): 30 days; June 16 00:00 leaves exactly half.
+    await h.skipTo(utc(Y + 1, 6, 16));
     const quantities = [3, 4, 5, 6, 7];
     const results = await Promise.all(
       // `effective: now` for all: in whatever order they run, some are downgrades, which would otherwise wait.
@@ -154,7 +157,7 @@ describe('changing items mid-period', () => {
     expect(results.every((r) => r.status === 'applied')).toBe(true);
     const finalQuantity = (await handle.query(getStateQuery)).items[0]?.quantity ?? 0;
     expect(quantities).toContain(finalQuantity);
-    await h.skipTo(utc(2028, 7, 1) + HOUR);
+    await h.skipTo(utc(Y + 1, 7, 1) + HOUR);
     const july = (await h.invoices(subscriptionId))[1];
     if (!july) throw new Error('no July invoice');
     const prorations = july.lines.filter((l) => l.kind === 'proration').map((l) => Number(l.amount));
@@ -166,7 +169,7 @@ describe('changing items mid-period', () => {
   });
 
   it('an invalid change is rejected by the validator before anything is written', async () => {
-    const { handle, pro } = await basicSubscription(utc(2028, 9, 1));
+    const { handle, pro } = await basicSubscription(utc(Y + 1, 9, 1));
     await expect(handle.executeUpdate(changeItemsUpdate, { args: [{ changeId: 'bad', items: [{ priceId: pro, quantity: 0 }] }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await expect(handle.executeUpdate(changeItemsUpdate, { args: [{ changeId: 'bad2', items: [{ priceId: pro, quantity: 1 }, { priceId: pro, quantity: 2 }] }] })).rejects.toThrow();
     const unknown = handle.executeUpdate(changeItemsUpdate, { args: [{ changeId: 'unknown-price', items: [{ priceId: 'price_missing', quantity: 1 }] }] });

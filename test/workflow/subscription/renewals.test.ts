@@ -3,8 +3,11 @@ import { getStateQuery } from '../../../workflows/subscription-messages.js';
 import { DAY_MS, SubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
+/** A year ahead of the shared server's clock whose next year is a leap year (files share one server). */
+let Y: number;
 beforeAll(async () => {
   h = await SubscriptionHarness.create();
+  Y = await h.baseYear();
   await h.startWorker();
 });
 afterAll(async () => {
@@ -17,27 +20,30 @@ describe('trial, then renewals billed in advance', () => {
     const customerId = await h.seedCustomer(tenantId);
     // $29.99 a month: 2999 minor units per invoice.
     const priceId = await h.seedPrice(tenantId, { model: 'flat', currency: 'USD', amount: 2999 });
-    // Starts 2027-01-17; 14 days of trial end on 2027-01-31, which becomes the billing anchor.
-    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId, quantity: 1 }], startAt: utc(2027, 1, 17), trialDays: 14 });
+    // Starts Y-01-17; 14 days of trial end on Y-01-31, which becomes the billing anchor (Y + 1 is a leap year).
+    const { subscriptionId, handle } = await h.startSubscription({ tenantId, customerId, items: [{ priceId, quantity: 1 }], startAt: utc(Y, 1, 17), trialDays: 14 });
 
     expect((await handle.query(getStateQuery)).status).toBe('trialing');
-    await h.skipTo(utc(2027, 1, 30));
+    await h.skipTo(utc(Y, 1, 30));
     expect(await h.invoices(subscriptionId)).toEqual([]); // nothing billed during the trial
 
     // Period n starts at Jan 31 + n months, clamped to the month's length (never chained):
     const expectedStarts = [
-      '2027-01-31', '2027-02-28', '2027-03-31', '2027-04-30', '2027-05-31', '2027-06-30',
-      '2027-07-31', '2027-08-31', '2027-09-30', '2027-10-31', '2027-11-30', '2027-12-31',
-      '2028-01-31', '2028-02-29', '2028-03-31', '2028-04-30', '2028-05-31', '2028-06-30',
-      '2028-07-31', '2028-08-31', '2028-09-30', '2028-10-31', '2028-11-30', '2028-12-31',
+      `${Y}-01-31`, `${Y}-02-28`, `${Y}-03-31`, `${Y}-04-30`, `${Y}-05-31`, `${Y}-06-30`,
+      `${Y}-07-31`, `${Y}-08-31`, `${Y}-09-30`, `${Y}-10-31`, `${Y}-11-30`, `${Y}-12-31`,
+      `${Y + 1}-01-31`, `${Y + 1}-02-29`, `${Y + 1}-03-31`, `${Y + 1}-04-30`, `${Y + 1}-05-31`, `${Y + 1}-06-30`,
+      `${Y + 1}-07-31`, `${Y + 1}-08-31`, `${Y + 1}-09-30`, `${Y + 1}-10-31`, `${Y + 1}-11-30`, `${Y + 1}-12-31`,
     ];
-    // Stop just after the 24th invoice (2028-12-31), before the 25th (2029-01-31).
-    await h.skipTo(utc(2028, 12, 31) + DAY_MS);
+    // Stop just after the 24th invoice ((Y+1)-12-31), before the 25th ((Y+2)-01-31).
+    await h.skipTo(utc(Y + 1, 12, 31) + DAY_MS);
 
     const invoices = await h.invoices(subscriptionId);
     expect(invoices).toHaveLength(24);
     expect(invoices.map((i) => i.periodStart?.toISOString().slice(0, 10))).toEqual(expectedStarts);
-    expect(invoices.map((i) => i.periodEnd?.toISOString().slice(0, 10))).toEqual([...expectedStarts.slice(1), '2029-01-31']);
+    expect(invoices.map((i) => i.periodEnd?.toISOString().slice(0, 10))).toEqual([...expectedStarts.slice(1), `${Y + 2}-01-31`]);
+    // Billed in advance, at the start of each period (rows carry the billing clock).
+    expect(invoices.map((i) => i.finalizedAt?.toISOString().slice(0, 10))).toEqual(expectedStarts);
+    expect(invoices.map((i) => i.paidAt?.toISOString().slice(0, 10))).toEqual(expectedStarts);
     for (const invoice of invoices) {
       expect(invoice.status).toBe('paid');
       expect(Number(invoice.total)).toBe(2999);
@@ -54,11 +60,11 @@ describe('trial, then renewals billed in advance', () => {
 
     const state = await handle.query(getStateQuery);
     expect(state.status).toBe('active');
-    expect(state.currentPeriod).toMatchObject({ index: 23, start: '2028-12-31T00:00:00.000Z', end: '2029-01-31T00:00:00.000Z' });
-    expect(state.nextAction).toEqual({ kind: 'renewal', at: '2029-01-31T00:00:00.000Z' });
+    expect(state.currentPeriod).toMatchObject({ index: 23, start: `${Y + 1}-12-31T00:00:00.000Z`, end: `${Y + 2}-01-31T00:00:00.000Z` });
+    expect(state.nextAction).toEqual({ kind: 'renewal', at: `${Y + 2}-01-31T00:00:00.000Z` });
     const row = await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
     expect(row.status).toBe('active');
-    expect(row.currentPeriodEnd?.toISOString()).toBe('2029-01-31T00:00:00.000Z');
+    expect(row.currentPeriodEnd?.toISOString()).toBe(`${Y + 2}-01-31T00:00:00.000Z`);
   });
 
   it('after 36 periods the current run\'s history is small: each period is its own run', async () => {

@@ -1,0 +1,434 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createPrice } from '../billing/catalog/create-price.js';
+import { createProduct } from '../billing/catalog/create-product.js';
+import { applyCoupon } from '../billing/coupons/apply-coupon.js';
+import { createCoupon } from '../billing/coupons/create-coupon.js';
+import { adjustCreditBalance } from '../billing/credit/adjust-credit-balance.js';
+import { createCustomer } from '../billing/customers/create-customer.js';
+import { setDefaultPaymentMethod } from '../billing/customers/set-default-payment-method.js';
+import { saveDunningPolicy } from '../billing/dunning/save-dunning-policy.js';
+import { isBillingError } from '../billing/errors.js';
+import { createSubscriptionRecord } from '../billing/subscriptions/create-subscription-record.js';
+import { createTaxRate } from '../billing/tax/create-tax-rate.js';
+import type { PrismaClient } from '../db/prisma-client.js';
+import { randomBase62 } from '../ids.js';
+import { startReaper, type Reaper } from '../process/reaper-client.js';
+import { subscriptionWorkflowId } from '../temporal/workflow-ids.js';
+import { createTenantWithKey } from '../tenancy/tenants.js';
+import {
+  cancelUpdate,
+  changeItemsUpdate,
+  getStateQuery,
+  pauseCollectionUpdate,
+  paymentMethodUpdatedSignal,
+  previewChangeUpdate,
+  resumeCollectionUpdate,
+  type ChangeItemsRequest,
+  type SubscriptionView,
+} from '../../workflows/subscription-messages.js';
+import { subscriptionWorkflow } from '../../workflows/subscription.js';
+import {
+  createSimulatorDatabase,
+  startPayments,
+  startTimeSkippingServer,
+  startWorker,
+  type Log,
+  type RunningPayments,
+  type SimulatorDatabase,
+} from './infrastructure.js';
+import { instantMs, parseScenario, priceDefinitionOf, type Scenario, type ScenarioAction, type ScenarioInput } from './scenario-schema.js';
+import { buildTimeline, type ActionError, type ActionRecord, type Timeline } from './timeline.js';
+
+export interface RunScenarioOptions {
+  /** Progress lines (to stderr in the CLI); silent by default. */
+  log?: Log;
+  /**
+   * A time-skipping environment to run on instead of starting a test server. Its clock must not
+   * be past the scenario's start (time only moves forward); the caller tears it down.
+   */
+  env?: TestWorkflowEnvironment;
+  /**
+   * A PostgreSQL server to create the run's database on (dropped afterwards). Defaults to
+   * DATABASE_URL; without either, a throwaway embedded server in a temp dir is started.
+   */
+  databaseUrl?: string;
+  /** With `databaseUrl`: clone this migrated database instead of migrating a new one. */
+  databaseTemplate?: string;
+  /** Seeds the Stripe sandbox's RNG (default 1): the same scenario gives the same run. */
+  seed?: number;
+  /** Longest real time to wait for the workflow to settle after a step (default 60 s). */
+  settleTimeoutMs?: number;
+}
+
+type SubscriptionHandle = WorkflowHandle<typeof subscriptionWorkflow>;
+
+const EventType = proto.temporal.api.enums.v1.EventType;
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+
+/**
+ * Whether a run's history has no work in flight: no workflow task scheduled or running and no
+ * activity outstanding. Timers do not count: they wait for (skipped) time.
+ */
+function isIdle(events: readonly HistoryEvent[]): boolean {
+  let workflowTaskOpen = false;
+  const activities = new Set<string>();
+  let closed = false;
+  let continued = false;
+  for (const event of events) {
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+        workflowTaskOpen = true;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        workflowTaskOpen = false;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        activities.add(String(event.eventId));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+        activities.delete(String(event.activityTaskCompletedEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+        activities.delete(String(event.activityTaskFailedEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+        activities.delete(String(event.activityTaskTimedOutEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+        activities.delete(String(event.activityTaskCanceledEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        continued = true;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+        closed = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (closed) return true;
+  // A run that continued as new hands over to the next run, which is about to start.
+  return !continued && !workflowTaskOpen && activities.size === 0;
+}
+
+/** The workflow's failure, or an infrastructure error worth stopping for. */
+function updateError(error: unknown): ActionError | undefined {
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause;
+    if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'ApplicationFailure', message: cause.message };
+    if (cause instanceof TemporalFailure) return { type: cause.name, message: cause.message };
+    return { type: 'update_failed', message: cause?.message ?? error.message };
+  }
+  if (isBillingError(error)) return { type: error.code, message: error.message };
+  return undefined;
+}
+
+class ScenarioRun {
+  private readonly actions: ActionRecord[] = [];
+  private readonly priceIds = new Map<string, string>();
+  private tenantId = '';
+  private customerId = '';
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly env: TestWorkflowEnvironment,
+    private readonly prisma: PrismaClient,
+    private readonly payments: RunningPayments,
+    private readonly taskQueue: string,
+    private readonly log: Log,
+    private readonly settleTimeoutMs: number,
+  ) {}
+
+  private get client(): Client {
+    return this.env.client;
+  }
+
+  /** Skips server time forward to `at` (epoch ms), letting every timer on the way fire. */
+  private async skipTo(at: number): Promise<void> {
+    const now = await this.env.currentTimeMs();
+    if (at > now) await this.env.sleep(at - now);
+  }
+
+  /** Waits (in real time) until the workflow has nothing in flight. */
+  private async settle(workflowId: string): Promise<void> {
+    const deadline = Date.now() + this.settleTimeoutMs;
+    for (;;) {
+      const history = await this.client.workflow.getHandle(workflowId).fetchHistory();
+      if (isIdle(history.events ?? [])) return;
+      if (Date.now() > deadline) throw new Error(`workflow ${workflowId} did not settle within ${this.settleTimeoutMs / 1000}s`);
+      await sleep(20);
+    }
+  }
+
+  /** Webhooks delivered (so signalled), then the workflow done with them; twice, for the webhooks that work causes. */
+  private async quiesce(workflowId: string): Promise<void> {
+    for (let round = 0; round < 2; round++) {
+      await this.payments.flushWebhooks();
+      await this.settle(workflowId);
+    }
+  }
+
+  private price(localId: string): string {
+    const id = this.priceIds.get(localId);
+    if (id === undefined) throw new Error(`no price ${localId}`);
+    return id;
+  }
+
+  private async seed(): Promise<{ subscriptionId: string; initialStatus: string }> {
+    const s = this.scenario;
+    const { prisma } = this;
+    const gateway = this.payments.gateway;
+    const start = instantMs(s.start);
+    const slug = `sim-${randomBase62(10).toLowerCase()}`;
+    const { tenant } = await createTenantWithKey(prisma, { name: s.name, slug, keyName: 'simulator' });
+    const tenantId = tenant.id;
+    this.tenantId = tenantId;
+
+    const products = new Map<string, string>();
+    for (const p of s.catalog.prices) {
+      let productId = products.get(p.product);
+      if (productId === undefined) {
+        productId = (await createProduct(prisma, { tenantId, name: p.product })).productId;
+        products.set(p.product, productId);
+      }
+      const created = await createPrice(prisma, {
+        tenantId,
+        productId,
+        currency: s.currency,
+        definition: priceDefinitionOf(p.definition, s.currency),
+        interval: p.interval,
+        trialDays: p.trialDays ?? null,
+        nickname: p.id,
+      });
+      this.priceIds.set(p.id, created.priceId);
+    }
+    for (const rate of s.taxRates ?? []) await createTaxRate(prisma, { tenantId, ...rate });
+    if (s.dunningPolicy) await saveDunningPolicy(prisma, { tenantId, ...s.dunningPolicy });
+
+    const customer = await createCustomer(prisma, gateway, {
+      tenantId,
+      currency: s.currency,
+      email: s.customer.email ?? `customer-${randomBase62(8).toLowerCase()}@example.com`,
+      name: s.customer.name ?? null,
+      taxJurisdiction: s.customer.taxJurisdiction ?? null,
+    });
+    this.customerId = customer.customerId;
+    if (s.customer.paymentMethod !== null) {
+      await setDefaultPaymentMethod(prisma, gateway, { tenantId, customerId: customer.customerId, gatewayPaymentMethodId: s.customer.paymentMethod });
+    }
+    if (s.creditBalance) {
+      await adjustCreditBalance(prisma, {
+        tenantId,
+        customerId: customer.customerId,
+        amount: { amount: s.creditBalance.amount, currency: s.currency },
+        reason: s.creditBalance.reason,
+        sourceKey: 'scenario:initial-credit',
+      });
+    }
+    const coupons = [];
+    for (const c of s.coupons ?? []) {
+      const created = await createCoupon(prisma, {
+        tenantId,
+        code: c.code,
+        ...(c.name === undefined ? {} : { name: c.name }),
+        ...(c.percentOff === undefined ? {} : { percentOff: c.percentOff }),
+        ...(c.amountOff === undefined ? {} : { amountOff: { amount: c.amountOff, currency: s.currency } }),
+        duration: c.duration,
+        ...(c.durationInPeriods === undefined ? {} : { durationInPeriods: c.durationInPeriods }),
+        ...(c.maxRedemptions === undefined ? {} : { maxRedemptions: c.maxRedemptions }),
+      });
+      coupons.push({ couponId: created.couponId, applyTo: c.applyTo });
+    }
+    for (const c of coupons.filter((c) => c.applyTo === 'customer')) {
+      await applyCoupon(prisma, { tenantId, couponId: c.couponId, customerId: customer.customerId, at: start });
+    }
+
+    const record = await createSubscriptionRecord(prisma, {
+      tenantId,
+      customerId: customer.customerId,
+      items: s.subscription.items.map((item) => ({ priceId: this.price(item.price), quantity: item.quantity })),
+      startAt: start,
+      ...(s.subscription.trialDays === undefined ? {} : { trialDays: s.subscription.trialDays }),
+    });
+    for (const c of coupons.filter((c) => c.applyTo === 'subscription')) {
+      await applyCoupon(prisma, { tenantId, couponId: c.couponId, subscriptionId: record.subscriptionId, at: start });
+    }
+    return { subscriptionId: record.subscriptionId, initialStatus: record.status };
+  }
+
+  private changeRequest(action: Extract<ScenarioAction, { type: 'change' | 'preview_change' }>, index: number): ChangeItemsRequest {
+    return {
+      changeId: `scenario-action-${index}`,
+      items: action.items.map((item) => ({ priceId: this.price(item.price), quantity: item.quantity })),
+      ...(action.prorationBehavior === undefined ? {} : { prorationBehavior: action.prorationBehavior }),
+      ...(action.effective === undefined ? {} : { effective: action.effective }),
+    };
+  }
+
+  /** The latest charge attempt that waits for the customer to authenticate, and its PaymentIntent. */
+  private async authenticate(subscriptionId: string, outcome: 'succeed' | 'fail'): Promise<unknown> {
+    const attempt = await this.prisma.paymentAttempt.findFirst({
+      where: { tenantId: this.tenantId, status: 'requires_action', gatewayPaymentIntentId: { not: null }, invoice: { subscriptionId } },
+      orderBy: [{ createdAt: 'desc' }, { attemptNumber: 'desc' }],
+      include: { invoice: { select: { number: true } } },
+    });
+    if (attempt === null || attempt.gatewayPaymentIntentId === null) {
+      throw new ActionRefused('nothing_to_authenticate', 'no payment of this subscription is waiting for 3-D Secure');
+    }
+    await this.payments.sandbox.authenticatePaymentIntent(attempt.gatewayPaymentIntentId, outcome);
+    return { invoice: attempt.invoice.number, attempt: attempt.attemptNumber, paymentIntentId: attempt.gatewayPaymentIntentId, outcome };
+  }
+
+  private async perform(handle: SubscriptionHandle, action: ScenarioAction, index: number, subscriptionId: string): Promise<unknown> {
+    const running = (await handle.describe()).status.name === 'RUNNING';
+    const needsWorkflow = action.type !== 'payment_method' && action.type !== 'authenticate_payment';
+    if (needsWorkflow && !running) throw new ActionRefused('subscription_ended', "the subscription's workflow has ended");
+    switch (action.type) {
+      case 'change':
+        return handle.executeUpdate(changeItemsUpdate, { args: [this.changeRequest(action, index)] });
+      case 'preview_change':
+        return handle.executeUpdate(previewChangeUpdate, { args: [this.changeRequest(action, index)] });
+      case 'cancel':
+        return handle.executeUpdate(cancelUpdate, { args: [{ mode: action.mode, ...(action.prorate === undefined ? {} : { prorate: action.prorate }) }] });
+      case 'pause':
+        return handle.executeUpdate(pauseCollectionUpdate, { args: [] });
+      case 'resume':
+        return handle.executeUpdate(resumeCollectionUpdate, { args: [] });
+      case 'payment_method': {
+        const saved = await setDefaultPaymentMethod(this.prisma, this.payments.gateway, {
+          tenantId: this.tenantId,
+          customerId: this.customerId,
+          gatewayPaymentMethodId: action.paymentMethod,
+        });
+        if (running) await handle.signal(paymentMethodUpdatedSignal, { paymentMethodId: saved.gatewayPaymentMethodId });
+        return { paymentMethod: action.paymentMethod, brand: saved.brand, last4: saved.last4, signalled: running };
+      }
+      case 'authenticate_payment':
+        return this.authenticate(subscriptionId, action.outcome ?? 'succeed');
+    }
+  }
+
+  async run(): Promise<Timeline> {
+    const s = this.scenario;
+    const start = instantMs(s.start);
+    const until = instantMs(s.until);
+    const now = await this.env.currentTimeMs();
+    if (start < now) {
+      throw new Error(`the scenario starts at ${s.start}, but the time-skipping server's clock is already at ${new Date(now).toISOString()}; time only moves forward`);
+    }
+    await this.skipTo(start);
+    this.log(`${s.start} seeding tenant, catalog and customer`);
+    const { subscriptionId, initialStatus } = await this.seed();
+    const workflowId = subscriptionWorkflowId(subscriptionId);
+    const handle = await this.client.workflow.start(subscriptionWorkflow, {
+      taskQueue: this.taskQueue,
+      workflowId,
+      args: [{ tenantId: this.tenantId, subscriptionId }],
+    });
+    this.log(`${s.start} started ${workflowId} (${initialStatus})`);
+    await this.quiesce(workflowId);
+
+    for (const [index, action] of s.actions.entries()) {
+      const at = instantMs(action.at);
+      await this.skipTo(at);
+      await this.quiesce(workflowId);
+      const record: ActionRecord = { index, at, seq: Date.now(), action: action.type };
+      try {
+        record.result = await this.perform(this.client.workflow.getHandle(workflowId), action, index, subscriptionId);
+      } catch (error) {
+        const refused = error instanceof ActionRefused ? { type: error.code, message: error.message } : updateError(error);
+        if (refused === undefined) throw error;
+        record.error = refused;
+      }
+      this.actions.push(record);
+      this.log(`${new Date(at).toISOString()} action ${index + 1}/${s.actions.length} ${action.type}: ${record.error ? `refused (${record.error.type}: ${record.error.message})` : 'done'}`);
+      await this.quiesce(workflowId);
+    }
+
+    await this.skipTo(until);
+    await this.quiesce(workflowId);
+    this.log(`${s.until} reached; building the timeline`);
+    return buildTimeline(this.prisma, {
+      scenario: s.name,
+      tenantId: this.tenantId,
+      customerId: this.customerId,
+      subscriptionId,
+      currency: s.currency,
+      initialStatus,
+      actions: this.actions,
+      final: await this.finalState(handle.workflowId),
+      priceNames: new Map([...this.priceIds].map(([local, id]) => [id, local])),
+    });
+  }
+
+  private async finalState(workflowId: string): Promise<SubscriptionView | null> {
+    const handle = this.client.workflow.getHandle<typeof subscriptionWorkflow>(workflowId);
+    try {
+      return await handle.query(getStateQuery);
+    } catch (error) {
+      // A finished workflow (canceled) returned its final view as its result.
+      if ((await handle.describe()).status.name === 'COMPLETED') return handle.result();
+      throw error;
+    }
+  }
+}
+
+/** An action the simulator itself cannot carry out; recorded in the timeline like a refused update. */
+class ActionRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs a scenario end to end on real parts (time-skipping Temporal, PostgreSQL, the Stripe
+ * sandbox and its webhooks) and returns its timeline. Throws `ScenarioValidationError` for a bad
+ * scenario before starting anything. Everything started here is stopped before it returns.
+ */
+export async function runScenario(input: ScenarioInput | Scenario, options: RunScenarioOptions = {}): Promise<Timeline> {
+  const scenario = parseScenario(input);
+  const log = options.log ?? (() => undefined);
+  const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+  let reaper: Reaper | undefined;
+  const getReaper = (): Reaper => (reaper ??= startReaper());
+  try {
+    let env = options.env;
+    if (env === undefined) {
+      const temporal = await startTimeSkippingServer(getReaper(), log);
+      cleanups.push({ what: 'the time-skipping server', run: () => temporal.stop() });
+      env = temporal.env;
+    }
+    const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+    const database: SimulatorDatabase = await createSimulatorDatabase({ adminUrl: databaseUrl, template: options.databaseTemplate }, getReaper, log);
+    cleanups.push({ what: 'the database', run: () => database.close() });
+    const payments = await startPayments(database.prisma, env.client, log, options.seed ?? 1);
+    cleanups.push({ what: 'the Stripe sandbox', run: () => payments.close() });
+    const worker = await startWorker(env, database.prisma, payments.gateway);
+    cleanups.push({ what: 'the worker', run: () => worker.stop() });
+    const run = new ScenarioRun(scenario, env, database.prisma, payments, worker.taskQueue, log, options.settleTimeoutMs ?? 60_000);
+    return await run.run();
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup.run();
+      } catch (error) {
+        log(`stopping ${cleanup.what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    reaper?.close();
+  }
+}
