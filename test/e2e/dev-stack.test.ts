@@ -7,7 +7,7 @@ import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/tenancy/api-keys.js';
 import { projectRoot } from '../../src/project-root.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../src/process/free-port.js';
 
 /**
  * `npm start` as a user runs it: the embedded stack comes up, answers /health/ready, serves the

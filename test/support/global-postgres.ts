@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { createDatabaseIfMissing, startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { startReaper } from '../../src/process/reaper-client.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../src/process/free-port.js';
 import './provided-context.js';
 
 /**

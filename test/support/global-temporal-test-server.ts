@@ -9,7 +9,7 @@ import { waitFor } from '../../src/process/wait-for.js';
 import { projectRoot } from '../../src/project-root.js';
 import { resolveTemporalBinary } from '../../src/temporal/binaries.js';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../src/process/free-port.js';
 import './provided-context.js';
 
 /**
