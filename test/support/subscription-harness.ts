@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -169,3 +170,19 @@ export function utc(year: number, month: number, day: number, hour = 0): number 
 }
 
 export const DAY_MS = 86_400_000;
+
+/**
+ * A test file's harness: created (with a worker unless `worker: false`) before its tests and
+ * closed after them. `ready` receives the harness and the file's base year (see `baseYear`).
+ */
+export function useSubscriptionHarness(ready: (harness: SubscriptionHarness, year: number) => void, options: { worker?: boolean } = {}): void {
+  let harness: SubscriptionHarness | undefined;
+  beforeAll(async () => {
+    harness = await SubscriptionHarness.create();
+    ready(harness, await harness.baseYear());
+    if (options.worker !== false) await harness.startWorker();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+}

@@ -1,19 +1,15 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setDefaultPaymentMethod } from '../../../src/billing/customers/set-default-payment-method.js';
 import { changeItemsUpdate, getStateQuery, previewChangeUpdate } from '../../../workflows/subscription-messages.js';
-import { SubscriptionHarness, utc } from '../../support/subscription-harness.js';
+import { type SubscriptionHarness, useSubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
 /** A year ahead of the shared server's clock whose next year is a leap year (files share one server). */
 let Y: number;
-beforeAll(async () => {
-  h = await SubscriptionHarness.create();
-  Y = await h.baseYear();
-  await h.startWorker();
-});
-afterAll(async () => {
-  await h.close();
+useSubscriptionHarness((harness, year) => {
+  h = harness;
+  Y = year;
 });
 
 const HOUR = 3_600_000;

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BillingActivities } from '../../../activities/index.js';
-import { eventually, SubscriptionHarness, utc } from '../../support/subscription-harness.js';
+import { eventually, type SubscriptionHarness, useSubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 // Workers die at the worst moments here; money must still move exactly once.
 let h: SubscriptionHarness;
 /** A year ahead of the shared server's clock (files share one server). */
 let Y: number;
-beforeAll(async () => {
-  h = await SubscriptionHarness.create();
-  Y = await h.baseYear();
-});
-afterAll(async () => {
-  await h.close();
-});
+useSubscriptionHarness((harness, year) => {
+  h = harness;
+  Y = year;
+}, { worker: false });
 
 const HOUR = 3_600_000;
 

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveDunningPolicy } from '../../../src/billing/dunning/save-dunning-policy.js';
 import { cancelUpdate, getStateQuery, pauseCollectionUpdate, resumeCollectionUpdate } from '../../../workflows/subscription-messages.js';
-import { DAY_MS, eventually, SubscriptionHarness, utc } from '../../support/subscription-harness.js';
+import { DAY_MS, eventually, type SubscriptionHarness, useSubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
 /** A year ahead of the shared server's clock whose next year is a leap year (files share one server). */
 let Y: number;
-beforeAll(async () => {
-  h = await SubscriptionHarness.create();
-  Y = await h.baseYear();
-  await h.startWorker();
-});
-afterAll(async () => {
-  await h.close();
+useSubscriptionHarness((harness, year) => {
+  h = harness;
+  Y = year;
 });
 
 const HOUR = 3_600_000;

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getStateQuery } from '../../../workflows/subscription-messages.js';
-import { DAY_MS, SubscriptionHarness, utc } from '../../support/subscription-harness.js';
+import { DAY_MS, type SubscriptionHarness, useSubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
 /** A year ahead of the shared server's clock whose next year is a leap year (files share one server). */
 let Y: number;
-beforeAll(async () => {
-  h = await SubscriptionHarness.create();
-  Y = await h.baseYear();
-  await h.startWorker();
-});
-afterAll(async () => {
-  await h.close();
+useSubscriptionHarness((harness, year) => {
+  h = harness;
+  Y = year;
 });
 
 describe('trial, then renewals billed in advance', () => {
