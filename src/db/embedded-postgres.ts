@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,6 +89,34 @@ async function postgresUser(): Promise<RunAs | undefined> {
   }
 }
 
+async function isTraversableByOthers(path: string): Promise<boolean> {
+  let dir = dirname(resolve(path));
+  for (;;) {
+    if (((await stat(dir)).mode & 0o001) === 0) return false;
+    const parent = dirname(dir);
+    if (parent === dir) return true;
+    dir = parent;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as `postgres`, which must reach the binaries too. A project cloned
+ * into a 0700 folder (say, `mktemp -d`) hides node_modules from it, so the binaries are then
+ * copied once into the system temp folder, which every user can traverse.
+ */
+async function reachableBinaries(binaries: PlatformBinaries): Promise<PlatformBinaries> {
+  if (await isTraversableByOthers(binaries.postgres)) return binaries;
+  const nativeDir = dirname(dirname(binaries.postgres));
+  const copy = join(tmpdir(), `durable-billing-postgres-${platform()}-${arch()}-${(await stat(binaries.postgres)).size}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const staging = `${copy}.${process.pid}`;
+    await cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    await rename(staging, copy).catch(() => rm(staging, { recursive: true, force: true }));
+  }
+  return { postgres: join(copy, 'bin', 'postgres'), initdb: join(copy, 'bin', 'initdb') };
+}
+
 // The `postgres` user must be able to traverse every folder above its data directory; a 0700
 // home or temp folder is the usual culprit, so say so plainly.
 async function assertTraversable(dataDir: string): Promise<void> {
@@ -146,11 +174,12 @@ function isAlive(pid: number): boolean {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const binaries = await platformBinaries();
+  let binaries = await platformBinaries();
   await hydrateLibrarySymlinks(binaries);
   await mkdir(dirname(options.dataDir), { recursive: true });
   const runAs = await postgresUser();
   if (runAs) await assertTraversable(options.dataDir);
+  if (runAs) binaries = await reachableBinaries(binaries);
 
   const pidFile = join(options.dataDir, 'postmaster.pid');
   if (existsSync(pidFile)) {
