@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import type { Invoice, InvoiceLine } from '../../generated/prisma/client.js';
+import { InvoiceLineKind, InvoiceStatus } from '../../generated/prisma/enums.js';
+import { decimalString, moneyFromColumn } from '../amounts.js';
+
+/**
+ * What the API returns for invoices. The interfaces are what code builds; the schemas (same
+ * shape, checked in test/integration/billing/invoice-reads.test.ts) document the responses in
+ * OpenAPI, with `.meta({ id })` naming the component. Money is integer minor units next to its
+ * currency, instants ISO-8601, decimals strings, absent values null: all plain JSON.
+ */
+
+const minorUnits = z.int().describe('Integer minor units of `currency` (cents for USD)');
+const instant = z.iso.datetime();
+
+export const invoiceLineViewSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('invoice_line'),
+    kind: z.enum(InvoiceLineKind),
+    description: z.string(),
+    priceId: z.string().nullable(),
+    subscriptionItemId: z.string().nullable(),
+    quantity: z.int().nullable(),
+    unitAmountDecimal: z.string().nullable().describe('Unit amount in minor units as a decimal string, e.g. "0.06"'),
+    amount: minorUnits.describe('Negative for discounts and proration credits'),
+    currency: z.string(),
+    periodStart: instant.nullable(),
+    periodEnd: instant.nullable(),
+  })
+  .meta({ id: 'InvoiceLine' });
+
+export interface InvoiceLineView {
+  id: string;
+  object: 'invoice_line';
+  kind: InvoiceLineKind;
+  description: string;
+  priceId: string | null;
+  subscriptionItemId: string | null;
+  quantity: number | null;
+  unitAmountDecimal: string | null;
+  amount: number;
+  currency: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+}
+
+// The fields a list item and a full invoice share; only the lines differ.
+const invoiceFields = {
+  id: z.string(),
+  object: z.literal('invoice'),
+  number: z.string().nullable().describe('Assigned at finalization; null on drafts'),
+  status: z.enum(InvoiceStatus),
+  kind: z.string().describe('recurring | proration | final | manual'),
+  customerId: z.string(),
+  subscriptionId: z.string().nullable(),
+  currency: z.string(),
+  periodIndex: z.int().nullable(),
+  periodStart: instant.nullable(),
+  periodEnd: instant.nullable(),
+  subtotal: minorUnits,
+  discountTotal: minorUnits,
+  taxTotal: minorUnits,
+  total: minorUnits,
+  creditApplied: minorUnits,
+  amountDue: minorUnits,
+  amountPaid: minorUnits,
+  attemptCount: z.int(),
+  nextPaymentAttemptAt: instant.nullable(),
+  createdAt: instant,
+  finalizedAt: instant.nullable(),
+  paidAt: instant.nullable(),
+  voidedAt: instant.nullable(),
+  markedUncollectibleAt: instant.nullable(),
+};
+
+interface InvoiceFields {
+  id: string;
+  object: 'invoice';
+  number: string | null;
+  status: InvoiceStatus;
+  kind: string;
+  customerId: string;
+  subscriptionId: string | null;
+  currency: string;
+  periodIndex: number | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  subtotal: number;
+  discountTotal: number;
+  taxTotal: number;
+  total: number;
+  creditApplied: number;
+  amountDue: number;
+  amountPaid: number;
+  attemptCount: number;
+  nextPaymentAttemptAt: string | null;
+  createdAt: string;
+  finalizedAt: string | null;
+  paidAt: string | null;
+  voidedAt: string | null;
+  markedUncollectibleAt: string | null;
+}
+
+export const invoiceViewSchema = z.object({ ...invoiceFields, lines: z.array(invoiceLineViewSchema) }).meta({ id: 'Invoice' });
+
+export interface InvoiceView extends InvoiceFields {
+  /** In invoice order (position). */
+  lines: InvoiceLineView[];
+}
+
+/** A list item leaves the lines out (a page of invoices stays small) and says how many there are. */
+export const invoiceListItemViewSchema = z.object({ ...invoiceFields, lineCount: z.int() }).meta({ id: 'InvoiceListItem' });
+
+export interface InvoiceListItemView extends InvoiceFields {
+  lineCount: number;
+}
+
+function isoOrNull(value: Date | null): string | null {
+  return value === null ? null : value.toISOString();
+}
+
+export function toInvoiceLineView(line: InvoiceLine): InvoiceLineView {
+  return {
+    id: line.id,
+    object: 'invoice_line',
+    kind: line.kind,
+    description: line.description,
+    priceId: line.priceId,
+    subscriptionItemId: line.subscriptionItemId,
+    quantity: line.quantity,
+    unitAmountDecimal: decimalString(line.unitAmountDecimal),
+    amount: moneyFromColumn(line.amount, line.currency).amount,
+    currency: line.currency.toUpperCase(),
+    periodStart: isoOrNull(line.periodStart),
+    periodEnd: isoOrNull(line.periodEnd),
+  };
+}
+
+function invoiceFieldsOf(invoice: Invoice): InvoiceFields {
+  // Through the domain's Money: a BIGINT beyond the safe-integer range fails loudly
+  // (amount_overflow) instead of being rounded by Number().
+  const amount = (value: bigint) => moneyFromColumn(value, invoice.currency).amount;
+  return {
+    id: invoice.id,
+    object: 'invoice',
+    number: invoice.number,
+    status: invoice.status,
+    kind: invoice.kind,
+    customerId: invoice.customerId,
+    subscriptionId: invoice.subscriptionId,
+    currency: invoice.currency.toUpperCase(),
+    periodIndex: invoice.periodIndex,
+    periodStart: isoOrNull(invoice.periodStart),
+    periodEnd: isoOrNull(invoice.periodEnd),
+    subtotal: amount(invoice.subtotal),
+    discountTotal: amount(invoice.discountTotal),
+    taxTotal: amount(invoice.taxTotal),
+    total: amount(invoice.total),
+    creditApplied: amount(invoice.creditApplied),
+    amountDue: amount(invoice.amountDue),
+    amountPaid: amount(invoice.amountPaid),
+    attemptCount: invoice.attemptCount,
+    nextPaymentAttemptAt: isoOrNull(invoice.nextPaymentAttemptAt),
+    createdAt: invoice.createdAt.toISOString(),
+    finalizedAt: isoOrNull(invoice.finalizedAt),
+    paidAt: isoOrNull(invoice.paidAt),
+    voidedAt: isoOrNull(invoice.voidedAt),
+    markedUncollectibleAt: isoOrNull(invoice.markedUncollectibleAt),
+  };
+}
+
+/** `lines` must already be in position order. */
+export function toInvoiceView(invoice: Invoice, lines: readonly InvoiceLine[]): InvoiceView {
+  return { ...invoiceFieldsOf(invoice), lines: lines.map(toInvoiceLineView) };
+}
+
+export function toInvoiceListItemView(invoice: Invoice, lineCount: number): InvoiceListItemView {
+  return { ...invoiceFieldsOf(invoice), lineCount };
+}
