@@ -21,6 +21,8 @@ const createCustomerInput = z.object({
     .nullish(),
   externalId: z.string().trim().min(1).nullish(),
   metadata: metadataSchema.optional(),
+  /** A caller-chosen id (the API derives one from the Idempotency-Key, so a retried create finds its row). */
+  id: idSchema.optional(),
 });
 
 export type CreateCustomerInput = z.input<typeof createCustomerInput>;
@@ -40,7 +42,7 @@ export interface CreatedCustomer {
 export async function createCustomer(prisma: PrismaClient, gateway: PaymentGateway, input: CreateCustomerInput): Promise<CreatedCustomer> {
   const parsed = parseInput(createCustomerInput, input);
   if ((await prisma.tenant.count({ where: { id: parsed.tenantId } })) === 0) throw notFound('tenant', parsed.tenantId);
-  const id = newId('cus');
+  const id = parsed.id ?? newId('cus');
   try {
     await prisma.customer.create({
       data: {
@@ -55,12 +57,12 @@ export async function createCustomer(prisma: PrismaClient, gateway: PaymentGatew
       },
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw conflict('customer_already_exists', `A customer with external id ${parsed.externalId ?? ''} exists`, {
-        externalId: parsed.externalId,
-      });
+    if (!isUniqueViolation(error)) throw error;
+    // The same id again is a retried create whose first attempt stored the row: finish it.
+    const retried = parsed.id !== undefined && (await prisma.customer.count({ where: { id, tenantId: parsed.tenantId } })) === 1;
+    if (!retried) {
+      throw conflict('customer_already_exists', `A customer with external id ${parsed.externalId ?? ''} exists`, { externalId: parsed.externalId });
     }
-    throw error;
   }
   const gatewayCustomerId = await ensureGatewayCustomer(prisma, gateway, { tenantId: parsed.tenantId, customerId: id });
   return { customerId: id, tenantId: parsed.tenantId, currency: parsed.currency, gatewayCustomerId };

@@ -58,7 +58,7 @@ export async function setDefaultPaymentMethod(
       update: { ...details, detachedAt: null },
     });
     if (method.customerId !== customerId) throw notFound('payment_method', summary.paymentMethodId);
-    await tx.customer.update({ where: { id: customerId }, data: { defaultPaymentMethodId: method.id } });
+    await tx.customer.updateMany({ where: { id: customerId, tenantId }, data: { defaultPaymentMethodId: method.id } });
     return { paymentMethodId: method.id, gatewayPaymentMethodId: method.gatewayPaymentMethodId, ...details };
   });
 }

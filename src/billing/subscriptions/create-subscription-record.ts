@@ -79,7 +79,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
   const customer = await prisma.customer.findFirst({ where: { id: parsed.customerId, tenantId } });
   if (customer === null) throw notFound('customer', parsed.customerId);
   const priceIds = parsed.items.map((item) => item.priceId);
-  const prices = await prisma.price.findMany({ where: { id: { in: priceIds }, tenantId, archivedAt: null } });
+  const prices = await prisma.price.findMany({ where: { id: { in: priceIds }, tenantId, archivedAt: null, product: { archivedAt: null } } });
   const missing = priceIds.find((id) => !prices.some((price) => price.id === id));
   if (missing !== undefined) throw notFound('price', missing);
   const { currency, interval } = commonTerms(prices, customer.currency);

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { Db } from '../db.js';
+import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import type { Page } from '../pagination.js';
+import { idSchema, parseInput } from '../validation.js';
+import { toCustomerView, withDefaultPaymentMethod } from './views.js';
+import type { CustomerView } from './views.js';
+
+const listCustomersInput = z.object({
+  tenantId: idSchema,
+  /** Exact match, as stored. */
+  email: z.string().trim().min(1).optional(),
+  externalId: z.string().trim().min(1).optional(),
+  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
+  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
+  cursor: z.string().min(1).optional(),
+});
+
+export type ListCustomersInput = z.input<typeof listCustomersInput>;
+
+/** The tenant's customers, newest first. Filters combine with AND. */
+export async function listCustomers(prisma: Db, input: ListCustomersInput): Promise<Page<CustomerView>> {
+  const { tenantId, email, externalId, ...page } = parseInput(listCustomersInput, input);
+  const query = pageQuery(page);
+  const where: Prisma.CustomerWhereInput = {
+    tenantId,
+    ...(email === undefined ? {} : { email }),
+    ...(externalId === undefined ? {} : { externalId }),
+    // pageQuery's cursor condition only names createdAt and id, which every model has.
+    ...(query.after === undefined ? {} : { AND: [query.after] }),
+  };
+  const rows = await prisma.customer.findMany({ where, orderBy: query.orderBy, take: query.take, include: withDefaultPaymentMethod });
+  return toPage(rows, page, toCustomerView);
+}
