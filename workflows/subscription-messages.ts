@@ -121,11 +121,28 @@ export interface PaymentMethodUpdate {
   paymentMethodId: string | null;
 }
 
+/** Names one invoice of this subscription. */
+export interface InvoiceActionRequest {
+  invoiceId: string;
+}
+
+export interface PayInvoiceResult {
+  invoiceId: string;
+  /** The charge's outcome: succeeded, declined, requires_action, no_payment_method, already_paid or not_collectible. */
+  outcome: string;
+  declineCode: string | null;
+  subscription: SubscriptionView;
+}
+
 export const changeItemsUpdate = defineUpdate<ChangeItemsResult, [ChangeItemsRequest]>('changeItems');
 export const previewChangeUpdate = defineUpdate<ChangePreview, [ChangeItemsRequest]>('previewChange');
 export const cancelUpdate = defineUpdate<SubscriptionView, [CancelRequest]>('cancel');
 export const pauseCollectionUpdate = defineUpdate<SubscriptionView, []>('pauseCollection');
 export const resumeCollectionUpdate = defineUpdate<SubscriptionView, []>('resumeCollection');
+/** "Pay now": charge an invoice being collected at once instead of waiting for the next retry. */
+export const payInvoiceUpdate = defineUpdate<PayInvoiceResult, [InvoiceActionRequest]>('payInvoice');
+/** Void an open invoice of this subscription: collection stops and nothing more is owed for it. */
+export const voidInvoiceUpdate = defineUpdate<SubscriptionView, [InvoiceActionRequest]>('voidInvoice');
 
 /** A verified payment fact from the gateway's webhooks; delivered at least once, deduplicated by `eventId`. */
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');

@@ -5,6 +5,7 @@ import { billing } from './subscription-activities.js';
 import { attemptCharge, collect, handlePaymentEvent } from './subscription-collection.js';
 import { cancel, cancelAtBoundary, changeItems, expirePendingPaymentChange, pause, previewChange, resume, validateCancel, validateChangeRequest, validatePause, validateResume } from './subscription-changes.js';
 import { SubscriptionContext } from './subscription-context.js';
+import { payInvoiceNow, validatePayInvoice, validateVoidInvoice, voidInvoice } from './subscription-invoice-actions.js';
 import { recurringLines } from './subscription-lines.js';
 import {
   cancelUpdate,
@@ -13,6 +14,9 @@ import {
   pauseCollectionUpdate,
   paymentEventSignal,
   paymentMethodUpdatedSignal,
+  payInvoiceUpdate,
+  voidInvoiceUpdate,
+  type InvoiceActionRequest,
   previewChangeUpdate,
   resumeCollectionUpdate,
   type CancelRequest,
@@ -57,6 +61,12 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   });
   setHandler(pauseCollectionUpdate, () => asUpdateResult(ctx.exclusive(async () => (await pause(ctx), viewOf(ctx.state)))), {
     validator: () => validatePause(ctx),
+  });
+  setHandler(payInvoiceUpdate, (request) => asUpdateResult(ctx.exclusive(() => payInvoiceNow(ctx, request))), {
+    validator: (request: InvoiceActionRequest) => validatePayInvoice(ctx, request),
+  });
+  setHandler(voidInvoiceUpdate, (request) => asUpdateResult(ctx.exclusive(async () => (await voidInvoice(ctx, request), viewOf(ctx.state)))), {
+    validator: (request: InvoiceActionRequest) => validateVoidInvoice(request),
   });
   setHandler(resumeCollectionUpdate, () => asUpdateResult(ctx.exclusive(async () => (await resume(ctx), viewOf(ctx.state)))), {
     validator: () => validateResume(ctx),

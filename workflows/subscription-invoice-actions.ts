@@ -1,0 +1,60 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { InvoiceActionRequest, PayInvoiceResult } from './subscription-messages.js';
+import { attemptCharge } from './subscription-collection.js';
+import { billing } from './subscription-activities.js';
+import type { SubscriptionContext } from './subscription-context.js';
+import { viewOf } from './subscription-state.js';
+
+/**
+ * Operator actions on one invoice: pay now and void. They run inside the workflow (not straight
+ * against the database) because the workflow owns collection: a charge or a void that bypassed
+ * it would race its dunning timers.
+ */
+
+function requireInvoiceId(request: InvoiceActionRequest): void {
+  if (typeof request.invoiceId !== 'string' || request.invoiceId.length === 0 || request.invoiceId.length > 200) {
+    throw ApplicationFailure.nonRetryable('invoiceId must be a non-empty string', 'invalid_invoice_action');
+  }
+}
+
+/** Only an invoice the workflow is still collecting can be paid now (dunning over means it gave up). */
+export function validatePayInvoice(ctx: SubscriptionContext, request: InvoiceActionRequest): void {
+  requireInvoiceId(request);
+  if (!ctx.state.collections.some((c) => c.invoiceId === request.invoiceId)) {
+    throw ApplicationFailure.nonRetryable(`invoice ${request.invoiceId} is not being collected (it is paid, void, or dunning has ended)`, 'invoice_not_collectible');
+  }
+}
+
+export async function payInvoiceNow(ctx: SubscriptionContext, request: InvoiceActionRequest): Promise<PayInvoiceResult> {
+  const collection = ctx.state.collections.find((c) => c.invoiceId === request.invoiceId);
+  if (!collection) {
+    // Paid by a webhook or a retry while this update waited for the lock.
+    return { invoiceId: request.invoiceId, outcome: 'already_paid', declineCode: null, subscription: viewOf(ctx.state) };
+  }
+  collection.waitingForCustomer = false;
+  const result = await attemptCharge(ctx, collection);
+  const declineCode = result.status === 'declined' ? result.declineCode : null;
+  return { invoiceId: request.invoiceId, outcome: result.status, declineCode, subscription: viewOf(ctx.state) };
+}
+
+export function validateVoidInvoice(request: InvoiceActionRequest): void {
+  requireInvoiceId(request);
+}
+
+/**
+ * Voids the invoice (only an open or uncollectible one changes; a paid one stands) and stops
+ * collecting it. A change waiting for this invoice's payment is dropped; a subscription that was
+ * past due only because of it is active again.
+ */
+export async function voidInvoice(ctx: SubscriptionContext, request: InvoiceActionRequest): Promise<void> {
+  const s = ctx.state;
+  const summary = await billing.settleInvoice({ tenantId: s.tenantId, invoiceId: request.invoiceId, state: 'void' });
+  if (summary.status !== 'void') {
+    throw ApplicationFailure.nonRetryable(`invoice ${request.invoiceId} is ${summary.status} and cannot be voided`, 'invoice_not_open');
+  }
+  s.collections = s.collections.filter((c) => c.invoiceId !== request.invoiceId);
+  if (s.pendingPaymentChange?.invoiceId === request.invoiceId) s.pendingPaymentChange = null;
+  const stillFailing = s.collections.some((c) => c.purpose === 'period' && c.attempts.length > 0);
+  if ((s.status === 'past_due' || s.status === 'unpaid') && !stillFailing) s.status = 'active';
+  await ctx.persist('invoice_voided', { invoiceId: request.invoiceId });
+}
