@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -19,4 +19,19 @@ export function randomBase62(length: number): string {
  */
 export function newId(prefix: string): string {
   return `${prefix}_${randomBase62(22)}`;
+}
+
+/**
+ * An id derived from what names a request (tenant and Idempotency-Key): a create retried after a
+ * crash produces the same id, so the row and its workflow are found rather than made twice.
+ */
+export function derivedId(prefix: string, ...parts: string[]): string {
+  const digest = createHash('sha256').update(parts.join('\u0000'), 'utf8').digest();
+  let value = BigInt(`0x${digest.toString('hex')}`);
+  let out = '';
+  for (let i = 0; i < 22; i++) {
+    out += ALPHABET[Number(value % 62n)];
+    value /= 62n;
+  }
+  return `${prefix}_${out}`;
 }

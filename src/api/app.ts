@@ -1,26 +1,70 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { errorBody, handleError } from './errors.js';
-import { healthRoutes, type ReadinessCheck } from './health/routes.js';
 import { stripeWebhookRoutes } from '../payments/webhooks/route.js';
 import type { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
+import { authenticate, requireWriteRole } from './auth/authenticate.js';
+import type { BillingApiDependencies } from './dependencies.js';
+import type { ApiEnv } from './env.js';
+import { ApiError, errorBody, handleError } from './errors.js';
+import { healthRoutes, type ReadinessCheck } from './health/routes.js';
+import { idempotency } from './idempotency/idempotency.js';
+import { DEFAULT_RATE_LIMIT, rateLimit } from './rate-limit.js';
+import { billingRoutes } from './routes/index.js';
+import { validationHook } from './validation-hook.js';
 
 export interface AppDependencies {
   readinessChecks: readonly ReadinessCheck[];
   /** Mounted at POST /v1/webhooks/stripe when present. */
   stripeWebhooks?: StripeWebhookProcessor;
+  /** The /v1 billing API; absent only in tests of health and webhooks alone. */
+  billing?: BillingApiDependencies;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+export const API_VERSION = '0.1.0';
+
+/** Authentication, role, rate limit and idempotency, in that order, for every /v1 route but webhooks (Stripe signs those). */
+function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv>[] {
+  return [authenticate(billing.prisma), requireWriteRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), idempotency(billing.prisma)];
+}
+
+function exceptWebhooks(handler: MiddlewareHandler<ApiEnv>): MiddlewareHandler<ApiEnv> {
+  return (c, next) => (c.req.path.startsWith('/v1/webhooks/') ? next() : handler(c, next));
 }
 
 /** Builds the HTTP app. Tests build the same app and call `app.request(…)`; no server needed. */
-export function createApp(dependencies: AppDependencies): OpenAPIHono {
-  const app = new OpenAPIHono();
+export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.use('*', requestId());
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
   app.route('/', healthRoutes(dependencies.readinessChecks));
   if (dependencies.stripeWebhooks) app.route('/', stripeWebhookRoutes(dependencies.stripeWebhooks));
+  if (dependencies.billing) {
+    for (const middleware of v1Middleware(dependencies.billing)) app.use('/v1/*', exceptWebhooks(middleware));
+    app.route('/', billingRoutes(dependencies.billing));
+  }
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (`dbk_…`) from `npm run tenant:create` or the one `npm start` prints',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'durable-billing', version: '0.1.0', description: 'Subscription billing on Temporal workflows.' },
+    info: { title: 'durable-billing', version: API_VERSION, description: 'Subscription billing on Temporal workflows.' },
+    security: [{ apiKey: [] }],
   });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'durable-billing API' }));
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);
   return app;

@@ -6,12 +6,16 @@ import { StripeGateway } from '../payments/stripe-gateway.js';
 import { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
 import { PaymentEventSignalSink } from '../temporal/payment-event-signal-sink.js';
 import { createApp } from './app.js';
+import type { RateLimitOptions } from './rate-limit.js';
 import { databaseReadiness, temporalReadiness } from './readiness.js';
 
 export interface ApiServerOptions {
   databaseUrl: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Where subscription workflows are started (the worker's TEMPORAL_TASK_QUEUE). */
+  taskQueue: string;
+  rateLimit?: RateLimitOptions;
   host: string;
   port: number;
   stripe: {
@@ -33,15 +37,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const connection = Connection.lazy({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace: options.temporalNamespace });
   const stripe = createStripeClient({ secretKey: options.stripe.secretKey, apiBase: options.stripe.apiBase });
+  const gateway = new StripeGateway(stripe);
   const stripeWebhooks = new StripeWebhookProcessor({
     prisma,
     stripe,
-    gateway: new StripeGateway(stripe),
+    gateway,
     signingSecret: options.stripe.webhookSecret,
     toleranceSeconds: options.stripe.webhookToleranceSeconds,
     sink: new PaymentEventSignalSink(temporal),
   });
-  const app = createApp({ readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)], stripeWebhooks });
+  const app = createApp({
+    readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)],
+    stripeWebhooks,
+    billing: { prisma, temporal, gateway, taskQueue: options.taskQueue, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
+  });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
     s.once('error', reject);

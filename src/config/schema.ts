@@ -50,6 +50,12 @@ export const stripeWebhookConfigShape = {
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 } as const;
 
+/** Per API key, per API process (see rate-limit.ts); API_RATE_LIMIT_PER_SECOND=0 turns limiting off. */
+export const rateLimitConfigShape = {
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(25),
+  API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(50),
+} as const;
+
 export const temporalConfigShape = {
   TEMPORAL_ADDRESS: hostAndPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
@@ -61,6 +67,7 @@ export const apiConfigSchema = z.object({
   ...temporalConfigShape,
   ...stripeConfigShape,
   ...stripeWebhookConfigShape,
+  ...rateLimitConfigShape,
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
   LOG_LEVEL: logLevel.default('info'),
@@ -95,6 +102,7 @@ export const devStackConfigSchema = z.object({
   STRIPE_API_BASE: httpUrl.optional(),
   STRIPE_WEBHOOK_SECRET: stripeWebhookConfigShape.STRIPE_WEBHOOK_SECRET.optional(),
   STRIPE_SANDBOX_PORT: port.default(12_111),
+  ...rateLimitConfigShape,
   LOG_LEVEL: logLevel.default('info'),
 });
 

@@ -133,6 +133,8 @@ try {
     databaseUrl,
     temporalAddress,
     temporalNamespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    rateLimit: { requestsPerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
     host: config.HOST,
     port: config.PORT,
     stripe: {

@@ -24,6 +24,7 @@ const liveRoute = createRoute({
   method: 'get',
   path: '/health',
   tags: ['health'],
+  security: [],
   summary: 'Liveness: the process is up and serving HTTP',
   responses: { 200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
 });
@@ -32,6 +33,7 @@ const readyRoute = createRoute({
   method: 'get',
   path: '/health/ready',
   tags: ['health'],
+  security: [],
   summary: 'Readiness: PostgreSQL and Temporal are reachable',
   responses: {
     200: { description: 'Every dependency is reachable', content: { 'application/json': { schema: readiness } } },

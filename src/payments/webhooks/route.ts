@@ -8,6 +8,7 @@ const route = createRoute({
   method: 'post',
   path: '/v1/webhooks/stripe',
   tags: ['webhooks'],
+  security: [],
   summary: 'Stripe webhook endpoint (signature-verified; each event id processed once)',
   request: {
     headers: z.object({ 'stripe-signature': z.string().optional() }),

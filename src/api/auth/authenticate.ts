@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono';
+import type { PrismaClient } from '../../db/prisma-client.js';
+import { API_KEY_PREFIX, hashApiKey } from '../../tenancy/api-keys.js';
+import type { ApiEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+const MAX_KEY_LENGTH = 200;
+
+function unauthorized(code: string, message: string): ApiError {
+  return new ApiError(401, code, message, [], { 'WWW-Authenticate': 'Bearer realm="durable-billing"' });
+}
+
+/**
+ * `Authorization: Bearer dbk_…`. The key is looked up by its SHA-256 (one indexed read); a
+ * missing, malformed, unknown or revoked key gets the same 401 so nothing can be learned by
+ * probing. `lastUsedAt` is written at most once a minute per key, off the request's path.
+ */
+export function authenticate(prisma: PrismaClient): MiddlewareHandler<ApiEnv> {
+  const lastWritten = new Map<string, number>();
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    if (header === undefined || header.trim() === '') {
+      throw unauthorized('authentication_required', 'Send an API key as "Authorization: Bearer <key>"');
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const secret = match?.[1];
+    if (secret === undefined || !secret.startsWith(API_KEY_PREFIX) || secret.length > MAX_KEY_LENGTH) {
+      throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
+    }
+    const key = await prisma.apiKey.findUnique({ where: { hashedKey: hashApiKey(secret) }, select: { id: true, tenantId: true, role: true, revokedAt: true } });
+    if (key === null || key.revokedAt !== null) throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
+    c.set('principal', { tenantId: key.tenantId, apiKeyId: key.id, role: key.role });
+    const now = Date.now();
+    if ((lastWritten.get(key.id) ?? 0) + LAST_USED_WRITE_INTERVAL_MS < now) {
+      lastWritten.set(key.id, now);
+      void prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+    }
+    await next();
+  };
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** `read_only` keys may read everything of their tenant and change nothing. */
+export function requireWriteRole(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (!READ_METHODS.has(c.req.method) && c.get('principal').role !== 'admin') {
+      throw new ApiError(403, 'insufficient_role', 'This API key is read-only; use an admin key to make changes', [{ role: c.get('principal').role, required: 'admin' }]);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,17 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { BillingApiDependencies } from '../dependencies.js';
+import type { ApiEnv } from '../env.js';
+import { catalogRoutes } from './catalog.js';
+import { couponRoutes } from './coupons.js';
+import { creditAndDunningRoutes } from './credit-and-dunning.js';
+import { customerRoutes } from './customers.js';
+import { invoiceRoutes } from './invoices.js';
+import { billingRouter } from './router.js';
+import { subscriptionRoutes } from './subscriptions.js';
+
+/** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
+export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
+  const app = billingRouter();
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, couponRoutes, creditAndDunningRoutes]) app.route('/', group(deps));
+  return app;
+}

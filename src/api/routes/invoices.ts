@@ -1,0 +1,137 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { getInvoice } from '../../billing/invoices/get-invoice.js';
+import { listInvoices } from '../../billing/invoices/list-invoices.js';
+import { invoiceListItemViewSchema, invoiceViewSchema } from '../../billing/invoices/views.js';
+import { listInvoicePayments, listPayments } from '../../billing/payments/list-payments.js';
+import { paymentViewSchema } from '../../billing/payments/views.js';
+import { newId } from '../../ids.js';
+import { subscriptionHandle } from '../../temporal/subscription-client.js';
+import { payInvoiceUpdate, voidInvoiceUpdate } from '../../../workflows/subscription-messages.js';
+import type { BillingApiDependencies } from '../dependencies.js';
+import { ApiError } from '../errors.js';
+import { emptyBody } from '../schemas/subscriptions.js';
+import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
+
+const tags = ['invoices'];
+const invoiceParams = pathParams('invoiceId');
+const optionalEmptyBody = { required: false, content: { 'application/json': { schema: emptyBody } } };
+
+const listInvoicesQuery = z.strictObject({
+  status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']).optional(),
+  customerId: z.string().trim().min(1).max(100).optional(),
+  subscriptionId: z.string().trim().min(1).max(100).optional(),
+  ...pageQueryShape,
+});
+
+const payResultSchema = z
+  .object({
+    outcome: z.string().openapi({ description: 'succeeded, declined, requires_action, no_payment_method, already_paid or not_collectible' }),
+    declineCode: z.string().nullable(),
+    invoice: invoiceViewSchema,
+  })
+  .openapi('PayInvoiceResult');
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/v1/invoices',
+    tags,
+    summary: 'List invoices, newest first (without lines)',
+    request: { query: listInvoicesQuery },
+    responses: { 200: ok(pageSchema(invoiceListItemViewSchema, 'InvoiceList'), 'One page'), ...commonErrors },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/v1/invoices/{invoiceId}',
+    tags,
+    summary: 'An invoice with its lines and totals',
+    request: { params: invoiceParams },
+    responses: { 200: ok(invoiceViewSchema, 'The invoice'), ...commonErrors },
+  }),
+  pay: createRoute({
+    method: 'post',
+    path: '/v1/invoices/{invoiceId}/pay',
+    tags,
+    summary: 'Pay now: charge an invoice in collection at once, instead of waiting for the next retry',
+    request: { params: invoiceParams, headers: idempotencyHeaders, body: optionalEmptyBody },
+    responses: { 200: ok(payResultSchema, 'The charge outcome and the invoice after it'), ...commonErrors },
+  }),
+  void: createRoute({
+    method: 'post',
+    path: '/v1/invoices/{invoiceId}/void',
+    tags,
+    summary: 'Void an open invoice: collection stops, nothing is owed for it',
+    request: { params: invoiceParams, headers: idempotencyHeaders, body: optionalEmptyBody },
+    responses: { 200: ok(invoiceViewSchema, 'The voided invoice'), ...commonErrors },
+  }),
+  payments: createRoute({
+    method: 'get',
+    path: '/v1/invoices/{invoiceId}/payments',
+    tags: ['payments'],
+    summary: 'Payment attempts of an invoice, in attempt order',
+    request: { params: invoiceParams },
+    responses: { 200: ok(z.object({ object: z.literal('list'), data: z.array(paymentViewSchema) }).openapi('InvoicePaymentList'), 'Every attempt'), ...commonErrors },
+  }),
+  allPayments: createRoute({
+    method: 'get',
+    path: '/v1/payments',
+    tags: ['payments'],
+    summary: 'Payment attempts of the tenant, newest first',
+    request: { query: z.strictObject({ invoiceId: z.string().trim().min(1).max(100).optional(), ...pageQueryShape }) },
+    responses: { 200: ok(pageSchema(paymentViewSchema, 'PaymentList'), 'One page'), ...commonErrors },
+  }),
+};
+
+/**
+ * Invoices are read from Postgres; paying and voiding go through the owning subscription's
+ * workflow, which owns collection (a charge or void beside it would race its dunning timers).
+ */
+export function invoiceRoutes(deps: BillingApiDependencies) {
+  const app = billingRouter();
+
+  /** The invoice for this tenant, and its subscription when it can still be acted on. */
+  async function actionable(tenantId: string, invoiceId: string, allowed: readonly string[]) {
+    const invoice = await getInvoice(deps.prisma, { tenantId, invoiceId });
+    if (!allowed.includes(invoice.status)) {
+      throw new ApiError(409, 'invoice_not_open', `Invoice ${invoiceId} is ${invoice.status}`, [{ invoiceId, status: invoice.status }]);
+    }
+    if (invoice.subscriptionId === null) throw new ApiError(409, 'invoice_not_collectible', `Invoice ${invoiceId} has no subscription collecting it`);
+    return { invoice, handle: subscriptionHandle(deps.temporal, invoice.subscriptionId) };
+  }
+
+  app.openapi(routes.list, async (c) => {
+    return c.json(listEnvelope(await listInvoices(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('query') })), 200);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    return c.json(await getInvoice(deps.prisma, { tenantId: c.get('principal').tenantId, invoiceId: c.req.valid('param').invoiceId }), 200);
+  });
+
+  app.openapi(routes.pay, async (c) => {
+    const { tenantId } = c.get('principal');
+    const { invoiceId } = c.req.valid('param');
+    const { handle } = await actionable(tenantId, invoiceId, ['open']);
+    const key = c.req.header('idempotency-key') ?? newId('pay');
+    const result = await handle.executeUpdate(payInvoiceUpdate, { args: [{ invoiceId }], updateId: `pay:${invoiceId}:${key}` });
+    return c.json({ outcome: result.outcome, declineCode: result.declineCode, invoice: await getInvoice(deps.prisma, { tenantId, invoiceId }) }, 200);
+  });
+
+  app.openapi(routes.void, async (c) => {
+    const { tenantId } = c.get('principal');
+    const { invoiceId } = c.req.valid('param');
+    const { invoice, handle } = await actionable(tenantId, invoiceId, ['open', 'uncollectible', 'void']);
+    if (invoice.status !== 'void') await handle.executeUpdate(voidInvoiceUpdate, { args: [{ invoiceId }], updateId: `void:${invoiceId}` });
+    return c.json(await getInvoice(deps.prisma, { tenantId, invoiceId }), 200);
+  });
+
+  app.openapi(routes.payments, async (c) => {
+    const data = await listInvoicePayments(deps.prisma, { tenantId: c.get('principal').tenantId, invoiceId: c.req.valid('param').invoiceId });
+    return c.json({ object: 'list' as const, data }, 200);
+  });
+
+  app.openapi(routes.allPayments, async (c) => {
+    return c.json(listEnvelope(await listPayments(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('query') })), 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,107 @@
+import { z } from '@hono/zod-openapi';
+
+const itemRequest = z.strictObject({
+  priceId: z.string().trim().min(1).max(100),
+  quantity: z.int().min(1).max(1_000_000).default(1),
+});
+
+const items = z
+  .array(itemRequest)
+  .min(1)
+  .max(20)
+  .refine((list) => new Set(list.map((item) => item.priceId)).size === list.length, { message: 'Each price may appear once; use the quantity for more' });
+
+export const createSubscriptionBody = z
+  .strictObject({
+    customerId: z.string().trim().min(1).max(100),
+    items,
+    trialDays: z.int().min(0).max(730).nullable().optional().openapi({ description: 'Omit for the longest trial the prices offer; 0 or null for none' }),
+    startAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When billing starts (default now); may be in the future' }),
+  })
+  .openapi('CreateSubscription');
+
+const prorationBehavior = z.enum(['create_prorations', 'always_invoice', 'none']);
+
+export const changeItemsBody = z
+  .strictObject({
+    items,
+    prorationBehavior: prorationBehavior.optional().openapi({ description: 'Default create_prorations: proration lines go on the next invoice' }),
+    effective: z.enum(['now', 'period_end']).optional().openapi({ description: 'Default: now for an upgrade, period_end for a downgrade' }),
+    changeId: z.string().trim().min(1).max(200).optional().openapi({ description: 'Applies the change once; defaults to the Idempotency-Key' }),
+  })
+  .openapi('ChangeItems');
+
+export const previewChangeBody = changeItemsBody.omit({ changeId: true }).openapi('PreviewChange');
+
+export const cancelBody = z
+  .strictObject({
+    mode: z.enum(['now', 'period_end']).default('period_end'),
+    prorate: z.boolean().optional().openapi({ description: 'With mode now: credit the unused part of the period to the customer balance' }),
+  })
+  .refine((body) => !(body.prorate === true && body.mode !== 'now'), { message: 'prorate applies only to mode now', path: ['prorate'] })
+  .openapi('CancelSubscription');
+
+export const emptyBody = z.strictObject({}).openapi('Empty');
+
+export const listSubscriptionsQuery = z.strictObject({
+  status: z.enum(['incomplete', 'trialing', 'active', 'past_due', 'paused', 'canceled', 'unpaid']).optional(),
+  customerId: z.string().trim().min(1).max(100).optional(),
+  priceId: z.string().trim().min(1).max(100).optional(),
+});
+
+const money = z.object({ amount: z.int().openapi({ description: 'Minor units (cents)' }), currency: z.string() }).openapi('Money');
+
+const prorationLine = z.object({
+  priceId: z.string(),
+  kind: z.enum(['unused_time', 'remaining_time', 'new_period']),
+  description: z.string(),
+  amount: money,
+  quantity: z.string(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+});
+
+export const changePreviewSchema = z
+  .object({
+    direction: z.enum(['upgrade', 'downgrade', 'unchanged']),
+    effective: z.enum(['now', 'period_end']),
+    effectiveAt: z.string(),
+    prorationBehavior,
+    lines: z.array(prorationLine),
+    credit: money,
+    charge: money,
+    net: money,
+    anchorReset: z.boolean(),
+  })
+  .openapi('ChangePreview');
+
+export const changeResultSchema = z
+  .object({
+    changeId: z.string(),
+    status: z.enum(['applied', 'scheduled', 'pending_payment', 'payment_failed']),
+    preview: changePreviewSchema,
+    invoiceId: z.string().nullable(),
+    declineCode: z.string().nullable(),
+  })
+  .openapi('ChangeResult');
+
+const itemView = z.object({ priceId: z.string(), quantity: z.number() });
+
+/** The workflow's answer to `getState`: what is in force now and what it will do next. */
+export const liveStateSchema = z
+  .object({
+    status: z.string(),
+    currentPeriod: z.object({ index: z.number(), start: z.string(), end: z.string() }).nullable(),
+    trialEnd: z.string().nullable(),
+    cancelAtPeriodEnd: z.boolean(),
+    items: z.array(itemView),
+    scheduledChange: z.object({ changeId: z.string(), items: z.array(itemView), effectiveAt: z.string() }).nullable(),
+    pendingPaymentChange: z.object({ changeId: z.string(), items: z.array(itemView), invoiceId: z.string(), expiresAt: z.string() }).nullable(),
+    pendingProrations: money,
+    collections: z.array(
+      z.object({ invoiceId: z.string(), attempts: z.number(), nextRetryAt: z.string().nullable(), waitingForCustomer: z.boolean(), lastDeclineCode: z.string().nullable() }),
+    ),
+    nextAction: z.object({ kind: z.string(), at: z.string().nullable() }),
+  })
+  .passthrough()
+  .openapi('SubscriptionLiveState');
