@@ -144,6 +144,9 @@ export class SubscriptionHarness {
     // The time-skipping server is shared by every file and will not skip time while a workflow
     // has a task nobody polls for: workflows must not outlive their file's workers.
     for (const handle of this.started) await handle.terminate('test file finished').catch(() => undefined);
+    // Workflows started by other means (the HTTP API) are found through their rows.
+    const others = await this.db.prisma.subscription.findMany({ select: { id: true } }).catch(() => []);
+    for (const { id } of others) await this.env.client.workflow.getHandle(subscriptionWorkflowId(id)).terminate('test file finished').catch(() => undefined);
     for (const worker of this.workers) await worker.stop().catch(() => undefined);
     await this.stripe.close();
     await this.db.drop();

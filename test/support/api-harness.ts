@@ -1,0 +1,82 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createApp } from '../../src/api/app.js';
+import type { ApiEnv } from '../../src/api/env.js';
+import type { RateLimitOptions } from '../../src/api/rate-limit.js';
+import { createTenantWithKey } from '../../src/tenancy/tenants.js';
+import { issueApiKey } from '../../src/tenancy/api-keys.js';
+import { useSubscriptionHarness, type SubscriptionHarness } from './subscription-harness.js';
+
+export interface ApiTenant {
+  tenantId: string;
+  /** An admin key. */
+  key: string;
+  /** A read_only key of the same tenant. */
+  readOnlyKey: string;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  key?: string | null;
+  body?: unknown;
+  /** Sent as is (not JSON-encoded) when a string. */
+  rawBody?: string;
+  idempotencyKey?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The real API app over the real parts: the subscription harness's Postgres, time-skipping
+ * Temporal server (its clock is the API's billing clock), Stripe sandbox and worker. Requests go
+ * through `app.request`, the same code path as HTTP without a socket.
+ */
+export class ApiHarness {
+  readonly app: OpenAPIHono<ApiEnv>;
+  private tenantCount = 0;
+
+  constructor(
+    readonly h: SubscriptionHarness,
+    rateLimit: RateLimitOptions = { requestsPerSecond: 0, burst: 1 },
+  ) {
+    this.app = createApp({
+      readinessChecks: [],
+      billing: { prisma: h.db.prisma, temporal: h.env.client, gateway: h.stripe.gateway, taskQueue: h.taskQueue, now: () => h.env.currentTimeMs(), rateLimit },
+    });
+  }
+
+  async tenant(): Promise<ApiTenant> {
+    this.tenantCount += 1;
+    const slug = `api-${Date.now()}-${this.tenantCount}-${Math.random().toString(36).slice(2, 8)}`;
+    const created = await createTenantWithKey(this.h.db.prisma, { name: slug, slug });
+    const readOnly = await issueApiKey(this.h.db.prisma, { tenantId: created.tenant.id, name: 'read', role: 'read_only' });
+    return { tenantId: created.tenant.id, key: created.apiKey.secret, readOnlyKey: readOnly.secret };
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key !== null && options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    const response = await this.app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      // not JSON (the Swagger UI page)
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+}
+
+/** One ApiHarness per test file, on the file's subscription harness (with a worker). */
+export function useApiHarness(ready: (api: ApiHarness, year: number) => void, rateLimit?: RateLimitOptions): void {
+  useSubscriptionHarness((h, year) => ready(new ApiHarness(h, rateLimit), year));
+}
