@@ -152,6 +152,7 @@ try {
       '',
       'durable-billing is running',
       `  API            ${api.url}   (try: curl ${api.url}/health/ready)`,
+      `  API docs       ${api.url}/docs   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal UI    ${temporalUiUrl}`,
       `  Temporal       ${temporalAddress}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
       `  Stripe         ${payments.description}`,

@@ -57,6 +57,15 @@ async function startStack(env: Record<string, string>): Promise<Stack> {
   return { child, output: () => output, apiUrl: field('API'), uiUrl: field('Temporal UI'), tenantId: field('Demo tenant'), apiKey: field('Demo API key') };
 }
 
+/** The fields of API responses this file reads. */
+interface ApiJson {
+  id?: string;
+  status?: string;
+  amountPaid?: number;
+  data?: ApiJson[];
+  [field: string]: unknown;
+}
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -122,6 +131,37 @@ describe('npm start (embedded dev stack)', async () => {
     const { rows } = await client.query('SELECT tenant_id FROM api_keys WHERE hashed_key = $1', [hashApiKey(first.apiKey)]);
     await client.end();
     expect(rows).toEqual([{ tenant_id: first.tenantId }]);
+  });
+
+  it('the demo key drives billing over HTTP: customer, card, price, subscription, first invoice paid', async () => {
+    const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${first.apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${first.apiKey}`, 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as ApiJson };
+    };
+    const customer = await call('POST', '/v1/customers', { currency: 'usd', email: 'e2e@example.com' });
+    expect(customer.status).toBe(201);
+    expect((await call('POST', `/v1/customers/${customer.body.id}/default-payment-method`, { paymentMethodId: 'pm_card_visa' })).status).toBe(200);
+    const product = await call('POST', '/v1/products', { name: 'E2E plan' });
+    const price = await call('POST', '/v1/prices', { productId: product.body.id, currency: 'USD', pricing: { model: 'flat', amount: 1234 }, interval: { unit: 'month' } });
+    expect(price.status).toBe(201);
+    const body = { customerId: customer.body.id, items: [{ priceId: price.body.id }] };
+    const subscription = await call('POST', '/v1/subscriptions', body, { 'idempotency-key': 'e2e-signup' });
+    expect(subscription.status).toBe(201);
+    // Paid through the sandbox by the stack's own worker: $12.34, once, even when the create is repeated.
+    const repeat = await call('POST', '/v1/subscriptions', body, { 'idempotency-key': 'e2e-signup' });
+    expect(repeat.body.id).toBe(subscription.body.id);
+    let paid = (await call('GET', `/v1/invoices?subscriptionId=${subscription.body.id}`)).body;
+    for (let tries = 0; paid.data?.[0]?.status !== 'paid' && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      paid = (await call('GET', `/v1/invoices?subscriptionId=${subscription.body.id}`)).body;
+    }
+    expect((paid.data ?? []).map((invoice) => [invoice.status, invoice.amountPaid])).toEqual([['paid', 1234]]);
+    expect((await call('GET', `/v1/subscriptions/${subscription.body.id}`)).body).toMatchObject({ status: 'active', live: { status: 'active' } });
+    expect((await call('GET', '/v1/customers', undefined, { authorization: 'Bearer dbk_forged' })).status).toBe(401);
   });
 
   it('DATABASE_URL and TEMPORAL_ADDRESS switch a second stack to the existing servers', async () => {
