@@ -39,7 +39,8 @@ function billingDetails(details: Readonly<Record<string, unknown>>): unknown[] {
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (isBillingError(error)) {
-    const status = error.kind === 'not_found' ? 404 : error.kind === 'conflict' ? 409 : error.code === 'invalid_input' ? 400 : 422;
+    const malformed = error.code === 'invalid_input' || error.code === 'invalid_cursor';
+    const status = error.kind === 'not_found' ? 404 : error.kind === 'conflict' ? 409 : malformed ? 400 : 422;
     return new ApiError(status, error.code === 'invalid_input' ? 'invalid_request' : error.code, error.message, billingDetails(error.details));
   }
   if (isDomainError(error)) return new ApiError(422, error.code, error.message, billingDetails(error.details));

@@ -1,0 +1,109 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BillingError } from '../../../src/billing/errors.js';
+import type { ApiEnv } from '../../../src/api/env.js';
+import { handleError, toApiError } from '../../../src/api/errors.js';
+import { requestFingerprint } from '../../../src/api/idempotency/request-fingerprint.js';
+import { rejectNulCharacters } from '../../../src/api/text-guard.js';
+import { validationHook } from '../../../src/api/validation-hook.js';
+
+function guardedApp() {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.use('*', rejectNulCharacters());
+  const route = createRoute({
+    method: 'post',
+    path: '/things',
+    request: { body: { required: true, content: { 'application/json': { schema: z.strictObject({ name: z.string(), count: z.int().min(1), tags: z.array(z.string()).optional() }) } } } },
+    responses: { 200: { description: 'ok' } },
+  });
+  app.openapi(route, (c) => c.json({ ok: true, body: c.req.valid('json') }, 200));
+  app.onError(handleError);
+  return app;
+}
+
+const post = (app: ReturnType<typeof guardedApp>, body: string, path = '/things') =>
+  app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+describe('validation hook', () => {
+  it('lists every bad field, unknown fields each as their own entry, as a 400', async () => {
+    const response = await post(guardedApp(), JSON.stringify({ name: 7, count: 0, extra: 1, other: 2 }));
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; details: Array<{ field: string; code: string }> } };
+    expect(error.code).toBe('invalid_request');
+    expect(error.details.map((d) => [d.field, d.code]).sort()).toEqual([
+      ['body.count', 'too_small'],
+      ['body.extra', 'unknown_field'],
+      ['body.name', 'invalid_type'],
+      ['body.other', 'unknown_field'],
+    ]);
+  });
+
+  it('answers malformed JSON with 400 invalid_request, not 500', async () => {
+    const response = await post(guardedApp(), '{"name": "x",');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+  });
+});
+
+describe('NUL characters', () => {
+  it('are refused in body values, keys and nested arrays, and in the query, naming each field', async () => {
+    const response = await post(guardedApp(), JSON.stringify({ name: 'a\u0000b', count: 1, tags: ['ok', '\u0000'] }), '/things?x=%00');
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { details: Array<{ field: string }> } };
+    expect(error.details.map((d) => d.field).sort()).toEqual(['body.name', 'body.tags.1', 'query.x']);
+  });
+
+  it('let every other string through unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary' }).filter((s) => !s.includes('\u0000')), async (name) => {
+        const response = await post(guardedApp(), JSON.stringify({ name, count: 1 }));
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as { body: { name: string } }).body.name).toBe(name);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('error translation', () => {
+  it('maps billing errors by kind: not found 404, conflict 409, malformed 400, rule 422', () => {
+    expect(toApiError(new BillingError('price_not_found', 'not_found', 'x'))?.status).toBe(404);
+    expect(toApiError(new BillingError('price_in_use', 'conflict', 'x'))?.status).toBe(409);
+    expect(toApiError(new BillingError('invalid_input', 'invalid', 'x', { fields: [{ path: 'a' }] }))).toMatchObject({ status: 400, code: 'invalid_request', details: [{ path: 'a' }] });
+    expect(toApiError(new BillingError('invalid_cursor', 'invalid', 'x'))?.status).toBe(400);
+    expect(toApiError(new BillingError('currency_mismatch', 'invalid', 'x', { currencies: ['USD', 'EUR'] }))).toMatchObject({ status: 422, details: [{ currencies: ['USD', 'EUR'] }] });
+  });
+
+  it("maps a workflow's refusal to 409 for state conflicts and 422 otherwise, with its reason; Temporal down is 503", () => {
+    const refused = (type: string) => new WorkflowUpdateFailedError('update failed', ApplicationFailure.nonRetryable(`because ${type}`, type));
+    expect(toApiError(refused('subscription_not_paused'))).toMatchObject({ status: 409, code: 'subscription_not_paused', message: 'because subscription_not_paused' });
+    expect(toApiError(refused('invalid_change'))).toMatchObject({ status: 422, code: 'invalid_change' });
+    expect(toApiError(refused('price_not_found'))).toMatchObject({ status: 404 });
+    expect(toApiError(new WorkflowNotFoundError('gone', 'subscription:x', undefined))).toMatchObject({ status: 409, code: 'subscription_ended' });
+    expect(toApiError(new ServiceError('unavailable'))).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    expect(toApiError(new Error('boom'))).toBeUndefined();
+  });
+});
+
+describe('request fingerprint', () => {
+  it('is the same for JSON bodies that mean the same, and differs by method, path or meaning', () => {
+    const base = requestFingerprint('POST', '/v1/customers', '{"a":1,"b":{"c":[1,2]}}');
+    expect(requestFingerprint('post', '/v1/customers', ' { "b": {"c": [1, 2]}, "a": 1 } ')).toBe(base);
+    expect(requestFingerprint('POST', '/v1/customers', '{"a":1,"b":{"c":[2,1]}}')).not.toBe(base);
+    expect(requestFingerprint('POST', '/v1/products', '{"a":1,"b":{"c":[1,2]}}')).not.toBe(base);
+    expect(requestFingerprint('POST', '/v1/customers', 'not json')).not.toBe(requestFingerprint('POST', '/v1/customers', 'not json '));
+  });
+
+  it('is insensitive to key order for any JSON object (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
+        const reversed = Object.fromEntries(Object.entries(object).reverse());
+        expect(requestFingerprint('POST', '/p', JSON.stringify(reversed))).toBe(requestFingerprint('POST', '/p', JSON.stringify(object)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
