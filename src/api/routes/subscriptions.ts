@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { isBillingError } from '../../billing/errors.js';
 import { createSubscriptionRecord } from '../../billing/subscriptions/create-subscription-record.js';
 import { getSubscriptionRecord } from '../../billing/subscriptions/get-subscription-record.js';
@@ -96,6 +97,15 @@ function lifecycleRoute(action: 'pause' | 'resume', summary: string) {
 const pauseRouteDef = lifecycleRoute('pause', 'Pause collection: no invoices until resumed');
 const resumeRouteDef = lifecycleRoute('resume', 'Resume: a new period starts now, less credit for paid time the pause left unused');
 
+async function discardIfNeverStarted(deps: BillingApiDependencies, tenantId: string, subscriptionId: string): Promise<void> {
+  try {
+    await subscriptionHandle(deps.temporal, subscriptionId).describe();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) return; // unknown: keep the row, the workflow may exist
+    await deps.prisma.subscription.deleteMany({ where: { id: subscriptionId, tenantId } });
+  }
+}
+
 /** Subscriptions: writes go to the subscription's workflow (start, Updates); reads come from Postgres plus its query. */
 export function subscriptionRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
@@ -132,7 +142,14 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
       // A retry of a create that stored its row but died before answering: carry on to the workflow.
       if (!(key !== undefined && isBillingError(error, 'subscription_already_exists'))) throw error;
     }
-    await startSubscriptionWorkflow(deps.temporal, { tenantId, subscriptionId, taskQueue: deps.taskQueue });
+    try {
+      await startSubscriptionWorkflow(deps.temporal, { tenantId, subscriptionId, taskQueue: deps.taskQueue });
+    } catch (error) {
+      // Without a key the client cannot finish this create by retrying, so a row whose workflow
+      // surely never started is removed rather than left half-made. With a key, the retry finishes it.
+      if (key === undefined) await discardIfNeverStarted(deps, tenantId, subscriptionId);
+      throw error;
+    }
     return c.json(await getSubscriptionRecord(deps.prisma, { tenantId, subscriptionId }), 201);
   });
 
