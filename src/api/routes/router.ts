@@ -29,7 +29,9 @@ export const commonErrors = {
   404: errorResponse('No such resource for this tenant'),
   409: errorResponse('Conflicts with the current state, or an Idempotency-Key reused for another request'),
   422: errorResponse('Well-formed, but breaks a billing rule'),
+  413: errorResponse('The body is over 1 MB'),
   429: errorResponse('Rate limit exceeded; see Retry-After'),
+  503: errorResponse('Temporal or the payment gateway is unreachable; retry with the same Idempotency-Key (see Retry-After)'),
 } as const;
 
 export function ok<S extends z.ZodType>(schema: S, description: string) {

@@ -1,0 +1,689 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomBase62 } from '../../../src/ids.js';
+import { issueApiKey } from '../../../src/tenancy/api-keys.js';
+import { useApiHarness, type ApiHarness, type ApiResponse, type ApiTenant } from '../../support/api-harness.js';
+import { eventually } from '../../support/subscription-harness.js';
+
+/**
+ * Tenant isolation, driven by the OpenAPI document: every documented route is called with
+ * another tenant's ids, with a read-only key, without a key and with forged keys. The table of
+ * valid bodies must name every documented route, so a new route cannot escape these checks.
+ */
+
+let api: ApiHarness;
+useApiHarness((harness) => {
+  api = harness;
+});
+
+// ---------------------------------------------------------------------------------------------
+// The document's routes
+
+interface Operation {
+  /** `METHOD /path/{param}` as in the document. */
+  id: string;
+  method: string;
+  path: string;
+  pathParams: string[];
+  queryParams: string[];
+}
+
+interface DocParameter {
+  name: string;
+  in: string;
+}
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+
+function excluded(path: string): boolean {
+  return path === '/health' || path.startsWith('/health/') || path === '/openapi.json' || path === '/docs' || path === '/v1/webhooks/stripe';
+}
+
+function operationsOf(doc: { paths: Record<string, Record<string, { parameters?: DocParameter[] }>> }): Operation[] {
+  const operations: Operation[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (excluded(path)) continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method)) continue;
+      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+      const queryParams = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      operations.push({ id: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, pathParams, queryParams });
+    }
+  }
+  return operations;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeded tenants
+
+const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId'] as const;
+type IdParam = (typeof ID_PARAMS)[number];
+
+function isIdParam(name: string): name is IdParam {
+  return (ID_PARAMS as readonly string[]).includes(name);
+}
+
+const NOT_FOUND_CODE: Record<IdParam, string> = {
+  customerId: 'customer_not_found',
+  productId: 'product_not_found',
+  priceId: 'price_not_found',
+  subscriptionId: 'subscription_not_found',
+  invoiceId: 'invoice_not_found',
+  couponId: 'coupon_not_found',
+};
+
+interface Seeded {
+  label: string;
+  tenant: ApiTenant;
+  ids: Record<IdParam, string>;
+  paymentId: string;
+  gatewayCustomerId: string;
+  gatewayPaymentMethodId: string;
+  /** Values only this tenant has (names, emails): none may appear in another tenant's responses. */
+  ownStrings: string[];
+}
+
+/** Both tenants redeem the same code: codes are unique per tenant, not globally. */
+const SHARED_COUPON_CODE = 'WELCOME10';
+
+let unique = 0;
+function nextName(prefix: string): string {
+  unique += 1;
+  return `${prefix}-${unique}-${randomBase62(6)}`;
+}
+
+function expectStatus(response: ApiResponse, status: number, what: string): void {
+  expect(response.status, `${what}: ${JSON.stringify(response.body)}`).toBe(status);
+}
+
+async function waitForFirstPaidInvoice(tenant: ApiTenant, subscriptionId: string): Promise<{ invoiceId: string }> {
+  const invoices = await eventually(
+    () => api.request('GET', `/v1/invoices?subscriptionId=${subscriptionId}`, { key: tenant.key }),
+    (r) => r.status === 200 && (r.body.data as Array<{ status: string }>).some((invoice) => invoice.status === 'paid'),
+    30_000,
+  );
+  const paid = (invoices.body.data as Array<{ id: string; status: string }>).find((invoice) => invoice.status === 'paid');
+  if (paid === undefined) throw new Error(`subscription ${subscriptionId} has no paid invoice: ${JSON.stringify(invoices.body)}`);
+  // Settled: the workflow has recorded the payment and has nothing to collect until renewal.
+  const settled = await eventually(
+    () => api.request('GET', `/v1/subscriptions/${subscriptionId}`, { key: tenant.key }),
+    (r) => r.status === 200 && r.body.status === 'active' && r.body.live !== null && r.body.live.collections.length === 0,
+    30_000,
+  );
+  expect(settled.body.status, JSON.stringify(settled.body)).toBe('active');
+  return { invoiceId: paid.id };
+}
+
+async function seedTenant(label: string): Promise<Seeded> {
+  const tenant = await api.tenant();
+  const key = tenant.key;
+  const email = `owner-${label.toLowerCase()}-${randomBase62(6).toLowerCase()}@${label.toLowerCase()}.example.com`;
+  const name = `Customer of tenant ${label} ${randomBase62(6)}`;
+  const externalId = `ext-${label}-${randomBase62(8)}`;
+  const productName = `Product only ${label} sells ${randomBase62(6)}`;
+
+  const customer = await api.request('POST', '/v1/customers', {
+    key,
+    body: { currency: 'USD', email, name, externalId, metadata: { owner: `tenant ${label}` } },
+  });
+  expectStatus(customer, 201, `${label} customer`);
+  const customerId = customer.body.id as string;
+  const withCard = await api.request('POST', `/v1/customers/${customerId}/default-payment-method`, { key, body: { paymentMethodId: 'pm_card_visa' } });
+  expectStatus(withCard, 200, `${label} default payment method`);
+
+  const product = await api.request('POST', '/v1/products', { key, body: { name: productName, description: `Sold by ${label}` } });
+  expectStatus(product, 201, `${label} product`);
+  // A second product (never priced), so product lists have a second page to page through.
+  const spareName = `Spare product of ${label} ${randomBase62(6)}`;
+  expectStatus(await api.request('POST', '/v1/products', { key, body: { name: spareName } }), 201, `${label} spare product`);
+  const price = await api.request('POST', '/v1/prices', {
+    key,
+    body: { productId: product.body.id, currency: 'USD', pricing: { model: 'flat', amount: 2000 }, interval: { unit: 'month' }, nickname: `${label} monthly` },
+  });
+  expectStatus(price, 201, `${label} price`);
+
+  const subscription = await api.request('POST', '/v1/subscriptions', {
+    key,
+    idempotencyKey: `seed-${label}`,
+    body: { customerId, items: [{ priceId: price.body.id }] },
+  });
+  expectStatus(subscription, 201, `${label} subscription`);
+  const subscriptionId = subscription.body.id as string;
+  const { invoiceId } = await waitForFirstPaidInvoice(tenant, subscriptionId);
+
+  const payments = await api.request('GET', `/v1/invoices/${invoiceId}/payments`, { key });
+  expectStatus(payments, 200, `${label} payments`);
+  const paymentId = (payments.body.data as Array<{ id: string }>)[0]?.id;
+  if (paymentId === undefined) throw new Error(`${label}'s paid invoice has no payment`);
+
+  const coupon = await api.request('POST', '/v1/coupons', { key, body: { code: SHARED_COUPON_CODE, name: `${label} welcome`, percentOff: '10', duration: 'forever' } });
+  expectStatus(coupon, 201, `${label} coupon`);
+  const couponId = coupon.body.id as string;
+  const customerDiscount = await api.request('POST', `/v1/customers/${customerId}/discounts`, { key, body: { couponId } });
+  expectStatus(customerDiscount, 201, `${label} customer discount`);
+  const subscriptionDiscount = await api.request('POST', `/v1/subscriptions/${subscriptionId}/discounts`, { key, body: { couponId } });
+  expectStatus(subscriptionDiscount, 201, `${label} subscription discount`);
+  const credit = await api.request('POST', `/v1/customers/${customerId}/credit-balance/adjustments`, {
+    key,
+    body: { amount: 500, currency: 'USD', reason: `goodwill from ${label}` },
+  });
+  expectStatus(credit, 201, `${label} credit adjustment`);
+
+  const methods = await api.request('GET', `/v1/customers/${customerId}/payment-methods`, { key });
+  const gatewayPaymentMethodId = (methods.body.data as Array<{ gatewayPaymentMethodId: string }>)[0]?.gatewayPaymentMethodId;
+  if (gatewayPaymentMethodId === undefined) throw new Error(`${label}'s customer has no payment method`);
+  const afterAll = await api.request('GET', `/v1/customers/${customerId}`, { key });
+  const gatewayCustomerId = afterAll.body.gatewayCustomerId as string;
+
+  return {
+    label,
+    tenant,
+    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId },
+    paymentId,
+    gatewayCustomerId,
+    gatewayPaymentMethodId,
+    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Valid bodies, keyed by the document's "METHOD path". `own` is the tenant whose ids a body names.
+
+type BodyFor = (own: Seeded) => unknown;
+const NO_BODY: BodyFor = () => undefined;
+const EMPTY: BodyFor = () => ({});
+
+const VALID_BODIES: Record<string, BodyFor> = {
+  'POST /v1/customers': () => ({ currency: 'USD', email: `${nextName('new').toLowerCase()}@example.com`, name: 'A new customer' }),
+  'GET /v1/customers': NO_BODY,
+  'GET /v1/customers/{customerId}': NO_BODY,
+  'POST /v1/customers/{customerId}': () => ({ name: 'Renamed by someone', email: 'renamed@example.com', metadata: { touched: true } }),
+  'POST /v1/customers/{customerId}/payment-method-setups': EMPTY,
+  'GET /v1/customers/{customerId}/payment-methods': NO_BODY,
+  'POST /v1/customers/{customerId}/default-payment-method': () => ({ paymentMethodId: 'pm_card_visa' }),
+  'POST /v1/products': () => ({ name: nextName('product') }),
+  'GET /v1/products': NO_BODY,
+  'GET /v1/products/{productId}': NO_BODY,
+  'POST /v1/products/{productId}': () => ({ name: 'Renamed product', description: null }),
+  'DELETE /v1/products/{productId}': NO_BODY,
+  'POST /v1/products/{productId}/archive': EMPTY,
+  'POST /v1/prices': (own) => ({ productId: own.ids.productId, currency: 'USD', pricing: { model: 'per_unit', unitAmount: 300 }, interval: { unit: 'month' } }),
+  'GET /v1/prices': NO_BODY,
+  'GET /v1/prices/{priceId}': NO_BODY,
+  'DELETE /v1/prices/{priceId}': NO_BODY,
+  'POST /v1/prices/{priceId}/archive': EMPTY,
+  'POST /v1/subscriptions': (own) => ({ customerId: own.ids.customerId, items: [{ priceId: own.ids.priceId, quantity: 1 }] }),
+  'GET /v1/subscriptions': NO_BODY,
+  'GET /v1/subscriptions/{subscriptionId}': NO_BODY,
+  'POST /v1/subscriptions/{subscriptionId}/preview-change': (own) => ({ items: [{ priceId: own.ids.priceId, quantity: 2 }] }),
+  'POST /v1/subscriptions/{subscriptionId}/change': (own) => ({ items: [{ priceId: own.ids.priceId, quantity: 2 }], prorationBehavior: 'none' }),
+  'POST /v1/subscriptions/{subscriptionId}/cancel': () => ({ mode: 'now', prorate: true }),
+  'POST /v1/subscriptions/{subscriptionId}/pause': EMPTY,
+  'POST /v1/subscriptions/{subscriptionId}/resume': EMPTY,
+  'GET /v1/invoices': NO_BODY,
+  'GET /v1/invoices/{invoiceId}': NO_BODY,
+  'POST /v1/invoices/{invoiceId}/pay': EMPTY,
+  'POST /v1/invoices/{invoiceId}/void': EMPTY,
+  'GET /v1/invoices/{invoiceId}/payments': NO_BODY,
+  'GET /v1/payments': NO_BODY,
+  'POST /v1/coupons': () => ({ code: nextName('CODE'), percentOff: '5', duration: 'once' }),
+  'GET /v1/coupons': NO_BODY,
+  'GET /v1/coupons/{couponId}': NO_BODY,
+  'POST /v1/coupons/{couponId}/archive': EMPTY,
+  'POST /v1/customers/{customerId}/discounts': (own) => ({ couponId: own.ids.couponId }),
+  'GET /v1/customers/{customerId}/discounts': NO_BODY,
+  'POST /v1/subscriptions/{subscriptionId}/discounts': (own) => ({ couponId: own.ids.couponId }),
+  'GET /v1/subscriptions/{subscriptionId}/discounts': NO_BODY,
+  'GET /v1/customers/{customerId}/credit-balance': NO_BODY,
+  'POST /v1/customers/{customerId}/credit-balance/adjustments': () => ({ amount: 100, currency: 'USD', reason: 'adjusted by someone' }),
+  'GET /v1/customers/{customerId}/credit-balance/transactions': NO_BODY,
+  'GET /v1/dunning-policy': NO_BODY,
+  'PUT /v1/dunning-policy': () => ({ retryOffsetsDays: [1, 2, 4], maxAttempts: 4, finalAction: 'mark_unpaid' }),
+};
+
+/** The list routes without path params and an id each tenant's page must show. */
+const TOP_LEVEL_LISTS: Record<string, (t: Seeded) => string> = {
+  'GET /v1/customers': (t) => t.ids.customerId,
+  'GET /v1/products': (t) => t.ids.productId,
+  'GET /v1/prices': (t) => t.ids.priceId,
+  'GET /v1/subscriptions': (t) => t.ids.subscriptionId,
+  'GET /v1/invoices': (t) => t.ids.invoiceId,
+  'GET /v1/payments': (t) => t.paymentId,
+  'GET /v1/coupons': (t) => t.ids.couponId,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Calling routes
+
+function fillPath(op: Operation, ids: Partial<Record<string, string>>): string {
+  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = ids[name];
+    if (value === undefined) throw new Error(`No id for path parameter ${name} of ${op.id}: add it to ID_PARAMS and the seeding`);
+    return encodeURIComponent(value);
+  });
+}
+
+function bodyFor(op: Operation, own: Seeded): unknown {
+  const make = VALID_BODIES[op.id];
+  if (make === undefined) throw new Error(`${op.id} has no entry in VALID_BODIES`);
+  return make(own);
+}
+
+interface CallOptions {
+  key: string | null;
+  /** Ids substituted into the path, by parameter name. */
+  pathIds: Partial<Record<string, string>>;
+  /** The tenant whose ids the body names. */
+  own: Seeded;
+  headers?: Record<string, string>;
+  query?: string;
+}
+
+async function call(op: Operation, options: CallOptions): Promise<ApiResponse> {
+  const body = bodyFor(op, options.own);
+  return api.request(op.method, `${fillPath(op, options.pathIds)}${options.query ?? ''}`, {
+    key: options.key,
+    ...(body === undefined ? {} : { body }),
+    ...(op.method === 'POST' ? { idempotencyKey: nextName('iso') } : {}),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+  });
+}
+
+type Snapshot = Record<string, { status: number; body: unknown }>;
+
+/** Every documented GET, as the tenant itself sees it on its own ids. */
+async function snapshot(t: Seeded): Promise<Snapshot> {
+  const gets = operations.filter((op) => op.method === 'GET');
+  const responses = await Promise.all(gets.map((op) => api.request('GET', fillPath(op, t.ids), { key: t.tenant.key })));
+  return Object.fromEntries(gets.map((op, i) => [op.id, { status: responses[i]?.status ?? 0, body: responses[i]?.body }]));
+}
+
+/** The tenant's customer at the gateway, its saved cards and its charges. */
+async function gatewaySnapshot(t: Seeded): Promise<unknown> {
+  const stripe = api.h.stripe.stripe;
+  const [customer, methods, intents] = await Promise.all([
+    stripe.customers.retrieve(t.gatewayCustomerId),
+    stripe.customers.listPaymentMethods(t.gatewayCustomerId),
+    stripe.paymentIntents.list({ customer: t.gatewayCustomerId }),
+  ]);
+  return { customer, methods: methods.data, intents: intents.data.map((pi) => ({ id: pi.id, status: pi.status, amount: pi.amount })) };
+}
+
+async function expectUnchanged(t: Seeded, before: { api: Snapshot; gateway: unknown }): Promise<void> {
+  expect(await snapshot(t), `${t.label}'s resources through the API`).toEqual(before.api);
+  expect(await gatewaySnapshot(t), `${t.label}'s customer at the gateway`).toEqual(before.gateway);
+}
+
+function stringsIn(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, out);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) stringsIn(item, out);
+  return out;
+}
+
+const ID_LIKE = /^[a-z]+_[A-Za-z0-9]{14,}$/;
+
+/** Ids and values that belong to `t` alone: every id-like string in its responses, its names, its gateway ids. */
+function secretsOf(t: Seeded, own: Snapshot, other: Snapshot): Set<string> {
+  const theirs = stringsIn(Object.values(other).map((s) => s.body));
+  const secrets = new Set<string>([...t.ownStrings, t.gatewayCustomerId, t.gatewayPaymentMethodId, ...Object.values(t.ids), t.paymentId]);
+  for (const value of stringsIn(Object.values(own).map((s) => s.body))) if (ID_LIKE.test(value) && !theirs.has(value)) secrets.add(value);
+  return secrets;
+}
+
+function leaked(body: unknown, secrets: Set<string>, allowed: readonly string[] = []): string[] {
+  const text = JSON.stringify(body);
+  return [...secrets].filter((secret) => !allowed.includes(secret) && text.includes(secret));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let operations: Operation[];
+let A: Seeded;
+let B: Seeded;
+let aBefore: { api: Snapshot; gateway: unknown };
+let bBefore: { api: Snapshot; gateway: unknown };
+let aSecrets: Set<string>;
+
+beforeAll(async () => {
+  const doc = await api.request('GET', '/openapi.json');
+  expectStatus(doc, 200, 'GET /openapi.json');
+  operations = operationsOf(doc.body);
+  [A, B] = await Promise.all([seedTenant('A'), seedTenant('B')]);
+  const [aApi, aGateway, bApi, bGateway] = await Promise.all([snapshot(A), gatewaySnapshot(A), snapshot(B), gatewaySnapshot(B)]);
+  aBefore = { api: aApi, gateway: aGateway };
+  bBefore = { api: bApi, gateway: bGateway };
+  for (const [id, response] of Object.entries(aApi)) expect(response.status, `A's own ${id}: ${JSON.stringify(response.body)}`).toBe(200);
+  for (const [id, response] of Object.entries(bApi)) expect(response.status, `B's own ${id}: ${JSON.stringify(response.body)}`).toBe(200);
+  aSecrets = secretsOf(A, aApi, bApi);
+}, 120_000);
+
+describe('tenant isolation over every documented route', () => {
+  it('has a valid body for every documented route, and no entry for a route the document lacks', () => {
+    const documented = operations.map((op) => op.id).sort();
+    expect(documented.length).toBeGreaterThan(30);
+    expect(documented.filter((id) => !(id in VALID_BODIES)), 'routes missing from VALID_BODIES').toEqual([]);
+    expect(Object.keys(VALID_BODIES).filter((id) => !documented.includes(id)), 'VALID_BODIES entries for undocumented routes').toEqual([]);
+    const unknownParams = operations.flatMap((op) => op.pathParams.filter((name) => !isIdParam(name)).map((name) => `${op.id}: ${name}`));
+    expect(unknownParams, 'path parameters this test cannot substitute').toEqual([]);
+    const lists = operations.filter((op) => op.method === 'GET' && op.pathParams.length === 0 && op.queryParams.includes('limit')).map((op) => op.id);
+    expect(lists.filter((id) => !(id in TOP_LEVEL_LISTS)), 'list routes missing from TOP_LEVEL_LISTS').toEqual([]);
+  });
+
+  it("answers B's key on A's ids with the same 404 as a missing id, on every route with path params, and changes nothing", async () => {
+    const withParams = operations.filter((op) => op.pathParams.length > 0);
+    expect(withParams.length).toBeGreaterThan(20);
+    for (const op of withParams) {
+      for (const param of op.pathParams) {
+        if (!isIdParam(param)) throw new Error(`unexpected path parameter ${param}`);
+        const foreignId = A.ids[param];
+        const missingId = `${foreignId.slice(0, foreignId.indexOf('_'))}_${randomBase62(22)}`;
+        // Any other path parameter is B's own: only `param` is foreign.
+        const foreign = await call(op, { key: B.tenant.key, pathIds: { ...B.ids, [param]: foreignId }, own: B });
+        const missing = await call(op, { key: B.tenant.key, pathIds: { ...B.ids, [param]: missingId }, own: B });
+        const what = `${op.id} with A's ${param}`;
+        expectStatus(foreign, 404, what);
+        expect(foreign.body.error.code, what).toBe(NOT_FOUND_CODE[param]);
+        expect(leaked(foreign.body, aSecrets, [foreignId]), `${what}: A's data in the error`).toEqual([]);
+        // Indistinguishable from an id that never existed: same status, code, message and details.
+        expect(JSON.stringify(foreign.body).replaceAll(foreignId, '<id>'), what).toBe(JSON.stringify(missing.body).replaceAll(missingId, '<id>'));
+        expect(foreign.status, what).toBe(missing.status);
+      }
+    }
+    await expectUnchanged(A, aBefore);
+    await expectUnchanged(B, bBefore);
+  });
+
+  it('refuses a read-only key every write (403 insufficient_role) on its own ids, and nothing changes', async () => {
+    const writes = operations.filter((op) => op.method !== 'GET');
+    expect(writes.length).toBeGreaterThan(20);
+    for (const op of writes) {
+      const response = await call(op, { key: B.tenant.readOnlyKey, pathIds: B.ids, own: B });
+      expectStatus(response, 403, `${op.id} with B's read-only key`);
+      expect(response.body.error.code, op.id).toBe('insufficient_role');
+    }
+    // The same key reads everything of its own tenant.
+    for (const op of operations.filter((o) => o.method === 'GET')) {
+      const response = await call(op, { key: B.tenant.readOnlyKey, pathIds: B.ids, own: B });
+      expectStatus(response, 200, `${op.id} with B's read-only key`);
+      expect(response.body, op.id).toEqual(bBefore.api[op.id]?.body);
+    }
+    await expectUnchanged(B, bBefore);
+    await expectUnchanged(A, aBefore);
+  });
+
+  it('answers a request without a key 401 authentication_required on every route', async () => {
+    for (const op of operations) {
+      for (const headers of [undefined, { authorization: '' }, { authorization: '   ' }]) {
+        const response = await call(op, { key: null, pathIds: B.ids, own: B, ...(headers === undefined ? {} : { headers }) });
+        expectStatus(response, 401, `${op.id} without a key (${JSON.stringify(headers)})`);
+        expect(response.body.error.code, op.id).toBe('authentication_required');
+        expect(response.headers.get('www-authenticate'), op.id).toMatch(/^Bearer /);
+      }
+    }
+  });
+
+  it('answers forged, altered, malformed, revoked and deleted keys with one identical 401 invalid_api_key on every route', async () => {
+    const prisma = api.h.db.prisma;
+    const revoked = await issueApiKey(prisma, { tenantId: B.tenant.tenantId, name: 'to revoke', role: 'admin' });
+    const deleted = await issueApiKey(prisma, { tenantId: B.tenant.tenantId, name: 'to delete', role: 'admin' });
+    for (const issued of [revoked, deleted]) expectStatus(await api.request('GET', '/v1/customers', { key: issued.secret }), 200, 'a fresh key before revocation');
+    await prisma.apiKey.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    await prisma.apiKey.delete({ where: { id: deleted.id } });
+
+    const aKey = A.tenant.key;
+    const last = aKey.at(-1) ?? 'a';
+    const flippedLast = `${aKey.slice(0, -1)}${last === 'a' ? 'b' : 'a'}`;
+    // The first letter after the prefix, its case flipped (base62 keys are case-sensitive).
+    const middle = aKey.slice('dbk_'.length).search(/[A-Za-z]/) + 'dbk_'.length;
+    const middleChar = aKey.charAt(middle);
+    const flippedCase = `${aKey.slice(0, middle)}${middleChar === middleChar.toUpperCase() ? middleChar.toLowerCase() : middleChar.toUpperCase()}${aKey.slice(middle + 1)}`;
+    expect(flippedCase).not.toBe(aKey);
+    const forged: Array<{ name: string; key?: string; authorization?: string }> = [
+      { name: 'dbk_ + random', key: `dbk_${randomBase62(40)}` },
+      { name: "A's key with its last character changed", key: flippedLast },
+      { name: "A's key with one character's case flipped", key: flippedCase },
+      { name: "A's key without its prefix", key: aKey.slice('dbk_'.length) },
+      { name: 'Bearer with garbage', key: 'garbage<>!%00' },
+      { name: 'Bearer alone', authorization: 'Bearer' },
+      { name: 'Basic scheme with A\'s key', authorization: `Basic ${aKey}` },
+      { name: 'an overlong dbk_ key', key: `dbk_${'x'.repeat(300)}` },
+      { name: 'a revoked key', key: revoked.secret },
+      { name: 'a deleted key', key: deleted.secret },
+    ];
+    let reference: unknown;
+    for (const variant of forged) {
+      for (const op of operations) {
+        const response = await call(op, {
+          key: variant.key ?? null,
+          pathIds: B.ids,
+          own: B,
+          ...(variant.authorization === undefined ? {} : { headers: { authorization: variant.authorization } }),
+        });
+        const what = `${op.id} with ${variant.name}`;
+        expectStatus(response, 401, what);
+        expect(response.body.error.code, what).toBe('invalid_api_key');
+        expect(response.headers.get('www-authenticate'), what).toMatch(/^Bearer /);
+        reference ??= response.body;
+        expect(response.body, `${what}: every refused key gets the same answer`).toEqual(reference);
+      }
+    }
+    await expectUnchanged(A, aBefore);
+    await expectUnchanged(B, bBefore);
+  });
+
+  it("shows B only B's resources in every list and GET, and nothing when lists are filtered by A's ids", async () => {
+    const gets = operations.filter((op) => op.method === 'GET');
+    for (const op of gets) {
+      const response = await call(op, { key: B.tenant.key, pathIds: B.ids, own: B });
+      expectStatus(response, 200, `${op.id} as B`);
+      expect(leaked(response.body, aSecrets), `${op.id} as B shows A's data`).toEqual([]);
+      const expected = TOP_LEVEL_LISTS[op.id];
+      if (expected !== undefined) {
+        const ids = (response.body.data as Array<{ id: string }>).map((item) => item.id);
+        expect(ids, `${op.id} as B`).toContain(expected(B));
+        expect(ids, `${op.id} as B`).not.toContain(expected(A));
+      }
+      if (op.pathParams.length > 0 && response.body?.object === 'list') {
+        expect((response.body.data as unknown[]).length, `${op.id} under B's own ids lists B's items`).toBeGreaterThan(0);
+      }
+    }
+
+    // Every id filter of every top-level list: A's id matches nothing for B, and A's own item for A.
+    const filtered: string[] = [];
+    for (const op of gets.filter((o) => o.pathParams.length === 0)) {
+      for (const param of op.queryParams.filter(isIdParam)) {
+        const query = `?${param}=${encodeURIComponent(A.ids[param])}`;
+        const asB = await call(op, { key: B.tenant.key, pathIds: {}, own: B, query });
+        expectStatus(asB, 200, `${op.id}${query} as B`);
+        expect(asB.body.data, `${op.id}${query} as B`).toEqual([]);
+        expect(asB.body.hasMore, `${op.id}${query} as B`).toBe(false);
+        const asA = await call(op, { key: A.tenant.key, pathIds: {}, own: A, query });
+        expectStatus(asA, 200, `${op.id}${query} as A`);
+        expect((asA.body.data as unknown[]).length, `${op.id}${query} as A finds A's own (so the filter is real)`).toBeGreaterThan(0);
+        filtered.push(`${op.id}?${param}`);
+      }
+    }
+    expect(filtered).toEqual(
+      expect.arrayContaining([
+        'GET /v1/invoices?customerId',
+        'GET /v1/invoices?subscriptionId',
+        'GET /v1/subscriptions?customerId',
+        'GET /v1/subscriptions?priceId',
+        'GET /v1/prices?productId',
+        'GET /v1/payments?invoiceId',
+      ]),
+    );
+
+    // The same coupon code in both tenants: B's filter finds B's coupon only.
+    const byCode = await api.request('GET', `/v1/coupons?code=${SHARED_COUPON_CODE}`, { key: B.tenant.key });
+    expect((byCode.body.data as Array<{ id: string }>).map((c) => c.id)).toEqual([B.ids.couponId]);
+    // A's customer email and external id match nothing of B's.
+    const aCustomer = aBefore.api['GET /v1/customers/{customerId}']?.body as { email: string; externalId: string };
+    for (const query of [`email=${encodeURIComponent(aCustomer.email)}`, `externalId=${encodeURIComponent(aCustomer.externalId)}`]) {
+      const response = await api.request('GET', `/v1/customers?${query}`, { key: B.tenant.key });
+      expectStatus(response, 200, `GET /v1/customers?${query} as B`);
+      expect(response.body.data, query).toEqual([]);
+    }
+    // A's page cursor does not open A's rows to B.
+    const aPage = await api.request('GET', '/v1/products?limit=1', { key: A.tenant.key });
+    const cursor = aPage.body.nextCursor as string | null;
+    expect(cursor, "A's first page of two products has a cursor").not.toBeNull();
+    const bPage = await api.request('GET', `/v1/products?limit=100&cursor=${encodeURIComponent(cursor ?? '')}`, { key: B.tenant.key });
+    expectStatus(bPage, 200, "B paging with A's cursor");
+    expect(leaked(bPage.body, aSecrets), "B paging with A's cursor").toEqual([]);
+    await expectUnchanged(A, aBefore);
+  });
+
+  it("refuses A's ids named in B's request bodies exactly as ids that do not exist", async () => {
+    const missing = (id: string) => `${id.slice(0, id.indexOf('_'))}_${randomBase62(22)}`;
+    const cases: Array<{ name: string; method: string; path: string; body: (id: string) => unknown; foreignId: string; code: string }> = [
+      {
+        name: "a price on A's product",
+        method: 'POST',
+        path: '/v1/prices',
+        body: (id) => ({ productId: id, currency: 'USD', pricing: { model: 'flat', amount: 100 }, interval: { unit: 'month' } }),
+        foreignId: A.ids.productId,
+        code: 'product_not_found',
+      },
+      {
+        name: "a subscription for A's customer",
+        method: 'POST',
+        path: '/v1/subscriptions',
+        body: (id) => ({ customerId: id, items: [{ priceId: B.ids.priceId }] }),
+        foreignId: A.ids.customerId,
+        code: 'customer_not_found',
+      },
+      {
+        name: "a subscription on A's price",
+        method: 'POST',
+        path: '/v1/subscriptions',
+        body: (id) => ({ customerId: B.ids.customerId, items: [{ priceId: id }] }),
+        foreignId: A.ids.priceId,
+        code: 'price_not_found',
+      },
+      {
+        name: "A's coupon on B's customer",
+        method: 'POST',
+        path: `/v1/customers/${B.ids.customerId}/discounts`,
+        body: (id) => ({ couponId: id }),
+        foreignId: A.ids.couponId,
+        code: 'coupon_not_found',
+      },
+      {
+        name: "A's coupon on B's subscription",
+        method: 'POST',
+        path: `/v1/subscriptions/${B.ids.subscriptionId}/discounts`,
+        body: (id) => ({ couponId: id }),
+        foreignId: A.ids.couponId,
+        code: 'coupon_not_found',
+      },
+      {
+        name: "a preview of B's subscription on A's price",
+        method: 'POST',
+        path: `/v1/subscriptions/${B.ids.subscriptionId}/preview-change`,
+        body: (id) => ({ items: [{ priceId: id }] }),
+        foreignId: A.ids.priceId,
+        code: 'price_not_found',
+      },
+      {
+        name: "a change of B's subscription to A's price",
+        method: 'POST',
+        path: `/v1/subscriptions/${B.ids.subscriptionId}/change`,
+        body: (id) => ({ items: [{ priceId: id }], prorationBehavior: 'none', effective: 'now' }),
+        foreignId: A.ids.priceId,
+        code: 'price_not_found',
+      },
+    ];
+    const observed: string[] = [];
+    for (const c of cases) {
+      const missingId = missing(c.foreignId);
+      const foreign = await api.request(c.method, c.path, { key: B.tenant.key, body: c.body(c.foreignId), idempotencyKey: nextName('ref') });
+      const absent = await api.request(c.method, c.path, { key: B.tenant.key, body: c.body(missingId), idempotencyKey: nextName('ref') });
+      expect(foreign.status, `${c.name}: ${JSON.stringify(foreign.body)}`).toBeGreaterThanOrEqual(400);
+      expect(foreign.status, `${c.name}: ${JSON.stringify(foreign.body)}`).toBeLessThan(500);
+      expect(foreign.body.error.code, c.name).toBe(c.code);
+      observed.push(`${c.name} → ${foreign.status} ${foreign.body.error.code}`);
+      expect(leaked(foreign.body, aSecrets, [c.foreignId]), `${c.name}: A's data in the error`).toEqual([]);
+      expect(foreign.status, c.name).toBe(absent.status);
+      expect(JSON.stringify(foreign.body).replaceAll(c.foreignId, '<id>'), c.name).toBe(JSON.stringify(absent.body).replaceAll(missingId, '<id>'));
+    }
+
+    console.log(`[tenant-isolation] foreign ids in bodies: ${observed.join('; ')}`);
+
+    // The shared coupon code resolves to B's own coupon when B applies it.
+    const byCode = await api.request('POST', `/v1/customers/${B.ids.customerId}/discounts`, { key: B.tenant.key, body: { code: SHARED_COUPON_CODE } });
+    expectStatus(byCode, 201, 'B applying the shared code');
+    expect(byCode.body.coupon.id, JSON.stringify(byCode.body)).toBe(B.ids.couponId);
+
+    // A's card (its gateway id) cannot become B's default; B's own default stays.
+    const bDefault = (await api.request('GET', `/v1/customers/${B.ids.customerId}`, { key: B.tenant.key })).body.defaultPaymentMethod;
+    const stolen = await api.request('POST', `/v1/customers/${B.ids.customerId}/default-payment-method`, {
+      key: B.tenant.key,
+      body: { paymentMethodId: A.gatewayPaymentMethodId },
+    });
+    expect(stolen.status, `B setting A's card as default: ${JSON.stringify(stolen.body)}`).toBeGreaterThanOrEqual(400);
+    expect(leaked(stolen.body, aSecrets, [A.gatewayPaymentMethodId]), "A's data in the refusal").toEqual([]);
+    const nonexistent = await api.request('POST', `/v1/customers/${B.ids.customerId}/default-payment-method`, {
+      key: B.tenant.key,
+      body: { paymentMethodId: `pm_${randomBase62(24)}` },
+    });
+    // One answer for "attached to someone else" and "does not exist": nothing learned about A.
+    expect([stolen.status, stolen.body.error.code]).toEqual([422, 'payment_method_unusable']);
+    const withoutIds = (body: { error: { message: string } }) => body.error.message;
+    expect([nonexistent.status, withoutIds(nonexistent.body)]).toEqual([stolen.status, withoutIds(stolen.body)]);
+    expect((await api.request('GET', `/v1/customers/${B.ids.customerId}`, { key: B.tenant.key })).body.defaultPaymentMethod).toEqual(bDefault);
+    const bMethods = await api.request('GET', `/v1/customers/${B.ids.customerId}/payment-methods`, { key: B.tenant.key });
+    expect((bMethods.body.data as Array<{ gatewayPaymentMethodId: string }>).map((m) => m.gatewayPaymentMethodId)).not.toContain(A.gatewayPaymentMethodId);
+
+    await expectUnchanged(A, aBefore);
+  });
+
+  it('lets B create on every write route without path params, in B only', async () => {
+    const creates = operations.filter((op) => op.method !== 'GET' && op.pathParams.length === 0);
+    expect(creates.length).toBeGreaterThan(4);
+    for (const op of creates) {
+      const response = await call(op, { key: B.tenant.key, pathIds: {}, own: B });
+      expect(response.status, `${op.id} as B: ${JSON.stringify(response.body)}`).toBeLessThan(300);
+      expect(leaked(response.body, aSecrets), `${op.id} as B`).toEqual([]);
+      if (typeof response.body?.id === 'string' && response.body.id !== B.tenant.tenantId) {
+        const id = response.body.id;
+        // Whatever B made is invisible to A.
+        const getOp = operations.find((o) => o.method === 'GET' && o.path.startsWith(`${op.path}/{`) && o.pathParams.length === 1);
+        if (getOp !== undefined) {
+          const asA = await api.request('GET', fillPath(getOp, { [getOp.pathParams[0] ?? '']: id }), { key: A.tenant.key });
+          expectStatus(asA, 404, `${getOp.id} as A on B's new ${id}`);
+        }
+        if (op.id === 'POST /v1/subscriptions') await waitForFirstPaidInvoice(B.tenant, id);
+      }
+    }
+    // Values unique per tenant are unique per tenant only: A's external id and coupon code are free for B.
+    const aCustomer = aBefore.api['GET /v1/customers/{customerId}']?.body as { externalId: string; email: string };
+    const sameExternalId = await api.request('POST', '/v1/customers', { key: B.tenant.key, body: { currency: 'USD', externalId: aCustomer.externalId, email: aCustomer.email } });
+    expectStatus(sameExternalId, 201, "B reusing A's external id");
+    const found = await api.request('GET', `/v1/customers?externalId=${encodeURIComponent(aCustomer.externalId)}`, { key: B.tenant.key });
+    expect((found.body.data as Array<{ id: string }>).map((c) => c.id)).toEqual([sameExternalId.body.id]);
+    await expectUnchanged(A, aBefore);
+  });
+
+  // Last: it adds resources to A.
+  it('keeps Idempotency-Keys per tenant: the same key and body in A and B are two requests', async () => {
+    for (const [path, body] of [
+      ['/v1/products', { name: 'Same key, same body' }],
+      ['/v1/customers', { currency: 'USD', email: 'same@example.com' }],
+      ['/v1/coupons', { code: 'SAMEKEY', percentOff: '1', duration: 'once' }],
+    ] as const) {
+      const asA = await api.request('POST', path, { key: A.tenant.key, body, idempotencyKey: `shared-key-${path}` });
+      const asB = await api.request('POST', path, { key: B.tenant.key, body, idempotencyKey: `shared-key-${path}` });
+      expectStatus(asA, 201, `${path} as A`);
+      expectStatus(asB, 201, `${path} as B`);
+      expect(asB.headers.get('idempotent-replayed'), path).toBeNull();
+      expect(asB.body.id, path).not.toBe(asA.body.id);
+      expectStatus(await api.request('GET', `${path}/${asB.body.id}`, { key: A.tenant.key }), 404, `${path} B's item as A`);
+      expectStatus(await api.request('GET', `${path}/${asA.body.id}`, { key: B.tenant.key }), 404, `${path} A's item as B`);
+      // A's replay is still A's.
+      const replay = await api.request('POST', path, { key: A.tenant.key, body, idempotencyKey: `shared-key-${path}` });
+      expect(replay.headers.get('idempotent-replayed'), path).toBe('true');
+      expect(replay.body.id, path).toBe(asA.body.id);
+    }
+  });
+});
