@@ -13,7 +13,7 @@ import { healthRoutes, type ReadinessCheck } from './health/routes.js';
 import { idempotency } from './idempotency/idempotency.js';
 import { DEFAULT_RATE_LIMIT, rateLimit } from './rate-limit.js';
 import { billingRoutes } from './routes/index.js';
-import { rejectNulCharacters } from './text-guard.js';
+import { rejectUnstorableText } from './text-guard.js';
 import { validationHook } from './validation-hook.js';
 
 export interface AppDependencies {
@@ -29,7 +29,7 @@ export const API_VERSION = '0.1.0';
 
 /** Authentication, role, rate limit, text guard and idempotency, in that order, for every /v1 route but webhooks (Stripe signs those). */
 function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv>[] {
-  return [authenticate(billing.prisma), requireWriteRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectNulCharacters(), idempotency(billing.prisma)];
+  return [authenticate(billing.prisma), requireWriteRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(billing.prisma)];
 }
 
 function exceptWebhooks(handler: MiddlewareHandler<ApiEnv>): MiddlewareHandler<ApiEnv> {

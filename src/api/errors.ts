@@ -28,10 +28,19 @@ export function errorBody(code: string, message: string, details: unknown[] = []
   return { error: { code, message, details } };
 }
 
-/** A billing rule's `details` object becomes the list clients iterate; `fields` lists every bad field. */
+/**
+ * A billing rule's `details` object becomes the list clients iterate. `fields` (from the billing
+ * layer's own validation) is reshaped like the API's: `{ field: "body.<path>", code, message }`.
+ */
 function billingDetails(details: Readonly<Record<string, unknown>>): unknown[] {
   const fields = details.fields;
-  if (Array.isArray(fields)) return fields as unknown[];
+  if (Array.isArray(fields)) {
+    return (fields as Array<{ path?: unknown; message?: unknown }>).map((f) => ({
+      field: typeof f.path === 'string' && f.path !== '' ? `body.${f.path}` : 'body',
+      code: 'invalid',
+      message: typeof f.message === 'string' ? f.message : 'Invalid value',
+    }));
+  }
   return Object.keys(details).length === 0 ? [] : [details];
 }
 
@@ -48,7 +57,8 @@ export function toApiError(error: unknown): ApiError | undefined {
     // Hono's own refusals: malformed JSON, a body over the limit, a wrong content type.
     const status = error.status;
     const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
-    return new ApiError(status, code, error.message || 'The request could not be read');
+    const message = error.message || 'The request could not be read';
+    return new ApiError(status, code, message, status === 400 ? [{ field: 'body', code: 'unreadable_body', message }] : []);
   }
   if (error instanceof RetryableGatewayError) {
     return new ApiError(503, 'gateway_unavailable', 'The payment gateway is unavailable; retry with the same Idempotency-Key', [], { 'Retry-After': '2' });

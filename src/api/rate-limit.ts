@@ -43,7 +43,8 @@ export class TokenBuckets {
       bucket.tokens -= 1;
       return { waitMs: 0, remaining: Math.floor(bucket.tokens) };
     }
-    return { waitMs: Math.ceil(((1 - bucket.tokens) / rate) * 1000), remaining: 0 };
+    // The epsilon absorbs floating-point residue (0.998 tokens is a 2.0000000000000018 ms wait, not 3).
+    return { waitMs: Math.ceil(((1 - bucket.tokens) / rate) * 1000 - 1e-6), remaining: 0 };
   }
 
   get size(): number {

@@ -2,36 +2,55 @@ import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './env.js';
 import { ApiError } from './errors.js';
 
-/** Paths of every string (key or value) holding a NUL character, e.g. `body.name`. */
-function nulPaths(value: unknown, path: string, found: string[]): void {
+/**
+ * Text PostgreSQL and Temporal cannot carry: the NUL character (PostgreSQL text refuses it) and
+ * lone UTF-16 surrogates (`"\ud800"` in JSON: not valid Unicode, so not valid UTF-8 either; a
+ * Temporal payload holding one cannot even be encoded). Either would fail deep in a write or a
+ * workflow as a 5xx, so both are refused up front, naming each field.
+ */
+// Matched per UTF-16 code unit (no `u` flag): a high surrogate without its low half, or the reverse.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function isUnstorable(text: string): boolean {
+  LONE_SURROGATE.lastIndex = 0;
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
+}
+
+function printable(text: string): string {
+  return text.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\ufffd');
+}
+
+function unstorablePaths(value: unknown, path: string, found: string[]): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push(path);
+    if (isUnstorable(value)) found.push(path);
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => nulPaths(item, `${path}.${index}`, found));
+    value.forEach((item, index) => unstorablePaths(item, `${path}.${index}`, found));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (key.includes('\u0000')) found.push(`${path}.${key.replaceAll('\u0000', '\\u0000')}`);
-      nulPaths(item, `${path}.${key}`, found);
+      if (isUnstorable(key)) found.push(`${path}.${printable(key)}`);
+      unstorablePaths(item, `${path}.${key}`, found);
     }
   }
 }
 
-/**
- * PostgreSQL text cannot hold the NUL character, so a string containing one would fail deep in a
- * write as a 500. It is refused up front instead, naming each field, in the body or the query.
- */
-export function rejectNulCharacters(): MiddlewareHandler<ApiEnv> {
+/** JSON can only produce such strings through a `\u` escape or a raw NUL: anything else skips the parse. */
+function mayHoldUnstorable(text: string): boolean {
+  return text.includes('\\u') || text.includes('\u0000');
+}
+
+export function rejectUnstorableText(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const found: string[] = [];
-    const query = new URL(c.req.url).searchParams;
-    for (const [key, value] of query) if (key.includes('\u0000') || value.includes('\u0000')) found.push(`query.${key.replaceAll('\u0000', '\\u0000')}`);
+    if (isUnstorable(c.req.path)) found.push('path');
+    for (const [key, value] of new URL(c.req.url).searchParams) if (isUnstorable(key) || isUnstorable(value)) found.push(`query.${printable(key)}`);
+    for (const [name, value] of Object.entries(c.req.header())) if (isUnstorable(value)) found.push(`header.${name}`);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const text = await c.req.text();
-      if (text.includes('\\u0000') || text.includes('\u0000')) {
+      if (mayHoldUnstorable(text)) {
         try {
-          nulPaths(JSON.parse(text), 'body', found);
+          unstorablePaths(JSON.parse(text), 'body', found);
         } catch {
-          found.push('body');
+          if (isUnstorable(text)) found.push('body');
         }
       }
     }
@@ -39,8 +58,8 @@ export function rejectNulCharacters(): MiddlewareHandler<ApiEnv> {
       throw new ApiError(
         400,
         'invalid_request',
-        `Text may not contain the NUL character (${found.join(', ')})`,
-        found.map((field) => ({ field, code: 'nul_character', message: 'Text may not contain the NUL character' })),
+        `Text may not contain the NUL character or unpaired surrogates (${found.join(', ')})`,
+        found.map((field) => ({ field, code: 'invalid_text', message: 'Text may not contain the NUL character or unpaired UTF-16 surrogates' })),
       );
     }
     await next();

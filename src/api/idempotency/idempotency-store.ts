@@ -15,7 +15,7 @@ export interface IdempotentRequest {
 }
 
 export type ClaimResult =
-  | { kind: 'claimed' }
+  | { kind: 'claimed'; claimedAt: number }
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'mismatch'; differs: 'path' | 'body' }
   | { kind: 'in_progress' };
@@ -45,7 +45,7 @@ export class IdempotencyStore {
         ],
         skipDuplicates: true,
       });
-      if (inserted.count === 1) return { kind: 'claimed' };
+      if (inserted.count === 1) return { kind: 'claimed', claimedAt: now };
       const row = await this.prisma.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId: request.tenantId, key: request.key } } });
       if (row === null) continue; // released or expired between the two statements: claim again
       if (row.createdAt.getTime() + KEY_RETENTION_MS <= now) {
@@ -62,7 +62,7 @@ export class IdempotencyStore {
           where: { tenantId: request.tenantId, key: request.key, state: 'in_progress', lockedUntil: row.lockedUntil },
           data: { lockedUntil: new Date(now + CLAIM_LEASE_MS) },
         });
-        if (taken.count === 1) return { kind: 'claimed' };
+        if (taken.count === 1) return { kind: 'claimed', claimedAt: row.createdAt.getTime() };
         continue;
       }
       return { kind: 'in_progress' };

@@ -54,7 +54,10 @@ export function idempotency(prisma: PrismaClient): MiddlewareHandler<ApiEnv> {
     const deadline = wallClock + WAIT_FOR_FIRST_MS;
     for (;;) {
       const claim = await store.claim(request, Date.now());
-      if (claim.kind === 'claimed') break;
+      if (claim.kind === 'claimed') {
+        c.set('idempotencyScope', `${key}@${claim.claimedAt}`);
+        break;
+      }
       if (claim.kind === 'replay') {
         c.header('Idempotent-Replayed', 'true');
         return c.json(claim.body, claim.status as ContentfulStatusCode);

@@ -69,7 +69,7 @@ export function creditAndDunningRoutes(deps: BillingApiDependencies) {
     const { tenantId } = c.get('principal');
     const { customerId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const key = c.req.header('idempotency-key');
+    const key = c.get('idempotencyScope');
     // With a key, the ledger entry itself is keyed too: even a retry after a lost claim adds it once.
     const adjustment = await adjustCreditBalance(deps.prisma, {
       tenantId,

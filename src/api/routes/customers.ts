@@ -81,7 +81,7 @@ export function customerRoutes(deps: BillingApiDependencies) {
 
   app.openapi(routes.create, async (c) => {
     const { tenantId } = c.get('principal');
-    const key = c.req.header('idempotency-key');
+    const key = c.get('idempotencyScope');
     const created = await createCustomer(deps.prisma, deps.gateway, {
       tenantId,
       ...c.req.valid('json'),
@@ -104,7 +104,7 @@ export function customerRoutes(deps: BillingApiDependencies) {
   });
 
   app.openapi(routes.setup, async (c) => {
-    const key = c.req.header('idempotency-key');
+    const key = c.get('idempotencyScope');
     const setup = await startPaymentMethodSetup(deps.prisma, deps.gateway, {
       tenantId: c.get('principal').tenantId,
       customerId: c.req.valid('param').customerId,

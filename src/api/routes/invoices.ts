@@ -4,11 +4,12 @@ import { listInvoices } from '../../billing/invoices/list-invoices.js';
 import { invoiceListItemViewSchema, invoiceViewSchema } from '../../billing/invoices/views.js';
 import { listInvoicePayments, listPayments } from '../../billing/payments/list-payments.js';
 import { paymentViewSchema } from '../../billing/payments/views.js';
-import { newId } from '../../ids.js';
+import { derivedId, newId } from '../../ids.js';
 import { subscriptionHandle } from '../../temporal/subscription-client.js';
 import { payInvoiceUpdate, voidInvoiceUpdate } from '../../../workflows/subscription-messages.js';
 import type { BillingApiDependencies } from '../dependencies.js';
 import { ApiError } from '../errors.js';
+import { resourceId } from '../schemas/common.js';
 import { emptyBody } from '../schemas/subscriptions.js';
 import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
 
@@ -18,8 +19,8 @@ const optionalEmptyBody = { required: false, content: { 'application/json': { sc
 
 const listInvoicesQuery = z.strictObject({
   status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']).optional(),
-  customerId: z.string().trim().min(1).max(100).optional(),
-  subscriptionId: z.string().trim().min(1).max(100).optional(),
+  customerId: resourceId.optional(),
+  subscriptionId: resourceId.optional(),
   ...pageQueryShape,
 });
 
@@ -77,7 +78,7 @@ const routes = {
     path: '/v1/payments',
     tags: ['payments'],
     summary: 'Payment attempts of the tenant, newest first',
-    request: { query: z.strictObject({ invoiceId: z.string().trim().min(1).max(100).optional(), ...pageQueryShape }) },
+    request: { query: z.strictObject({ invoiceId: resourceId.optional(), ...pageQueryShape }) },
     responses: { 200: ok(pageSchema(paymentViewSchema, 'PaymentList'), 'One page'), ...commonErrors },
   }),
 };
@@ -111,8 +112,10 @@ export function invoiceRoutes(deps: BillingApiDependencies) {
     const { tenantId } = c.get('principal');
     const { invoiceId } = c.req.valid('param');
     const { handle } = await actionable(tenantId, invoiceId, ['open']);
-    const key = c.req.header('idempotency-key') ?? newId('pay');
-    const result = await handle.executeUpdate(payInvoiceUpdate, { args: [{ invoiceId }], updateId: `pay:${invoiceId}:${key}` });
+    const scope = c.get('idempotencyScope');
+    // Temporal deduplicates updates by id: a retried "pay now" under one key charges once.
+    const updateId = `pay:${invoiceId}:${scope === undefined ? newId('pay') : derivedId('pay', tenantId, scope)}`;
+    const result = await handle.executeUpdate(payInvoiceUpdate, { args: [{ invoiceId }], updateId });
     return c.json({ outcome: result.outcome, declineCode: result.declineCode, invoice: await getInvoice(deps.prisma, { tenantId, invoiceId }) }, 200);
   });
 

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ApiEnv } from '../env.js';
+import { resourceId } from '../schemas/common.js';
 import { validationHook } from '../validation-hook.js';
 
 /** A /v1 route group: typed with the caller's principal, validation failures answered as 400 with every field. */
@@ -50,12 +51,7 @@ export const idempotencyHeaders = z.object({
     .openapi({ description: 'Makes the POST safe to retry: the same key and body replay the first response for 24 h', example: 'order-1234-subscribe' }),
 });
 
-export const idParam = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id such as cus_…');
+export const idParam = resourceId;
 
 export function pathParams<K extends string>(...names: K[]) {
   return z.strictObject(Object.fromEntries(names.map((name) => [name, idParam.openapi({ param: { name, in: 'path' } })])) as Record<K, typeof idParam>);

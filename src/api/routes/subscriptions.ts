@@ -129,7 +129,7 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
   app.openapi(createRouteDef, async (c) => {
     const { tenantId } = c.get('principal');
     const body = c.req.valid('json');
-    const key = c.req.header('idempotency-key');
+    const key = c.get('idempotencyScope');
     const current = await now();
     const startAt = body.startAt === undefined ? current : Date.parse(body.startAt);
     if (startAt < current - START_TOLERANCE_MS) {
@@ -175,7 +175,8 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
     const { tenantId } = c.get('principal');
     const { subscriptionId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const changeId = body.changeId ?? c.req.header('idempotency-key') ?? newId('chg');
+    const scope = c.get('idempotencyScope');
+    const changeId = body.changeId ?? (scope === undefined ? newId('chg') : derivedId('chg', tenantId, scope));
     const handle = await handleFor(tenantId, subscriptionId);
     // The update id makes Temporal itself deduplicate a retried change, and the workflow applies
     // each changeId once: two layers under the HTTP idempotency key.

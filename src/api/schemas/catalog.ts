@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { currencyCode, resourceId } from './common.js';
 
 const text = z.string().trim().min(1).max(500);
 const metadata = z
@@ -41,8 +42,8 @@ export const updateProductBody = z
 
 export const createPriceBody = z
   .strictObject({
-    productId: z.string().trim().min(1).max(100),
-    currency: z.string().trim().regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD'),
+    productId: resourceId,
+    currency: currencyCode,
     pricing: pricingSchema,
     interval: z.strictObject({ unit: z.enum(['day', 'week', 'month', 'year']), count: z.int().min(1).max(365).default(1) }),
     usageType: z.enum(['licensed', 'metered']).default('licensed').openapi({ description: 'metered: charged on reported usage rather than quantity' }),
@@ -56,7 +57,7 @@ const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 't
 export const listProductsQuery = z.strictObject({ active: booleanQuery.optional() });
 
 export const listPricesQuery = z.strictObject({
-  productId: z.string().trim().min(1).max(100).optional(),
+  productId: resourceId.optional(),
   active: booleanQuery.optional(),
-  currency: z.string().trim().regex(/^[A-Za-z]{3}$/).optional(),
+  currency: currencyCode.optional(),
 });

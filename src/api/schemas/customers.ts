@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { currencyCode, resourceId } from './common.js';
 
 const email = z.email().max(320);
 const text = z.string().trim().min(1).max(500);
-const currency = z.string().trim().regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD');
+const currency = currencyCode;
 const jurisdiction = z.string().trim().min(1).max(64).openapi({ description: 'Tax jurisdiction code matched against tax rates, e.g. US-CA' });
 const metadata = z
   .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
@@ -39,7 +40,7 @@ export const listCustomersQuery = z.strictObject({
 
 export const setDefaultPaymentMethodBody = z
   .strictObject({
-    paymentMethodId: z.string().trim().min(1).max(255).openapi({ description: "The gateway's payment method id (Stripe pm_…), confirmed by the customer" }),
+    paymentMethodId: resourceId.openapi({ description: "The gateway's payment method id (Stripe pm_…), confirmed by the customer" }),
   })
   .openapi('SetDefaultPaymentMethod');
 
@@ -53,7 +54,7 @@ export const adjustCreditBody = z
 
 export const applyCouponBody = z
   .strictObject({
-    couponId: z.string().trim().min(1).max(100).optional(),
+    couponId: resourceId.optional(),
     code: z.string().trim().min(1).max(100).optional(),
   })
   .refine((body) => (body.couponId === undefined) !== (body.code === undefined), { message: 'Give exactly one of couponId and code', path: ['couponId'] })

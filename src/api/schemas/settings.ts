@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { currencyCode } from './common.js';
 
 export const createCouponBody = z
   .strictObject({
@@ -6,7 +7,7 @@ export const createCouponBody = z
     name: z.string().trim().min(1).max(200).nullable().optional(),
     percentOff: z.string().trim().regex(/^\d{1,3}(\.\d{1,6})?$/, 'a percentage such as "12.5"').optional(),
     amountOff: z.int().min(1).max(1_000_000_000_000).optional().openapi({ description: 'Minor units of `currency`' }),
-    currency: z.string().trim().regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD').optional(),
+    currency: currencyCode.optional(),
     duration: z.enum(['once', 'repeating', 'forever']),
     durationInPeriods: z.int().min(1).max(1000).optional().openapi({ description: 'With duration repeating: how many billing periods' }),
     maxRedemptions: z.int().min(1).optional(),

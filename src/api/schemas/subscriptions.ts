@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { clientToken, resourceId } from './common.js';
 
 const itemRequest = z.strictObject({
-  priceId: z.string().trim().min(1).max(100),
+  priceId: resourceId,
   quantity: z.int().min(1).max(1_000_000).default(1),
 });
 
@@ -13,7 +14,7 @@ const items = z
 
 export const createSubscriptionBody = z
   .strictObject({
-    customerId: z.string().trim().min(1).max(100),
+    customerId: resourceId,
     items,
     trialDays: z.int().min(0).max(730).nullable().optional().openapi({ description: 'Omit for the longest trial the prices offer; 0 or null for none' }),
     startAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When billing starts (default now); may be in the future' }),
@@ -27,7 +28,7 @@ export const changeItemsBody = z
     items,
     prorationBehavior: prorationBehavior.optional().openapi({ description: 'Default create_prorations: proration lines go on the next invoice' }),
     effective: z.enum(['now', 'period_end']).optional().openapi({ description: 'Default: now for an upgrade, period_end for a downgrade' }),
-    changeId: z.string().trim().min(1).max(200).optional().openapi({ description: 'Applies the change once; defaults to the Idempotency-Key' }),
+    changeId: clientToken.optional().openapi({ description: 'Applies the change once; defaults to the Idempotency-Key' }),
   })
   .openapi('ChangeItems');
 
@@ -45,8 +46,8 @@ export const emptyBody = z.strictObject({}).openapi('Empty');
 
 export const listSubscriptionsQuery = z.strictObject({
   status: z.enum(['incomplete', 'trialing', 'active', 'past_due', 'paused', 'canceled', 'unpaid']).optional(),
-  customerId: z.string().trim().min(1).max(100).optional(),
-  priceId: z.string().trim().min(1).max(100).optional(),
+  customerId: resourceId.optional(),
+  priceId: resourceId.optional(),
 });
 
 const money = z.object({ amount: z.int().openapi({ description: 'Minor units (cents)' }), currency: z.string() }).openapi('Money');

@@ -7,12 +7,12 @@ import { BillingError } from '../../../src/billing/errors.js';
 import type { ApiEnv } from '../../../src/api/env.js';
 import { handleError, toApiError } from '../../../src/api/errors.js';
 import { requestFingerprint } from '../../../src/api/idempotency/request-fingerprint.js';
-import { rejectNulCharacters } from '../../../src/api/text-guard.js';
+import { rejectUnstorableText } from '../../../src/api/text-guard.js';
 import { validationHook } from '../../../src/api/validation-hook.js';
 
 function guardedApp() {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  app.use('*', rejectNulCharacters());
+  app.use('*', rejectUnstorableText());
   const route = createRoute({
     method: 'post',
     path: '/things',
@@ -48,12 +48,22 @@ describe('validation hook', () => {
   });
 });
 
-describe('NUL characters', () => {
+describe('unstorable text', () => {
   it('are refused in body values, keys and nested arrays, and in the query, naming each field', async () => {
     const response = await post(guardedApp(), JSON.stringify({ name: 'a\u0000b', count: 1, tags: ['ok', '\u0000'] }), '/things?x=%00');
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { details: Array<{ field: string }> } };
     expect(error.details.map((d) => d.field).sort()).toEqual(['body.name', 'body.tags.1', 'query.x']);
+  });
+
+  it('refuse lone UTF-16 surrogates (which neither PostgreSQL nor Temporal can carry) but keep real pairs', async () => {
+    const lone = await post(guardedApp(), '{"name":"a\\ud800","count":1,"tags":["\\udfff"]}');
+    expect(lone.status).toBe(400);
+    const { error } = (await lone.json()) as { error: { details: Array<{ field: string; code: string }> } };
+    expect(error.details.map((d) => [d.field, d.code])).toEqual([['body.name', 'invalid_text'], ['body.tags.0', 'invalid_text']]);
+    const pair = await post(guardedApp(), '{"name":"\\ud83d\\ude00","count":1}');
+    expect(pair.status).toBe(200);
+    expect(((await pair.json()) as { body: { name: string } }).body.name).toBe('😀');
   });
 
   it('let every other string through unchanged', async () => {
@@ -72,7 +82,14 @@ describe('error translation', () => {
   it('maps billing errors by kind: not found 404, conflict 409, malformed 400, rule 422', () => {
     expect(toApiError(new BillingError('price_not_found', 'not_found', 'x'))?.status).toBe(404);
     expect(toApiError(new BillingError('price_in_use', 'conflict', 'x'))?.status).toBe(409);
-    expect(toApiError(new BillingError('invalid_input', 'invalid', 'x', { fields: [{ path: 'a' }] }))).toMatchObject({ status: 400, code: 'invalid_request', details: [{ path: 'a' }] });
+    expect(toApiError(new BillingError('invalid_input', 'invalid', 'x', { fields: [{ path: 'amount.currency', message: 'Unknown' }, { path: '', message: 'Empty' }] }))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      details: [
+        { field: 'body.amount.currency', code: 'invalid', message: 'Unknown' },
+        { field: 'body', code: 'invalid', message: 'Empty' },
+      ],
+    });
     expect(toApiError(new BillingError('invalid_cursor', 'invalid', 'x'))?.status).toBe(400);
     expect(toApiError(new BillingError('currency_mismatch', 'invalid', 'x', { currencies: ['USD', 'EUR'] }))).toMatchObject({ status: 422, details: [{ currencies: ['USD', 'EUR'] }] });
   });
