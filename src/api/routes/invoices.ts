@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { settleInvoice } from '../../../activities/settle-invoice.js';
 import { getInvoice } from '../../billing/invoices/get-invoice.js';
 import { listInvoices } from '../../billing/invoices/list-invoices.js';
 import { invoiceListItemViewSchema, invoiceViewSchema } from '../../billing/invoices/views.js';
@@ -123,7 +125,16 @@ export function invoiceRoutes(deps: BillingApiDependencies) {
     const { tenantId } = c.get('principal');
     const { invoiceId } = c.req.valid('param');
     const { invoice, handle } = await actionable(tenantId, invoiceId, ['open', 'uncollectible', 'void']);
-    if (invoice.status !== 'void') await handle.executeUpdate(voidInvoiceUpdate, { args: [{ invoiceId }], updateId: `void:${invoiceId}` });
+    if (invoice.status !== 'void') {
+      try {
+        await handle.executeUpdate(voidInvoiceUpdate, { args: [{ invoiceId }], updateId: `void:${invoiceId}` });
+      } catch (error) {
+        // The subscription has ended (its workflow is gone), so nothing collects the invoice any
+        // more and nothing can race a void: settle it directly.
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        await settleInvoice({ prisma: deps.prisma, gateway: deps.gateway }, { tenantId, invoiceId, state: 'void' });
+      }
+    }
     return c.json(await getInvoice(deps.prisma, { tenantId, invoiceId }), 200);
   });
 

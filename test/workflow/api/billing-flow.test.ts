@@ -147,6 +147,26 @@ describe('collection through the API: pay now, void, pause and resume', () => {
     expect((await ok(api.request('POST', `/v1/invoices/${invoice.id}/void`, { key: t.key }))).status).toBe('void');
   });
 
+  it('an invoice left open by an immediate cancel can still be voided, but no longer paid through the ended subscription', async () => {
+    const t = await api.tenant();
+    const { basic } = await catalog(t);
+    const buyer = await customer(t, 'pm_card_chargeCustomerFail');
+    const start = utc(Y + 2, 2, 1);
+    await api.h.skipTo(start - HOUR);
+    const sub = await ok(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId: buyer.id, items: [{ priceId: basic.id }], startAt: new Date(start).toISOString() } }), 201);
+    await api.h.skipTo(start + 60_000);
+    const [invoice] = await eventually(() => invoicesOf(t, sub.id), (list) => list[0]?.attemptCount === 1);
+    expect((await ok(api.request('POST', `/v1/subscriptions/${sub.id}/cancel`, { key: t.key, body: { mode: 'now' } }))).status).toBe('canceled');
+    await eventually(
+      () => api.h.env.client.workflow.getHandle(`subscription:${sub.id}`).describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
+    const pay = await api.request('POST', `/v1/invoices/${invoice.id}/pay`, { key: t.key });
+    expect([pay.status, pay.body.error.code]).toEqual([409, 'subscription_ended']);
+    const voided = await ok(api.request('POST', `/v1/invoices/${invoice.id}/void`, { key: t.key }));
+    expect(voided).toMatchObject({ id: invoice.id, status: 'void', amountPaid: 0 });
+  });
+
   it('pauses and resumes; the workflow refuses what its state does not allow, as 409 with its reason', async () => {
     const t = await api.tenant();
     const { basic } = await catalog(t);
