@@ -29,11 +29,15 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       PORT: 3000,
       LOG_LEVEL: 'info',
+      // README: 25 requests per second per key, bursts of 50.
+      API_RATE_LIMIT_PER_SECOND: 25,
+      API_RATE_LIMIT_BURST: 50,
     });
   });
 
   it('coerces numbers from the environment', () => {
     expect(loadConfig(apiConfigSchema, { ...valid, PORT: '8080' }).PORT).toBe(8080);
+    expect(loadConfig(apiConfigSchema, { ...valid, API_RATE_LIMIT_PER_SECOND: '0.5' }).API_RATE_LIMIT_PER_SECOND).toBe(0.5);
     expect(loadConfig(workerConfigSchema, { ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: '7' }).WORKER_MAX_CONCURRENT_ACTIVITIES).toBe(7);
   });
 
