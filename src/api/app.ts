@@ -11,6 +11,7 @@ import type { ApiEnv } from './env.js';
 import { ApiError, errorBody, handleError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health/routes.js';
 import { idempotency } from './idempotency/idempotency.js';
+import { applyOpenApiConventions } from './openapi-conventions.js';
 import { DEFAULT_RATE_LIMIT, rateLimit } from './rate-limit.js';
 import { billingRoutes } from './routes/index.js';
 import { rejectUnstorableText } from './text-guard.js';
@@ -55,6 +56,7 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
     for (const middleware of v1Middleware(dependencies.billing)) app.use('/v1/*', exceptWebhooks(middleware));
     app.route('/', billingRoutes(dependencies.billing));
   }
+  applyOpenApiConventions(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',

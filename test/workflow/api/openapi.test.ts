@@ -337,6 +337,18 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.paths as Json).length).toBeGreaterThan(30);
   });
 
+  it('names every operation (operationId) for code generators, and reads document no write-only errors', () => {
+    const operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json).map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, method, operation: operation as Json })),
+    );
+    expect(operations.filter((o) => typeof o.operation.operationId !== 'string').map((o) => o.where)).toEqual([]);
+    expect(new Set(operations.map((o) => o.operation.operationId)).size).toBe(operations.length);
+    expect(operations.find((o) => o.where === 'GET /v1/customers/{customerId}/payment-methods')?.operation.operationId).toBe('getCustomersByCustomerIdPaymentMethods');
+    for (const read of operations.filter((o) => o.method === 'get')) {
+      expect(Object.keys(read.operation.responses as Json).filter((status) => ['403', '409', '413', '422'].includes(status)), read.where).toEqual([]);
+    }
+  });
+
   it('passes the official OpenAPI 3.1 schema and semantic checks (@readme/openapi-parser)', async () => {
     // The parser dereferences in place: give it a copy.
     const result = await validate(structuredClone(doc) as never);
