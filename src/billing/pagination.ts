@@ -9,6 +9,12 @@ import { invalid } from './errors.js';
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
 
+/** `limit` and `cursor` for a list operation's input schema: checked with its other fields, so every bad one is listed together. */
+export const pageInputShape = {
+  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
+  cursor: z.string().min(1).optional(),
+};
+
 export interface PageRequest {
   /** 1 to 100; defaults to 20. */
   limit?: number | undefined;

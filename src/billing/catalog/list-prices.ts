@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';
 import { toPriceView } from './views.js';
@@ -13,9 +13,7 @@ const listPricesInput = z.object({
   /** true: only prices not archived; false: only archived ones; absent: both. */
   active: z.boolean().optional(),
   currency: currencySchema.optional(),
-  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListPricesInput = z.input<typeof listPricesInput>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toCouponView } from './views.js';
@@ -13,9 +13,7 @@ const listCouponsInput = z.object({
   active: z.boolean().optional(),
   /** Exact code, as customers type it (codes are unique per tenant, so at most one match). */
   code: z.string().trim().min(1).optional(),
-  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListCouponsInput = z.input<typeof listCouponsInput>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
 import { notFound } from '../errors.js';
-import { decodeCursor, MAX_PAGE_LIMIT, pageLimit, toPage } from '../pagination.js';
+import { decodeCursor, pageInputShape, pageLimit, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toDiscountView } from './views.js';
@@ -13,8 +13,7 @@ const listDiscountsInput = z
     tenantId: idSchema,
     customerId: idSchema.optional(),
     subscriptionId: idSchema.optional(),
-    limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-    cursor: z.string().min(1).optional(),
+    ...pageInputShape,
   })
   .refine((input) => (input.customerId === undefined) !== (input.subscriptionId === undefined), {
     message: 'Give exactly one of customerId and subscriptionId',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
 import { notFound } from '../errors.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';
 import { toCreditTransactionView } from './views.js';
@@ -12,9 +12,7 @@ const listCreditTransactionsInput = z.object({
   tenantId: idSchema,
   customerId: idSchema,
   currency: currencySchema.optional(),
-  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListCreditTransactionsInput = z.input<typeof listCreditTransactionsInput>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toCustomerView, withDefaultPaymentMethod } from './views.js';
@@ -12,9 +12,7 @@ const listCustomersInput = z.object({
   /** Exact match, as stored. */
   email: z.string().trim().min(1).optional(),
   externalId: z.string().trim().min(1).optional(),
-  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListCustomersInput = z.input<typeof listCustomersInput>;

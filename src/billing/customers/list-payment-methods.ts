@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
 import { notFound } from '../errors.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toPaymentMethodView } from './views.js';
@@ -11,8 +11,7 @@ import type { PaymentMethodView } from './views.js';
 const listPaymentMethodsInput = z.object({
   tenantId: idSchema,
   customerId: idSchema,
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListPaymentMethodsInput = z.input<typeof listPaymentMethodsInput>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { InvoiceStatus } from '../../generated/prisma/enums.js';
 import type { Db } from '../db.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toInvoiceListItemView } from './views.js';
@@ -13,9 +13,7 @@ const listInvoicesInput = z.object({
   status: z.enum(InvoiceStatus).optional(),
   customerId: idSchema.optional(),
   subscriptionId: idSchema.optional(),
-  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListInvoicesInput = z.input<typeof listInvoicesInput>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
 import { notFound } from '../errors.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toPaymentView } from './views.js';
@@ -30,9 +30,7 @@ export async function listInvoicePayments(prisma: Db, input: ListInvoicePayments
 const listPaymentsInput = z.object({
   tenantId: idSchema,
   invoiceId: idSchema.optional(),
-  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListPaymentsInput = z.input<typeof listPaymentsInput>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { SubscriptionStatus } from '../../generated/prisma/enums.js';
 import type { Db } from '../db.js';
-import { MAX_PAGE_LIMIT, pageQuery, toPage } from '../pagination.js';
+import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { idSchema, parseInput } from '../validation.js';
 import { withItems } from './get-subscription-record.js';
@@ -15,9 +15,7 @@ const listSubscriptionsInput = z.object({
   customerId: idSchema.optional(),
   /** Subscriptions with an item on this price. */
   priceId: idSchema.optional(),
-  // Checked here too (pageQuery checks again) so a bad limit is listed with any other bad field.
-  limit: z.int().min(1).max(MAX_PAGE_LIMIT).optional(),
-  cursor: z.string().min(1).optional(),
+  ...pageInputShape,
 });
 
 export type ListSubscriptionsInput = z.input<typeof listSubscriptionsInput>;
