@@ -45,6 +45,14 @@ export async function adjustCreditBalance(prisma: PrismaClient, input: AdjustCre
       const balance = await creditBalanceOf(tx, { tenantId, customerId: existing.customerId, currency: existing.currency });
       return { transactionId: existing.id, created: false, balance: moneyFromColumn(balance, existing.currency) };
     }
+    // Credit is spent on invoices, which are in the customer's currency: credit in another one
+    // could never be used (Stripe keeps a customer's balance in their currency too).
+    const customer = await tx.customer.findFirst({ where: { id: customerId, tenantId }, select: { currency: true } });
+    if (customer !== null && customer.currency !== null && customer.currency !== currency) {
+      throw invalid('currency_mismatch', `The customer is billed in ${customer.currency}; credit in ${currency} could never be applied`, {
+        currencies: [customer.currency, currency],
+      });
+    }
     const before = await creditBalanceOf(tx, { tenantId, customerId, currency });
     const after = before + BigInt(parsed.amount.amount);
     if (after < 0n) {

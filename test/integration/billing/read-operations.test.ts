@@ -427,8 +427,18 @@ describe('credit balance', () => {
     const ledger = [[1000, 'USD', 'goodwill'], [-400, 'USD', 'correction'], [250, 'EUR', 'refund as credit'], [-250, 'EUR', 'used'], [5, 'USD', 'rounding']] as const;
     const entries = [];
     for (const [amount, currency, reason] of ledger) {
-      const { transactionId } = await adjustCreditBalance(db.prisma, { tenantId, customerId, amount: money(amount, currency), reason });
-      entries.push({ transactionId, currency });
+      if (currency === 'USD') {
+        const { transactionId } = await adjustCreditBalance(db.prisma, { tenantId, customerId, amount: money(amount, currency), reason });
+        entries.push({ transactionId, currency });
+      } else {
+        // A USD customer cannot be given EUR credit through the API any more; a ledger may still
+        // hold some from before its currency was fixed, and the balance must show it.
+        await expect(adjustCreditBalance(db.prisma, { tenantId, customerId, amount: money(amount, currency), reason })).rejects.toMatchObject({ code: 'currency_mismatch' });
+        const row = await db.prisma.creditBalanceTransaction.create({
+          data: { id: `cbt_${reason.replaceAll(' ', '_')}`, tenantId, customerId, amount: BigInt(amount), currency, reason, sourceKey: `legacy:${reason}` },
+        });
+        entries.push({ transactionId: row.id, currency });
+      }
     }
     const balance = await getCreditBalance(db.prisma, { tenantId, customerId });
     // USD: 1000 − 400 + 5 = 605; EUR: 250 − 250 = 0, still listed.
