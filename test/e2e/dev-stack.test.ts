@@ -160,7 +160,13 @@ describe('npm start (embedded dev stack)', async () => {
       paid = (await call('GET', `/v1/invoices?subscriptionId=${subscription.body.id}`)).body;
     }
     expect((paid.data ?? []).map((invoice) => [invoice.status, invoice.amountPaid])).toEqual([['paid', 1234]]);
-    expect((await call('GET', `/v1/subscriptions/${subscription.body.id}`)).body).toMatchObject({ status: 'active', live: { status: 'active' } });
+    // The invoice is marked paid a moment before the workflow records the subscription active.
+    let record = (await call('GET', `/v1/subscriptions/${subscription.body.id}`)).body;
+    for (let tries = 0; record.status !== 'active' && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      record = (await call('GET', `/v1/subscriptions/${subscription.body.id}`)).body;
+    }
+    expect(record).toMatchObject({ status: 'active', live: { status: 'active' } });
     expect((await call('GET', '/v1/customers', undefined, { authorization: 'Bearer dbk_forged' })).status).toBe(401);
   });
 

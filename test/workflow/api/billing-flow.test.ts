@@ -59,7 +59,8 @@ describe('create customer → price → subscription → change → cancel, over
     const first = await eventually(() => invoicesOf(t, sub.id), (list) => list[0]?.status === 'paid');
     // April: one month of basic, $10.00.
     expect(first.map((i) => [i.number, i.status, i.total, i.amountPaid])).toEqual([['INV-000001', 'paid', 1000, 1000]]);
-    expect((await ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key }))).status).toBe('active');
+    // The row follows the workflow a moment after the invoice is marked paid.
+    expect((await eventually(() => ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key })), (s) => s.status === 'active')).status).toBe('active');
 
     // April 16 00:00 leaves 15 of April's 30 days: unused basic −$10.00 × 15/30 = −$5.00,
     // remaining pro +$20.00 × 15/30 = +$10.00, net +$5.00.
