@@ -2,12 +2,6 @@ import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './env.js';
 import { ApiError } from './errors.js';
 
-/**
- * Text PostgreSQL and Temporal cannot carry: the NUL character (PostgreSQL text refuses it) and
- * lone UTF-16 surrogates (`"\ud800"` in JSON: not valid Unicode, so not valid UTF-8 either; a
- * Temporal payload holding one cannot even be encoded). Either would fail deep in a write or a
- * workflow as a 5xx, so both are refused up front, naming each field.
- */
 // Matched per UTF-16 code unit (no `u` flag): a high surrogate without its low half, or the reverse.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -38,6 +32,12 @@ function mayHoldUnstorable(text: string): boolean {
   return text.includes('\\u') || text.includes('\u0000');
 }
 
+/**
+ * Text PostgreSQL and Temporal cannot carry: the NUL character (PostgreSQL text refuses it) and
+ * lone UTF-16 surrogates (`"\ud800"` in JSON: not valid Unicode, so not valid UTF-8 either; a
+ * Temporal payload holding one cannot even be encoded). Either would fail deep in a write or a
+ * workflow as a 5xx, so both are refused up front, naming each field.
+ */
 export function rejectUnstorableText(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const found: string[] = [];
