@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { isUniqueViolation, runInTransaction } from '../db.js';
 import { conflict, invalid, notFound } from '../errors.js';
+import { lockCustomer } from '../locks.js';
 import { idSchema, parseInput } from '../validation.js';
 
 const createSubscriptionRecordInput = z.object({
@@ -91,6 +92,11 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
   const items = parsed.items.map((item) => ({ itemId: newId('si'), ...item }));
   try {
     await runInTransaction(prisma, async (tx) => {
+      // The customer row is locked and its currency read again: a concurrent currency change
+      // (updateCustomer takes the same lock) either lands before and is checked, or waits.
+      if (!(await lockCustomer(tx, tenantId, customer.id))) throw notFound('customer', customer.id);
+      const locked = await tx.customer.findFirstOrThrow({ where: { id: customer.id, tenantId }, select: { currency: true } });
+      commonTerms(prices, locked.currency);
       await tx.subscription.create({
         data: {
           id: subscriptionId,
@@ -122,7 +128,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
         })),
       });
       // The first subscription fixes the customer's billing currency, as Stripe does.
-      if (customer.currency === null) await tx.customer.update({ where: { id: customer.id }, data: { currency } });
+      if (locked.currency === null) await tx.customer.updateMany({ where: { id: customer.id, tenantId }, data: { currency } });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict('subscription_already_exists', `Subscription ${subscriptionId} exists`, { subscriptionId });
