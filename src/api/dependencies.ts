@@ -17,3 +17,8 @@ export interface BillingApiDependencies {
   now?: () => Promise<number>;
   rateLimit?: RateLimitOptions;
 }
+
+/** The billing clock of these dependencies: theirs, or the wall clock. */
+export function billingNow(deps: BillingApiDependencies): () => Promise<number> {
+  return deps.now ?? (() => Promise.resolve(Date.now()));
+}

@@ -14,13 +14,11 @@ import { deletedPriceViewSchema, deletedProductViewSchema, priceViewSchema, prod
 import type { PriceDefinition } from '../../domain/index.js';
 import type { BillingApiDependencies } from '../dependencies.js';
 import { createPriceBody, createProductBody, listPricesQuery, listProductsQuery, updateProductBody } from '../schemas/catalog.js';
-import { emptyBody } from '../schemas/subscriptions.js';
-import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['catalog'];
 const productParams = pathParams('productId');
 const priceParams = pathParams('priceId');
-const noBody = { required: false, content: { 'application/json': { schema: emptyBody } } };
 
 const routes = {
   createProduct: createRoute({
@@ -60,7 +58,7 @@ const routes = {
     path: '/v1/products/{productId}/archive',
     tags,
     summary: 'Archive a product: no new prices; existing subscriptions continue',
-    request: { params: productParams, headers: idempotencyHeaders, body: noBody },
+    request: { params: productParams, headers: idempotencyHeaders, body: optionalEmptyBody },
     responses: { 200: ok(productViewSchema, 'The archived product'), ...commonErrors },
   }),
   deleteProduct: createRoute({
@@ -100,7 +98,7 @@ const routes = {
     path: '/v1/prices/{priceId}/archive',
     tags,
     summary: 'Archive a price: refused for new subscriptions; existing ones keep it',
-    request: { params: priceParams, headers: idempotencyHeaders, body: noBody },
+    request: { params: priceParams, headers: idempotencyHeaders, body: optionalEmptyBody },
     responses: { 200: ok(priceViewSchema, 'The archived price'), ...commonErrors },
   }),
   deletePrice: createRoute({

@@ -7,11 +7,10 @@ import { listCoupons } from '../../billing/coupons/list-coupons.js';
 import { listDiscounts } from '../../billing/coupons/list-discounts.js';
 import { couponViewSchema, discountViewSchema, toDiscountView } from '../../billing/coupons/views.js';
 import { notFound } from '../../billing/errors.js';
-import type { BillingApiDependencies } from '../dependencies.js';
+import { billingNow, type BillingApiDependencies } from '../dependencies.js';
 import { applyCouponBody } from '../schemas/customers.js';
 import { createCouponBody, listCouponsQuery } from '../schemas/settings.js';
-import { emptyBody } from '../schemas/subscriptions.js';
-import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['coupons'];
 const couponParams = pathParams('couponId');
@@ -69,7 +68,7 @@ const routes = {
     path: '/v1/coupons/{couponId}/archive',
     tags,
     summary: 'Archive a coupon: no new redemptions; discounts already applied run their course',
-    request: { params: couponParams, headers: idempotencyHeaders, body: { required: false, content: { 'application/json': { schema: emptyBody } } } },
+    request: { params: couponParams, headers: idempotencyHeaders, body: optionalEmptyBody },
     responses: { 200: ok(couponViewSchema, 'The archived coupon'), ...commonErrors },
   }),
   customer: discountRoutes('customers'),
@@ -78,7 +77,7 @@ const routes = {
 
 export function couponRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
-  const now = deps.now ?? (() => Promise.resolve(Date.now()));
+  const now = billingNow(deps);
 
   /** Resolves `code` to the tenant's coupon id; an unknown code is a 404 like an unknown id. */
   async function couponIdOf(tenantId: string, body: { couponId?: string | undefined; code?: string | undefined }): Promise<string> {

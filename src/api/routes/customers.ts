@@ -11,8 +11,7 @@ import { derivedId } from '../../ids.js';
 import { notifyPaymentMethodUpdated } from '../../temporal/subscription-client.js';
 import type { BillingApiDependencies } from '../dependencies.js';
 import { createCustomerBody, listCustomersQuery, setDefaultPaymentMethodBody, updateCustomerBody } from '../schemas/customers.js';
-import { emptyBody } from '../schemas/subscriptions.js';
-import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['customers'];
 const customerParams = pathParams('customerId');
@@ -55,7 +54,7 @@ const routes = {
     path: '/v1/customers/{customerId}/payment-method-setups',
     tags,
     summary: "Start collecting a payment method: a client secret for the customer's browser (Stripe SetupIntent)",
-    request: { params: customerParams, headers: idempotencyHeaders, body: { required: false, content: { 'application/json': { schema: emptyBody } } } },
+    request: { params: customerParams, headers: idempotencyHeaders, body: optionalEmptyBody },
     responses: { 201: ok(paymentMethodSetupViewSchema, 'The setup and its client secret'), ...commonErrors },
   }),
   paymentMethods: createRoute({
@@ -121,8 +120,7 @@ export function customerRoutes(deps: BillingApiDependencies) {
   app.openapi(routes.setDefault, async (c) => {
     const { tenantId } = c.get('principal');
     const { customerId } = c.req.valid('param');
-    // The customer is checked for this tenant before anything reaches the gateway.
-    await getCustomer(deps.prisma, { tenantId, customerId });
+    // setDefaultPaymentMethod finds the customer within this tenant before anything reaches the gateway.
     const method = await setDefaultPaymentMethod(deps.prisma, deps.gateway, { tenantId, customerId, gatewayPaymentMethodId: c.req.valid('json').paymentMethodId });
     const live = await deps.prisma.subscription.findMany({ where: { tenantId, customerId, status: { not: 'canceled' } }, select: { id: true } });
     await notifyPaymentMethodUpdated(deps.temporal, live.map((s) => s.id), method.gatewayPaymentMethodId);

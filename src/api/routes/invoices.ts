@@ -12,12 +12,10 @@ import { payInvoiceUpdate, voidInvoiceUpdate } from '../../../workflows/subscrip
 import type { BillingApiDependencies } from '../dependencies.js';
 import { ApiError } from '../errors.js';
 import { resourceId } from '../schemas/common.js';
-import { emptyBody } from '../schemas/subscriptions.js';
-import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['invoices'];
 const invoiceParams = pathParams('invoiceId');
-const optionalEmptyBody = { required: false, content: { 'application/json': { schema: emptyBody } } };
 
 const listInvoicesQuery = z.strictObject({
   status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']).optional(),

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ApiEnv } from '../env.js';
-import { resourceId } from '../schemas/common.js';
+import { emptyBody, resourceId } from '../schemas/common.js';
 import { validationHook } from '../validation-hook.js';
 
 /** A /v1 route group: typed with the caller's principal, validation failures answered as 400 with every field. */
@@ -42,6 +42,9 @@ export function ok<S extends z.ZodType>(schema: S, description: string) {
 export function jsonBody<S extends z.ZodType>(schema: S) {
   return { required: true, content: { 'application/json': { schema } } };
 }
+
+/** Actions that take no parameters (archive, pause, pay): no body, or `{}`; any field is refused. */
+export const optionalEmptyBody = { required: false, content: { 'application/json': { schema: emptyBody } } };
 
 /** Documented on every POST; the idempotency middleware reads it. */
 export const idempotencyHeaders = z.object({

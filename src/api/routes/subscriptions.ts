@@ -8,7 +8,7 @@ import { subscriptionViewSchema } from '../../billing/subscriptions/views.js';
 import { derivedId, newId } from '../../ids.js';
 import { querySubscriptionState, startSubscriptionWorkflow, subscriptionHandle } from '../../temporal/subscription-client.js';
 import { cancelUpdate, changeItemsUpdate, pauseCollectionUpdate, previewChangeUpdate, resumeCollectionUpdate } from '../../../workflows/subscription-messages.js';
-import type { BillingApiDependencies } from '../dependencies.js';
+import { billingNow, type BillingApiDependencies } from '../dependencies.js';
 import { ApiError } from '../errors.js';
 import {
   cancelBody,
@@ -16,12 +16,11 @@ import {
   changePreviewSchema,
   changeResultSchema,
   createSubscriptionBody,
-  emptyBody,
   listSubscriptionsQuery,
   liveStateSchema,
   previewChangeBody,
 } from '../schemas/subscriptions.js';
-import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['subscriptions'];
 const subscriptionParams = pathParams('subscriptionId');
@@ -90,7 +89,7 @@ function lifecycleRoute(action: 'pause' | 'resume', summary: string) {
     path: `/v1/subscriptions/{subscriptionId}/${action}`,
     tags,
     summary,
-    request: { params: subscriptionParams, headers: idempotencyHeaders, body: { required: false, content: { 'application/json': { schema: emptyBody } } } },
+    request: { params: subscriptionParams, headers: idempotencyHeaders, body: optionalEmptyBody },
     responses: { 200: ok(subscriptionWithLive, 'The subscription after the change'), ...commonErrors },
   });
 }
@@ -109,7 +108,7 @@ async function discardIfNeverStarted(deps: BillingApiDependencies, tenantId: str
 /** Subscriptions: writes go to the subscription's workflow (start, Updates); reads come from Postgres plus its query. */
 export function subscriptionRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
-  const now = deps.now ?? (() => Promise.resolve(Date.now()));
+  const now = billingNow(deps);
 
   /** The record, for this tenant only (404 otherwise), with the workflow's live state. */
   async function withLive(tenantId: string, subscriptionId: string) {

@@ -1,10 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { currencyCode, resourceId } from './common.js';
+import { currencyCode, metadata, resourceId, shortText as text } from './common.js';
 
-const text = z.string().trim().min(1).max(500);
-const metadata = z
-  .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
-  .refine((value) => Object.keys(value).length <= 50, { message: 'At most 50 keys' });
 /** Minor units; fractions (up to 12 places) as decimal strings, like Stripe's unit_amount_decimal. */
 const decimal = z
   .union([z.int().min(0), z.string().trim().regex(/^\d{1,15}(\.\d{1,12})?$/, 'must be a non-negative decimal with at most 12 places')])

@@ -23,3 +23,15 @@ export const clientToken = z
   .min(1)
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+/** A name, description or other short free text. */
+export const shortText = z.string().trim().min(1).max(500);
+
+/** The caller's own key/value data on a resource, as in Stripe: up to 50 keys of scalars. */
+export const metadata = z
+  .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
+  .refine((value) => Object.keys(value).length <= 50, { message: 'At most 50 keys' })
+  .openapi({ description: 'Up to 50 keys of your own data' });
+
+/** The body of an action without parameters: nothing, or `{}`. */
+export const emptyBody = z.strictObject({}).openapi('Empty');

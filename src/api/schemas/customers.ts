@@ -1,14 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { currencyCode, resourceId } from './common.js';
+import { currencyCode as currency, metadata, resourceId, shortText as text } from './common.js';
 
 const email = z.email().max(320);
-const text = z.string().trim().min(1).max(500);
-const currency = currencyCode;
 const jurisdiction = z.string().trim().min(1).max(64).openapi({ description: 'Tax jurisdiction code matched against tax rates, e.g. US-CA' });
-const metadata = z
-  .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
-  .refine((value) => Object.keys(value).length <= 50, { message: 'At most 50 keys' })
-  .openapi({ description: 'Up to 50 keys of your own data' });
 
 export const createCustomerBody = z
   .strictObject({

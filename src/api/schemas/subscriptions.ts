@@ -42,8 +42,6 @@ export const cancelBody = z
   .refine((body) => !(body.prorate === true && body.mode !== 'now'), { message: 'prorate applies only to mode now', path: ['prorate'] })
   .openapi('CancelSubscription');
 
-export const emptyBody = z.strictObject({}).openapi('Empty');
-
 export const listSubscriptionsQuery = z.strictObject({
   status: z.enum(['incomplete', 'trialing', 'active', 'past_due', 'paused', 'canceled', 'unpaid']).optional(),
   customerId: resourceId.optional(),

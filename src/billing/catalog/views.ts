@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Price, Product } from '../../generated/prisma/client.js';
 import { IntervalUnit, PricingModel, UsageType } from '../../generated/prisma/enums.js';
+import { instant, metadataOf } from '../view-fields.js';
 
 /**
  * What the API returns for products and prices. The interfaces are what code builds; the schemas
@@ -8,8 +9,6 @@ import { IntervalUnit, PricingModel, UsageType } from '../../generated/prisma/en
  * responses in OpenAPI, with `.meta({ id })` naming the component. `active` is false once
  * archived: archived rows stay readable (invoices refer to them) but are not sold any more.
  */
-
-const instant = z.iso.datetime();
 
 export const productViewSchema = z
   .object({
@@ -34,10 +33,6 @@ export interface ProductView {
   createdAt: string;
   updatedAt: string;
 }
-
-export const productPageViewSchema = z
-  .object({ data: z.array(productViewSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() })
-  .meta({ id: 'ProductPage' });
 
 export const priceViewSchema = z
   .object({
@@ -72,15 +67,6 @@ export interface PriceView {
   nickname: string | null;
   active: boolean;
   createdAt: string;
-}
-
-export const pricePageViewSchema = z
-  .object({ data: z.array(priceViewSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() })
-  .meta({ id: 'PricePage' });
-
-// The column is JSON with an object default; anything else (never written by us) shows as {}.
-function metadataOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 export function toProductView(product: Product): ProductView {

@@ -2,14 +2,13 @@ import { z } from 'zod';
 import type { Coupon, Discount } from '../../generated/prisma/client.js';
 import { CouponDuration } from '../../generated/prisma/enums.js';
 import { decimalString, moneyFromColumn } from '../amounts.js';
+import { instant, isoOrNull } from '../view-fields.js';
 
 /**
  * What the API returns for coupons and the discounts they create. The interfaces are what code
  * builds; the schemas (same shape, checked in test/integration/billing/read-operations.test.ts)
  * document the responses in OpenAPI, with `.meta({ id })` naming the component.
  */
-
-const instant = z.iso.datetime();
 
 export const couponViewSchema = z
   .object({
@@ -47,10 +46,6 @@ export interface CouponView {
   createdAt: string;
 }
 
-export const couponPageViewSchema = z
-  .object({ data: z.array(couponViewSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() })
-  .meta({ id: 'CouponPage' });
-
 export const discountViewSchema = z
   .object({
     id: z.string(),
@@ -75,10 +70,6 @@ export interface DiscountView {
   endedAt: string | null;
 }
 
-export const discountPageViewSchema = z
-  .object({ data: z.array(discountViewSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() })
-  .meta({ id: 'DiscountPage' });
-
 export function toCouponView(coupon: Coupon): CouponView {
   const currency = coupon.currency === null ? null : coupon.currency.toUpperCase();
   return {
@@ -94,7 +85,7 @@ export function toCouponView(coupon: Coupon): CouponView {
     durationInPeriods: coupon.durationInPeriods,
     maxRedemptions: coupon.maxRedemptions,
     timesRedeemed: coupon.timesRedeemed,
-    redeemBy: coupon.redeemBy === null ? null : coupon.redeemBy.toISOString(),
+    redeemBy: isoOrNull(coupon.redeemBy),
     active: coupon.archivedAt === null,
     createdAt: coupon.createdAt.toISOString(),
   };
@@ -109,6 +100,6 @@ export function toDiscountView(discount: Discount & { coupon: Coupon }): Discoun
     subscriptionId: discount.subscriptionId,
     periodsApplied: discount.periodsApplied,
     startedAt: discount.startedAt.toISOString(),
-    endedAt: discount.endedAt === null ? null : discount.endedAt.toISOString(),
+    endedAt: isoOrNull(discount.endedAt),
   };
 }

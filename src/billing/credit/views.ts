@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CreditBalanceTransaction } from '../../generated/prisma/client.js';
 import { moneyFromColumn } from '../amounts.js';
+import { instant, minorUnits } from '../view-fields.js';
 
 /**
  * What the API returns for a customer's credit balance and its ledger. The interfaces are what
@@ -14,9 +15,6 @@ import { moneyFromColumn } from '../amounts.js';
  * to an invoice, a correction). This is the opposite of Stripe's customer balance, where credit
  * is negative.
  */
-
-const instant = z.iso.datetime();
-const minorUnits = z.int().describe('Integer minor units of `currency` (cents for USD)');
 
 export const creditBalanceViewSchema = z
   .object({
@@ -59,10 +57,6 @@ export interface CreditTransactionView {
   sourceKey: string;
   createdAt: string;
 }
-
-export const creditTransactionPageViewSchema = z
-  .object({ data: z.array(creditTransactionViewSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() })
-  .meta({ id: 'CreditBalanceTransactionPage' });
 
 export function toCreditTransactionView(entry: CreditBalanceTransaction): CreditTransactionView {
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Customer, PaymentMethod } from '../../generated/prisma/client.js';
+import { instant, metadataOf } from '../view-fields.js';
 
 /**
  * What the API returns for customers and their payment methods. The interfaces are what code
@@ -7,8 +8,6 @@ import type { Customer, PaymentMethod } from '../../generated/prisma/client.js';
  * document the responses in OpenAPI, with `.meta({ id })` naming the component. Instants are
  * ISO-8601, absent values null: all plain JSON.
  */
-
-const instant = z.iso.datetime();
 
 const cardFields = {
   brand: z.string().nullable(),
@@ -65,10 +64,6 @@ export interface CustomerView {
   updatedAt: string;
 }
 
-export const customerPageViewSchema = z
-  .object({ data: z.array(customerViewSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() })
-  .meta({ id: 'CustomerPage' });
-
 export const paymentMethodViewSchema = z
   .object({
     id: z.string(),
@@ -90,10 +85,6 @@ export interface PaymentMethodView extends CardFields {
   createdAt: string;
 }
 
-export const paymentMethodPageViewSchema = z
-  .object({ data: z.array(paymentMethodViewSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() })
-  .meta({ id: 'PaymentMethodPage' });
-
 export const paymentMethodSetupViewSchema = z
   .object({
     object: z.literal('payment_method_setup'),
@@ -108,11 +99,6 @@ export interface PaymentMethodSetupView {
   customerId: string;
   setupId: string;
   clientSecret: string;
-}
-
-// The column is JSON with an object default; anything else (never written by us) shows as {}.
-function metadataOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 function cardOf(method: PaymentMethod): CardFields {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_HARD_DECLINE_CODES } from '../../domain/index.js';
 import type { DunningPolicy } from '../../domain/index.js';
 import { DunningFinalAction, TrialEndBehavior } from '../../generated/prisma/enums.js';
+import { isoOrNull } from '../view-fields.js';
 
 /**
  * What the API returns for a tenant's dunning policy: the one the subscription workflows use,
@@ -60,6 +61,6 @@ export function toDunningPolicyView(
     invoiceFinalState: dunning.invoiceFinalState ?? (dunning.finalAction === 'leave_past_due' ? 'open' : 'uncollectible'),
     trialEndWithoutPaymentMethod: policy.trialEndWithoutPaymentMethod,
     isDefault: meta.isDefault,
-    updatedAt: meta.updatedAt === null ? null : meta.updatedAt.toISOString(),
+    updatedAt: isoOrNull(meta.updatedAt),
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Invoice, InvoiceLine } from '../../generated/prisma/client.js';
 import { InvoiceLineKind, InvoiceStatus } from '../../generated/prisma/enums.js';
 import { decimalString, moneyFromColumn } from '../amounts.js';
+import { instant, isoOrNull, minorUnits } from '../view-fields.js';
 
 /**
  * What the API returns for invoices. The interfaces are what code builds; the schemas (same
@@ -9,9 +10,6 @@ import { decimalString, moneyFromColumn } from '../amounts.js';
  * OpenAPI, with `.meta({ id })` naming the component. Money is integer minor units next to its
  * currency, instants ISO-8601, decimals strings, absent values null: all plain JSON.
  */
-
-const minorUnits = z.int().describe('Integer minor units of `currency` (cents for USD)');
-const instant = z.iso.datetime();
 
 export const invoiceLineViewSchema = z
   .object({
@@ -114,10 +112,6 @@ export const invoiceListItemViewSchema = z.object({ ...invoiceFields, lineCount:
 
 export interface InvoiceListItemView extends InvoiceFields {
   lineCount: number;
-}
-
-function isoOrNull(value: Date | null): string | null {
-  return value === null ? null : value.toISOString();
 }
 
 export function toInvoiceLineView(line: InvoiceLine): InvoiceLineView {

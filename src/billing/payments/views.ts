@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PaymentAttempt } from '../../generated/prisma/client.js';
 import { PaymentAttemptStatus } from '../../generated/prisma/enums.js';
 import { moneyFromColumn } from '../amounts.js';
+import { instant, isoOrNull } from '../view-fields.js';
 
 /**
  * A payment is one charge attempt on an invoice (a PaymentAttempt row). The interface is what
@@ -9,8 +10,6 @@ import { moneyFromColumn } from '../amounts.js';
  * documents the response in OpenAPI. The idempotency key stays internal: it is how we talk to
  * the gateway, not something clients act on.
  */
-
-const instant = z.iso.datetime();
 
 export const paymentViewSchema = z
   .object({
@@ -67,6 +66,6 @@ export function toPaymentView(attempt: PaymentAttempt): PaymentView {
     failureMessage: attempt.failureMessage,
     hardDecline: attempt.hardDecline,
     createdAt: attempt.createdAt.toISOString(),
-    completedAt: attempt.completedAt === null ? null : attempt.completedAt.toISOString(),
+    completedAt: isoOrNull(attempt.completedAt),
   };
 }

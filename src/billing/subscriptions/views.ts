@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Subscription, SubscriptionItem } from '../../generated/prisma/client.js';
 import { IntervalUnit, SubscriptionStatus } from '../../generated/prisma/enums.js';
+import { instant, isoOrNull, metadataOf } from '../view-fields.js';
 
 /**
  * What the API returns for a subscription: the persisted record, which the subscription's
@@ -8,8 +9,6 @@ import { IntervalUnit, SubscriptionStatus } from '../../generated/prisma/enums.j
  * (same shape, checked in test/integration/billing/invoice-reads.test.ts) documents the response
  * in OpenAPI. The workflow's bookkeeping (stateVersion, pendingChange) stays internal.
  */
-
-const instant = z.iso.datetime();
 
 export const subscriptionItemViewSchema = z
   .object({
@@ -73,15 +72,6 @@ export interface SubscriptionView {
   updatedAt: string;
   /** In the order they were added (base fee before add-ons, as created). */
   items: SubscriptionItemView[];
-}
-
-function isoOrNull(value: Date | null): string | null {
-  return value === null ? null : value.toISOString();
-}
-
-// The column is JSON with an object default; anything else (never written by us) shows as {}.
-function metadataOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 export function toSubscriptionItemView(item: SubscriptionItem): SubscriptionItemView {
