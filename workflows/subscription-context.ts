@@ -7,7 +7,7 @@ import {
   NextBillingTime,
   PriceIds,
   TenantId,
-} from '../src/temporal/search-attributes.js';
+} from './search-attributes.js';
 import { billing } from './subscription-activities.js';
 import { currentPeriod, nextAction, type SubscriptionState } from './subscription-state.js';
 

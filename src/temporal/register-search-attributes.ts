@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { BILLING_SEARCH_ATTRIBUTES } from './search-attributes.js';
+import { BILLING_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
 const Indexed = proto.temporal.api.enums.v1.IndexedValueType;

@@ -7,7 +7,7 @@ import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/tenancy/api-keys.js';
 import { projectRoot } from '../../src/project-root.js';
-import { freePort } from '../../src/process/free-port.js';
+import { freePort } from '../../src/devtools/process/free-port.js';
 
 /**
  * `npm start` as a user runs it: the embedded stack comes up, answers /health/ready, serves the
@@ -38,7 +38,7 @@ async function startStack(env: Record<string, string>): Promise<Stack> {
   // The embedded default is under test unless the caller names servers explicitly.
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
   if (!('TEMPORAL_ADDRESS' in env)) delete childEnv.TEMPORAL_ADDRESS;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/dev/start.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/devtools/stack/start.ts')], {
     cwd: projectRoot,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDatabaseIfMissing, startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.js';
+import { createDatabaseIfMissing, startEmbeddedPostgres, type RunningPostgres } from '../../src/devtools/stack/embedded-postgres.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { startReaper } from '../../src/process/reaper-client.js';
-import { freePort } from '../../src/process/free-port.js';
+import { startReaper } from '../../src/devtools/process/reaper-client.js';
+import { freePort } from '../../src/devtools/process/free-port.js';
 import './provided-context.js';
 
 /**

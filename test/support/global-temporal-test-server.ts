@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
-import { startReaper } from '../../src/process/reaper-client.js';
-import { startServerProcess } from '../../src/process/server-process.js';
-import { waitFor } from '../../src/process/wait-for.js';
+import { startReaper } from '../../src/devtools/process/reaper-client.js';
+import { startServerProcess } from '../../src/devtools/process/server-process.js';
+import { waitFor } from '../../src/devtools/process/wait-for.js';
 import { projectRoot } from '../../src/project-root.js';
-import { resolveTemporalBinary } from '../../src/temporal/binaries.js';
+import { resolveTemporalBinary } from '../../src/devtools/stack/temporal-binaries.js';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
-import { freePort } from '../../src/process/free-port.js';
+import { freePort } from '../../src/devtools/process/free-port.js';
 import './provided-context.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   type RunningStripeSandbox,
   type StripeSandbox,
   type StripeSandboxOptions,
-} from '../../src/payments/stripe-sandbox/index.js';
+} from '../../src/devtools/stripe-sandbox/index.js';
 
 export interface SandboxHarness {
   sandbox: StripeSandbox;

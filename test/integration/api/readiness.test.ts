@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/api/app.js';
 import { databaseReadiness, temporalReadiness } from '../../../src/api/readiness.js';
 import { createPrismaClient } from '../../../src/db/prisma-client.js';
-import { freePort } from '../../../src/process/free-port.js';
+import { freePort } from '../../../src/devtools/process/free-port.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 let db: TestDatabase;

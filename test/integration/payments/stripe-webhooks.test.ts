@@ -4,7 +4,7 @@ import { createApp } from '../../../src/api/app.js';
 import { money } from '../../../src/domain/index.js';
 import type { PaymentEvent, PaymentEventSink } from '../../../src/payments/payment-events.js';
 import { StripeWebhookProcessor } from '../../../src/payments/webhooks/stripe-webhook-processor.js';
-import { freePort } from '../../../src/process/free-port.js';
+import { freePort } from '../../../src/devtools/process/free-port.js';
 import { customerWithCard, startSandbox, type SandboxHarness } from '../../support/stripe-sandbox.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 

@@ -105,7 +105,7 @@ describe('docker-compose.yml', () => {
     const entryPoints = [service('api'), service('worker'), service('setup'), service('stripe-sandbox')]
       .flatMap((s) => (s.command ?? []).join(' ').match(/dist\/\S+\.js/g) ?? []);
     expect(entryPoints.sort()).toEqual([
-      'dist/src/api/main.js', 'dist/src/db/migrate-cli.js', 'dist/src/payments/stripe-sandbox/main.js',
+      'dist/src/api/main.js', 'dist/src/db/migrate-cli.js', 'dist/src/devtools/stripe-sandbox/main.js',
       'dist/src/temporal/setup-cli.js', 'dist/workers/main.js',
     ]);
     for (const entry of entryPoints) {

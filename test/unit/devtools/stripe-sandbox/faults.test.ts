@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createStripeSandbox, SANDBOX_SECRET_KEY } from '../../../../src/payments/stripe-sandbox/index.js';
+import { createStripeSandbox, SANDBOX_SECRET_KEY } from '../../../../src/devtools/stripe-sandbox/index.js';
 import { type SandboxHarness, startSandbox, stripeError } from './sandbox-harness.js';
 
 let h: SandboxHarness;

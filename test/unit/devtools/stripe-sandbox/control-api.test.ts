@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createStripeSandbox, SANDBOX_SECRET_KEY, type LedgerCharge, type StripeEventShape } from '../../../../src/payments/stripe-sandbox/index.js';
+import { createStripeSandbox, SANDBOX_SECRET_KEY, type LedgerCharge, type StripeEventShape } from '../../../../src/devtools/stripe-sandbox/index.js';
 
 const form = (body: string, key?: string): RequestInit => ({
   method: 'POST',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { SandboxFaults } from '../../../../src/payments/stripe-sandbox/index.js';
+import type { SandboxFaults } from '../../../../src/devtools/stripe-sandbox/index.js';
 import { type SandboxHarness, startSandbox } from './sandbox-harness.js';
 
 type Outcome = 'succeeded' | 'declined' | 'gave_up';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DevStackConfig } from '../config/index.js';
-import { randomBase62 } from '../ids.js';
-import { createStripeSandbox, SANDBOX_SECRET_KEY } from '../payments/stripe-sandbox/index.js';
+import type { DevStackConfig } from '../../config/index.js';
+import { randomBase62 } from '../../ids.js';
+import { createStripeSandbox, SANDBOX_SECRET_KEY } from '../stripe-sandbox/index.js';
 
 export interface DevPayments {
   secretKey: string;

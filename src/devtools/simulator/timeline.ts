@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../db/prisma-client.js';
-import type { SubscriptionView } from '../../workflows/subscription-messages.js';
+import type { PrismaClient } from '../../db/prisma-client.js';
+import type { SubscriptionView } from '../../../workflows/subscription-messages.js';
 
 /**
  * The simulator's output. Every time is the SIMULATED time (the billing clock: the workflow's

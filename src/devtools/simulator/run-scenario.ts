@@ -3,22 +3,22 @@ import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@te
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createPrice } from '../billing/catalog/create-price.js';
-import { createProduct } from '../billing/catalog/create-product.js';
-import { applyCoupon } from '../billing/coupons/apply-coupon.js';
-import { createCoupon } from '../billing/coupons/create-coupon.js';
-import { adjustCreditBalance } from '../billing/credit/adjust-credit-balance.js';
-import { createCustomer } from '../billing/customers/create-customer.js';
-import { setDefaultPaymentMethod } from '../billing/customers/set-default-payment-method.js';
-import { saveDunningPolicy } from '../billing/dunning/save-dunning-policy.js';
-import { isBillingError } from '../billing/errors.js';
-import { createSubscriptionRecord } from '../billing/subscriptions/create-subscription-record.js';
-import { createTaxRate } from '../billing/tax/create-tax-rate.js';
-import type { PrismaClient } from '../db/prisma-client.js';
-import { randomBase62 } from '../ids.js';
+import { createPrice } from '../../billing/catalog/create-price.js';
+import { createProduct } from '../../billing/catalog/create-product.js';
+import { applyCoupon } from '../../billing/coupons/apply-coupon.js';
+import { createCoupon } from '../../billing/coupons/create-coupon.js';
+import { adjustCreditBalance } from '../../billing/credit/adjust-credit-balance.js';
+import { createCustomer } from '../../billing/customers/create-customer.js';
+import { setDefaultPaymentMethod } from '../../billing/customers/set-default-payment-method.js';
+import { saveDunningPolicy } from '../../billing/dunning/save-dunning-policy.js';
+import { isBillingError } from '../../billing/errors.js';
+import { createSubscriptionRecord } from '../../billing/subscriptions/create-subscription-record.js';
+import { createTaxRate } from '../../billing/tax/create-tax-rate.js';
+import type { PrismaClient } from '../../db/prisma-client.js';
+import { randomBase62 } from '../../ids.js';
 import { startReaper, type Reaper } from '../process/reaper-client.js';
-import { subscriptionWorkflowId } from '../temporal/workflow-ids.js';
-import { createTenantWithKey } from '../tenancy/tenants.js';
+import { subscriptionWorkflowId } from '../../temporal/workflow-ids.js';
+import { createTenantWithKey } from '../../tenancy/tenants.js';
 import {
   cancelUpdate,
   changeItemsUpdate,
@@ -29,8 +29,8 @@ import {
   resumeCollectionUpdate,
   type ChangeItemsRequest,
   type SubscriptionView,
-} from '../../workflows/subscription-messages.js';
-import { subscriptionWorkflow } from '../../workflows/subscription.js';
+} from '../../../workflows/subscription-messages.js';
+import { subscriptionWorkflow } from '../../../workflows/subscription.js';
 import {
   createSimulatorDatabase,
   startPayments,

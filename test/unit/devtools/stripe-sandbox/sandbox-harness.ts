@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { createStripeSandbox, SANDBOX_SECRET_KEY, type StripeSandbox, type StripeSandboxOptions } from '../../../../src/payments/stripe-sandbox/index.js';
+import { createStripeSandbox, SANDBOX_SECRET_KEY, type StripeSandbox, type StripeSandboxOptions } from '../../../../src/devtools/stripe-sandbox/index.js';
 
 export interface SandboxHarness {
   sandbox: StripeSandbox;

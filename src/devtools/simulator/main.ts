@@ -10,7 +10,7 @@ import { parseScenario, ScenarioValidationError, type Scenario } from './scenari
  * invalid scenario (every problem listed).
  */
 
-const USAGE = 'usage: npm run simulate -- <scenario.json>   (examples in src/simulator/scenarios/)';
+const USAGE = 'usage: npm run simulate -- <scenario.json>   (examples in src/devtools/simulator/scenarios/)';
 
 function progress(line: string): void {
   process.stderr.write(`[simulate] ${line}\n`);

@@ -1,5 +1,5 @@
-import { projectRoot } from '../project-root.js';
-import { resolveTemporalBinary, TemporalBinaryNotFoundError } from './binaries.js';
+import { projectRoot } from '../../project-root.js';
+import { resolveTemporalBinary, TemporalBinaryNotFoundError } from './temporal-binaries.js';
 
 // `npm run tools:temporal`: fetch (or locate) both Temporal servers ahead of time.
 try {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PrismaClient } from '../db/prisma-client.js';
-import { hashApiKey, issueApiKey } from '../tenancy/api-keys.js';
-import { createTenantWithKey } from '../tenancy/tenants.js';
+import type { PrismaClient } from '../../db/prisma-client.js';
+import { hashApiKey, issueApiKey } from '../../tenancy/api-keys.js';
+import { createTenantWithKey } from '../../tenancy/tenants.js';
 
 const DEMO_SLUG = 'demo';
 

@@ -11,22 +11,22 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import pg from 'pg';
 import type Stripe from 'stripe';
-import { createActivities } from '../../activities/index.js';
-import { createApp } from '../api/app.js';
-import { createDatabaseIfMissing, startEmbeddedPostgres } from '../db/embedded-postgres.js';
-import { migrateDatabase } from '../db/migrate.js';
-import { createPrismaClient, type PrismaClient } from '../db/prisma-client.js';
-import { createStripeClient } from '../payments/stripe-client.js';
-import { StripeGateway } from '../payments/stripe-gateway.js';
-import { createStripeSandbox, SANDBOX_SECRET_KEY, type RunningStripeSandbox, type StripeSandbox } from '../payments/stripe-sandbox/index.js';
-import { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
+import { createActivities } from '../../../activities/index.js';
+import { createApp } from '../../api/app.js';
+import { createDatabaseIfMissing, startEmbeddedPostgres } from '../stack/embedded-postgres.js';
+import { migrateDatabase } from '../../db/migrate.js';
+import { createPrismaClient, type PrismaClient } from '../../db/prisma-client.js';
+import { createStripeClient } from '../../payments/stripe-client.js';
+import { StripeGateway } from '../../payments/stripe-gateway.js';
+import { createStripeSandbox, SANDBOX_SECRET_KEY, type RunningStripeSandbox, type StripeSandbox } from '../stripe-sandbox/index.js';
+import { StripeWebhookProcessor } from '../../payments/webhooks/stripe-webhook-processor.js';
 import type { Reaper } from '../process/reaper-client.js';
 import { startServerProcess } from '../process/server-process.js';
 import { waitFor } from '../process/wait-for.js';
-import { projectRoot } from '../project-root.js';
-import { resolveTemporalBinary } from '../temporal/binaries.js';
-import { PaymentEventSignalSink } from '../temporal/payment-event-signal-sink.js';
-import { registerSearchAttributes } from '../temporal/register-search-attributes.js';
+import { projectRoot } from '../../project-root.js';
+import { resolveTemporalBinary } from '../stack/temporal-binaries.js';
+import { PaymentEventSignalSink } from '../../temporal/payment-event-signal-sink.js';
+import { registerSearchAttributes } from '../../temporal/register-search-attributes.js';
 
 /**
  * The parts a scenario runs on, each started and stopped here: the time-skipping test server, a
@@ -256,7 +256,7 @@ export async function startPayments(prisma: PrismaClient, temporal: Client, log:
 // ── Worker ──────────────────────────────────────────────────────────────────────────────────────
 
 // workflows/index.ts under tsx, workflows/index.js in a build: the same extension as this file.
-const workflowsPath = fileURLToPath(new URL(`../../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+const workflowsPath = fileURLToPath(new URL(`../../../workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { runScenario, type RunScenarioOptions } from '../../src/simulator/run-scenario.js';
-import { parseScenario, ScenarioValidationError, type ScenarioInput } from '../../src/simulator/scenario-schema.js';
-import type { Timeline, TimelineEvent } from '../../src/simulator/timeline.js';
-import '../support/provided-context.js';
+import { runScenario, type RunScenarioOptions } from '../../../src/devtools/simulator/run-scenario.js';
+import { parseScenario, ScenarioValidationError, type ScenarioInput } from '../../../src/devtools/simulator/scenario-schema.js';
+import type { Timeline, TimelineEvent } from '../../../src/devtools/simulator/timeline.js';
+import '../../support/provided-context.js';
 
 /**
  * The scenario simulator end to end: each run starts its own time-skipping server (its clock
@@ -13,7 +13,7 @@ import '../support/provided-context.js';
  */
 
 async function example(name: string): Promise<ScenarioInput> {
-  return JSON.parse(await readFile(new URL(`../../src/simulator/scenarios/${name}.json`, import.meta.url), 'utf8')) as ScenarioInput;
+  return JSON.parse(await readFile(new URL(`../../../src/devtools/simulator/scenarios/${name}.json`, import.meta.url), 'utf8')) as ScenarioInput;
 }
 
 function options(): RunScenarioOptions {

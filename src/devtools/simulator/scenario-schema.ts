@@ -10,8 +10,8 @@ import {
   type Coupon,
   type DunningPolicy,
   type PriceDefinition,
-} from '../domain/index.js';
-import { testCardFor } from '../payments/stripe-sandbox/test-cards.js';
+} from '../../domain/index.js';
+import { testCardFor } from '../stripe-sandbox/test-cards.js';
 
 /**
  * The JSON format of a simulator scenario (see the README's "Scenario simulator"). Strict: an

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoTenant } from '../../../src/dev/demo-tenant.js';
+import { ensureDemoTenant } from '../../../src/devtools/stack/demo-tenant.js';
 import { hashApiKey } from '../../../src/tenancy/api-keys.js';
 import { createTenantWithKey } from '../../../src/tenancy/tenants.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';

@@ -4,8 +4,8 @@ import { Connection } from '@temporalio/client';
 import type { Reaper } from '../process/reaper-client.js';
 import { startServerProcess, type ServerProcess } from '../process/server-process.js';
 import { waitFor } from '../process/wait-for.js';
-import type { ResolvedBinary } from './binaries.js';
-import { BILLING_SEARCH_ATTRIBUTES } from './search-attributes.js';
+import type { ResolvedBinary } from './temporal-binaries.js';
+import { BILLING_SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.js';
 
 export interface DevServerOptions {
   binary: ResolvedBinary;

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resolveTemporalBinary, TEMPORAL_PIP_PACKAGES, TemporalBinaryNotFoundError } from '../../../src/temporal/binaries.js';
+import { resolveTemporalBinary, TEMPORAL_PIP_PACKAGES, TemporalBinaryNotFoundError } from '../../../src/devtools/stack/temporal-binaries.js';
 
 async function executable(path: string): Promise<string> {
   await mkdir(join(path, '..'), { recursive: true });
