@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { moneyFromColumn } from '../src/billing/amounts.js';
+import { failure } from '../src/billing/failures.js';
 import { ensureGatewayCustomer } from '../src/billing/customers/ensure-gateway-customer.js';
 import { newId } from '../src/ids.js';
 import { chargeIdempotencyKey, GatewayRequestError } from '../src/payments/gateway.js';
@@ -20,7 +20,7 @@ async function charge(deps: ActivityDependencies, request: Parameters<ActivityDe
     return await deps.gateway.chargeInvoice(request);
   } catch (error) {
     // RetryableGatewayError (and anything unknown) propagates: Temporal retries with the same key.
-    if (error instanceof GatewayRequestError) throw ApplicationFailure.nonRetryable(error.message, 'GatewayRequestError', { code: error.code });
+    if (error instanceof GatewayRequestError) throw failure('gateway_error', error.message, { code: error.code });
     throw error;
   }
 }

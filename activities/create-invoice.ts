@@ -3,7 +3,7 @@ import { isUniqueViolation, runInTransaction } from '../src/billing/db.js';
 import type { TaxRate } from '../src/domain/index.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { newId } from '../src/ids.js';
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { ActivityDependencies } from './index.js';
 import { computeInvoice } from './invoice-computation.js';
 import type { ComputedLine } from './invoice-computation.js';
@@ -32,7 +32,7 @@ async function subscriptionItemsByPrice(tx: Prisma.TransactionClient, input: Cre
   const priceIds = [...new Set(input.lines.flatMap((line) => (line.priceId === null ? [] : [line.priceId])))];
   const prices = await tx.price.findMany({ where: { id: { in: priceIds }, tenantId: input.tenantId }, select: { id: true } });
   const missing = priceIds.find((id) => !prices.some((price) => price.id === id));
-  if (missing !== undefined) throw nonRetryable('price_not_found', `No price ${missing}`, { priceId: missing });
+  if (missing !== undefined) throw failure('price_not_found', `No price ${missing}`, { priceId: missing });
   const items = await tx.subscriptionItem.findMany({ where: { tenantId: input.tenantId, subscriptionId: input.subscriptionId, priceId: { in: priceIds } } });
   return new Map(items.map((item) => [item.priceId, item.id]));
 }
@@ -66,13 +66,13 @@ async function insertInvoice(deps: ActivityDependencies, input: CreateInvoiceInp
   return runInTransaction(deps.prisma, async (tx) => {
     const { tenantId } = input;
     const customer = await tx.customer.findFirst({ where: { id: input.customerId, tenantId } });
-    if (customer === null) throw nonRetryable('customer_not_found', `No customer ${input.customerId}`, { customerId: input.customerId });
+    if (customer === null) throw failure('customer_not_found', `No customer ${input.customerId}`, { customerId: input.customerId });
     const subscription = await tx.subscription.findFirst({ where: { id: input.subscriptionId, tenantId, customerId: customer.id } });
     if (subscription === null) {
-      throw nonRetryable('subscription_not_found', `No subscription ${input.subscriptionId}`, { subscriptionId: input.subscriptionId });
+      throw failure('subscription_not_found', `No subscription ${input.subscriptionId}`, { subscriptionId: input.subscriptionId });
     }
     if (subscription.currency !== input.currency) {
-      throw nonRetryable('currency_mismatch', `The subscription bills in ${subscription.currency}, not ${input.currency}`);
+      throw failure('currency_mismatch', `The subscription bills in ${subscription.currency}, not ${input.currency}`);
     }
     const invoiceId = newId('inv');
     await tx.invoice.create({

@@ -1,22 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { isBillingError } from '../src/billing/errors.js';
-import { isDomainError } from '../src/domain/index.js';
-
-/** A failure Temporal must not retry; `type` is the snake_case code the workflow branches on. */
-export function nonRetryable(type: string, message: string, details?: Record<string, unknown>): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, type, ...(details === undefined ? [] : [details]));
-}
+import { asBillingError, toFailureWire } from '../src/billing/failures.js';
 
 /**
  * Refused inputs (a BillingError or DomainError: not found, currency mismatch, corrupt price…)
- * can never succeed on retry, so they leave the activity as non-retryable failures typed by their
- * code. Everything else (a lost connection, a deadlock) keeps Temporal's retries.
+ * can never succeed on retry, so they leave the activity as non-retryable failures: the type is
+ * the code and the details carry its kind (see FailureWire). Everything else (a lost connection,
+ * a deadlock) keeps Temporal's retries.
  */
 export function toActivityFailure(error: unknown): unknown {
-  if (isBillingError(error) || isDomainError(error)) {
-    return nonRetryable(error.code, error.message, { ...error.details });
-  }
-  return error;
+  const refusal = asBillingError(error);
+  if (refusal === undefined) return error;
+  return ApplicationFailure.nonRetryable(refusal.message, refusal.code, toFailureWire(refusal));
 }
 
 export function withFailureMapping<I, O>(work: (input: I) => Promise<O>): (input: I) => Promise<O> {

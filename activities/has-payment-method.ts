@@ -1,4 +1,4 @@
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { ActivityDependencies } from './index.js';
 
 /** Whether the customer has a default payment method that is still attached. */
@@ -7,6 +7,6 @@ export async function hasPaymentMethod({ prisma }: ActivityDependencies, input: 
     where: { id: input.customerId, tenantId: input.tenantId },
     include: { defaultPaymentMethod: true },
   });
-  if (customer === null) throw nonRetryable('customer_not_found', `No customer ${input.customerId}`, { customerId: input.customerId });
+  if (customer === null) throw failure('customer_not_found', `No customer ${input.customerId}`, { customerId: input.customerId });
   return customer.defaultPaymentMethod !== null && customer.defaultPaymentMethod.detachedAt === null;
 }

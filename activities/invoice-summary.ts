@@ -1,7 +1,7 @@
 import type { Invoice } from '../src/generated/prisma/client.js';
 import { moneyFromColumn } from '../src/billing/amounts.js';
 import type { Db } from '../src/billing/db.js';
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { InvoiceSummary } from './types.js';
 
 /** The invoice's named sums as payload money (safe integers, refusing anything larger). */
@@ -26,6 +26,6 @@ export function toInvoiceSummary(invoice: Invoice): InvoiceSummary {
 /** The tenant's invoice, or a non-retryable `invoice_not_found` (another tenant's is not found). */
 export async function requireInvoice(db: Db, tenantId: string, invoiceId: string): Promise<Invoice> {
   const invoice = await db.invoice.findFirst({ where: { id: invoiceId, tenantId } });
-  if (invoice === null) throw nonRetryable('invoice_not_found', `No invoice ${invoiceId}`, { invoiceId });
+  if (invoice === null) throw failure('invoice_not_found', `No invoice ${invoiceId}`, { invoiceId });
   return invoice;
 }

@@ -1,4 +1,4 @@
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { ActivityDependencies } from './index.js';
 import { toPriceInfo } from './price-info.js';
 import type { PriceInfo } from './types.js';
@@ -12,7 +12,7 @@ export async function loadPrices({ prisma }: ActivityDependencies, input: { tena
   const byId = new Map(rows.map((row) => [row.id, row]));
   return input.priceIds.map((priceId) => {
     const row = byId.get(priceId);
-    if (row === undefined) throw nonRetryable('price_not_found', `No active price ${priceId}`, { priceId });
+    if (row === undefined) throw failure('price_not_found', `No active price ${priceId}`, { priceId });
     return toPriceInfo(row);
   });
 }

@@ -1,5 +1,5 @@
 import { instantOrNull } from '../src/billing/amounts.js';
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { ActivityDependencies } from './index.js';
 import { toPriceInfo } from './price-info.js';
 import type { SubscriptionSnapshot } from './types.js';
@@ -14,7 +14,7 @@ export async function loadSubscription(
     include: { items: { include: { price: { include: { product: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
   });
   if (row === null) {
-    throw nonRetryable('subscription_not_found', `No subscription ${input.subscriptionId}`, { subscriptionId: input.subscriptionId });
+    throw failure('subscription_not_found', `No subscription ${input.subscriptionId}`, { subscriptionId: input.subscriptionId });
   }
   return {
     tenantId: row.tenantId,

@@ -3,7 +3,7 @@ import { runInTransaction, toJson } from '../src/billing/db.js';
 import { lockSubscription } from '../src/billing/locks.js';
 import { Prisma } from '../src/generated/prisma/client.js';
 import { newId } from '../src/ids.js';
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { ActivityDependencies } from './index.js';
 import { writeOutboxEvents } from './outbox.js';
 import type { PersistSubscriptionStateInput } from './types.js';
@@ -15,10 +15,10 @@ import type { PersistSubscriptionStateInput } from './types.js';
 async function replaceItems(tx: Prisma.TransactionClient, input: PersistSubscriptionStateInput, now: number): Promise<void> {
   const { tenantId, subscriptionId } = input;
   const priceIds = input.items.map((item) => item.priceId);
-  if (new Set(priceIds).size !== priceIds.length) throw nonRetryable('invalid_items', 'Each price may appear once among the items', { priceIds });
+  if (new Set(priceIds).size !== priceIds.length) throw failure('invalid_items', 'Each price may appear once among the items', { priceIds });
   const prices = await tx.price.findMany({ where: { id: { in: priceIds }, tenantId }, select: { id: true } });
   const missing = priceIds.find((id) => !prices.some((price) => price.id === id));
-  if (missing !== undefined) throw nonRetryable('price_not_found', `No price ${missing}`, { priceId: missing });
+  if (missing !== undefined) throw failure('price_not_found', `No price ${missing}`, { priceId: missing });
   await tx.subscriptionItem.deleteMany({ where: { tenantId, subscriptionId, priceId: { notIn: priceIds } } });
   // Items are ordered by creation instant (no position column): new ones get distinct instants, in input order.
   const createdAt = now;
@@ -41,7 +41,7 @@ export async function persistSubscriptionState(deps: ActivityDependencies, input
   const { tenantId, subscriptionId, state } = input;
   await runInTransaction(deps.prisma, async (tx) => {
     if (!(await lockSubscription(tx, tenantId, subscriptionId))) {
-      throw nonRetryable('subscription_not_found', `No subscription ${subscriptionId}`, { subscriptionId });
+      throw failure('subscription_not_found', `No subscription ${subscriptionId}`, { subscriptionId });
     }
     const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true } });
     if (input.stateVersion <= row.stateVersion) return;

@@ -1,7 +1,7 @@
 import { createPricingStrategy } from '../src/domain/index.js';
 import type { PriceDefinition } from '../src/domain/index.js';
 import type { Price, Product } from '../src/generated/prisma/client.js';
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { PriceInfo } from './types.js';
 
 /**
@@ -15,7 +15,7 @@ export function toPriceInfo(price: Price & { product: Product }): PriceInfo {
     if (strategy.currency !== price.currency) throw new Error(`definition in ${strategy.currency}, price in ${price.currency}`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw nonRetryable('invalid_price_definition', `Price ${price.id} has an unusable definition: ${reason}`, { priceId: price.id });
+    throw failure('invalid_price_definition', `Price ${price.id} has an unusable definition: ${reason}`, { priceId: price.id });
   }
   return {
     priceId: price.id,

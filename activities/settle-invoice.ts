@@ -1,6 +1,6 @@
 import { runInTransaction } from '../src/billing/db.js';
 import { lockInvoice } from '../src/billing/locks.js';
-import { nonRetryable } from './failures.js';
+import { failure } from '../src/billing/failures.js';
 import type { ActivityDependencies } from './index.js';
 import { requireInvoice, toInvoiceSummary } from './invoice-summary.js';
 import { invoiceEvent, writeOutboxEvents } from './outbox.js';
@@ -17,7 +17,7 @@ export async function settleInvoice(deps: ActivityDependencies, input: SettleInv
   return runInTransaction(deps.prisma, async (tx) => {
     await lockInvoice(tx, tenantId, invoiceId);
     const invoice = await requireInvoice(tx, tenantId, invoiceId);
-    if (invoice.status === 'draft') throw nonRetryable('invoice_not_finalized', `Invoice ${invoiceId} is a draft`, { invoiceId });
+    if (invoice.status === 'draft') throw failure('invoice_not_finalized', `Invoice ${invoiceId} is a draft`, { invoiceId });
     const settles = invoice.status === 'open' || (invoice.status === 'uncollectible' && state === 'void');
     if (!settles) return toInvoiceSummary(invoice);
     const now = new Date((deps.now ?? Date.now)());

@@ -4,8 +4,9 @@ import type { BillingActivities } from '../activities/index.js';
 /**
  * The subscription workflow's activities. Retries reuse the same inputs, and every activity is
  * idempotent (invoices by source key, charges by `invoice:<id>:attempt:<n>` at the gateway), so
- * retrying after a timeout or a worker crash never duplicates an invoice or a charge. Errors that
- * retrying cannot fix are not retried.
+ * retrying after a timeout or a worker crash never duplicates an invoice or a charge. Refusals
+ * (a billing or domain rule, a gateway that rejects the request) leave every activity as
+ * non-retryable failures typed by their code (activities/failures.ts); everything else is retried.
  */
 export const billing = proxyActivities<BillingActivities>({
   startToCloseTimeout: '2 minutes',
@@ -13,13 +14,5 @@ export const billing = proxyActivities<BillingActivities>({
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [
-      'GatewayRequestError',
-      'PaymentMethodRejectedError',
-      'DomainError',
-      'BillingError',
-      'subscription_not_found',
-      'price_not_found',
-    ],
   },
 });

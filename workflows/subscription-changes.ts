@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { refuse } from './refusals.js';
 import type { PriceInfo } from '../activities/types.js';
 import { instantToIso, intervalsEqual, prorateCancellation, zeroMoney, type BillingInterval, type ProrationResult } from '../src/domain/index.js';
 import { billing } from './subscription-activities.js';
@@ -27,14 +27,14 @@ export function validateChangeRequest(ctx: SubscriptionContext, request: ChangeI
   }
   if (request.prorationBehavior !== undefined && !PRORATION_BEHAVIORS.includes(request.prorationBehavior)) problems.push('prorationBehavior must be create_prorations, always_invoice or none');
   if (request.effective !== undefined && request.effective !== 'now' && request.effective !== 'period_end') problems.push('effective must be now or period_end');
-  if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('; '), 'invalid_change');
+  if (problems.length > 0) throw refuse('invalid_change', problems.join('; '), { problems });
   const s = ctx.state;
   if (s.recentChanges.some((r) => r.changeId === request.changeId)) return; // a repeat: answered from memory
   if (s.status === 'canceled' || s.status === 'incomplete' || s.status === 'unpaid') {
-    throw ApplicationFailure.nonRetryable(`a ${s.status} subscription cannot be changed`, 'subscription_not_changeable');
+    throw refuse('subscription_not_changeable', `a ${s.status} subscription cannot be changed`);
   }
   if (s.pendingPaymentChange) {
-    throw ApplicationFailure.nonRetryable(`change ${s.pendingPaymentChange.changeId} is waiting for its payment`, 'change_pending_payment');
+    throw refuse('change_pending_payment', `change ${s.pendingPaymentChange.changeId} is waiting for its payment`);
   }
 }
 
@@ -43,15 +43,15 @@ async function resolveItems(ctx: SubscriptionContext, request: ChangeItemsReques
   const byId = new Map<string, PriceInfo>(prices.map((p) => [p.priceId, p]));
   const items = request.items.map((i) => {
     const price = byId.get(i.priceId);
-    if (!price) throw ApplicationFailure.nonRetryable(`price ${i.priceId} not found`, 'price_not_found');
+    if (!price) throw refuse('price_not_found', `price ${i.priceId} not found`);
     if (price.currency.toUpperCase() !== ctx.state.currency.toUpperCase()) {
-      throw ApplicationFailure.nonRetryable(`price ${i.priceId} is in ${price.currency}, the subscription in ${ctx.state.currency}`, 'currency_mismatch');
+      throw refuse('currency_mismatch', `price ${i.priceId} is in ${price.currency}, the subscription in ${ctx.state.currency}`);
     }
     return { priceId: i.priceId, quantity: i.quantity, price };
   });
   const interval = items[0]?.price.interval ?? ctx.state.interval;
   if (items.some((i) => !intervalsEqual(i.price.interval, interval))) {
-    throw ApplicationFailure.nonRetryable('all items of a subscription must renew on the same interval', 'interval_mismatch');
+    throw refuse('interval_mismatch', 'all items of a subscription must renew on the same interval');
   }
   return { items, interval };
 }
@@ -201,10 +201,10 @@ export async function expirePendingPaymentChange(ctx: SubscriptionContext): Prom
 }
 
 export function validateCancel(ctx: SubscriptionContext, request: CancelRequest): void {
-  if (request.mode !== 'now' && request.mode !== 'period_end') throw ApplicationFailure.nonRetryable('mode must be now or period_end', 'invalid_cancel');
-  if (request.prorate !== undefined && typeof request.prorate !== 'boolean') throw ApplicationFailure.nonRetryable('prorate must be a boolean', 'invalid_cancel');
-  if (request.prorate && request.mode !== 'now') throw ApplicationFailure.nonRetryable('prorate applies only to mode now', 'invalid_cancel');
-  if (ctx.state.status === 'canceled') throw ApplicationFailure.nonRetryable('the subscription is already canceled', 'subscription_canceled');
+  if (request.mode !== 'now' && request.mode !== 'period_end') throw refuse('invalid_cancel', 'mode must be now or period_end');
+  if (request.prorate !== undefined && typeof request.prorate !== 'boolean') throw refuse('invalid_cancel', 'prorate must be a boolean');
+  if (request.prorate && request.mode !== 'now') throw refuse('invalid_cancel', 'prorate applies only to mode now');
+  if (ctx.state.status === 'canceled') throw refuse('subscription_canceled', 'the subscription is already canceled');
 }
 
 export async function cancel(ctx: SubscriptionContext, request: CancelRequest): Promise<void> {
@@ -261,7 +261,7 @@ export async function cancelAtBoundary(ctx: SubscriptionContext, at: number): Pr
 export function validatePause(ctx: SubscriptionContext): void {
   const status = ctx.state.status;
   if (status !== 'active' && status !== 'past_due') {
-    throw ApplicationFailure.nonRetryable(`only an active or past_due subscription can be paused (this one is ${status})`, 'subscription_not_pausable');
+    throw refuse('subscription_not_pausable', `only an active or past_due subscription can be paused (this one is ${status})`);
   }
 }
 
@@ -273,7 +273,7 @@ export async function pause(ctx: SubscriptionContext): Promise<void> {
 }
 
 export function validateResume(ctx: SubscriptionContext): void {
-  if (ctx.state.status !== 'paused') throw ApplicationFailure.nonRetryable(`only a paused subscription can be resumed (this one is ${ctx.state.status})`, 'subscription_not_paused');
+  if (ctx.state.status !== 'paused') throw refuse('subscription_not_paused', `only a paused subscription can be resumed (this one is ${ctx.state.status})`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { refuse } from './refusals.js';
 import type { InvoiceActionRequest, PayInvoiceResult } from './subscription-messages.js';
 import { attemptCharge } from './subscription-collection.js';
 import { billing } from './subscription-activities.js';
@@ -13,7 +13,7 @@ import { viewOf } from './subscription-state.js';
 
 function requireInvoiceId(request: InvoiceActionRequest): void {
   if (typeof request.invoiceId !== 'string' || request.invoiceId.length === 0 || request.invoiceId.length > 200) {
-    throw ApplicationFailure.nonRetryable('invoiceId must be a non-empty string', 'invalid_invoice_action');
+    throw refuse('invalid_invoice_action', 'invoiceId must be a non-empty string');
   }
 }
 
@@ -21,7 +21,7 @@ function requireInvoiceId(request: InvoiceActionRequest): void {
 export function validatePayInvoice(ctx: SubscriptionContext, request: InvoiceActionRequest): void {
   requireInvoiceId(request);
   if (!ctx.state.collections.some((c) => c.invoiceId === request.invoiceId)) {
-    throw ApplicationFailure.nonRetryable(`invoice ${request.invoiceId} is not being collected (it is paid, void, or dunning has ended)`, 'invoice_not_collectible');
+    throw refuse('invoice_not_collectible', `invoice ${request.invoiceId} is not being collected (it is paid, void, or dunning has ended)`);
   }
 }
 
@@ -50,7 +50,7 @@ export async function voidInvoice(ctx: SubscriptionContext, request: InvoiceActi
   const s = ctx.state;
   const summary = await billing.settleInvoice({ tenantId: s.tenantId, invoiceId: request.invoiceId, state: 'void' });
   if (summary.status !== 'void') {
-    throw ApplicationFailure.nonRetryable(`invoice ${request.invoiceId} is ${summary.status} and cannot be voided`, 'invoice_not_open');
+    throw refuse('invoice_not_open', `invoice ${request.invoiceId} is ${summary.status} and cannot be voided`);
   }
   s.collections = s.collections.filter((c) => c.invoiceId !== request.invoiceId);
   if (s.pendingPaymentChange?.invoiceId === request.invoiceId) s.pendingPaymentChange = null;

@@ -1,11 +1,11 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { isDomainError } from '../src/domain/index.js';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import { billing } from './subscription-activities.js';
 import { attemptCharge, collect, handlePaymentEvent } from './subscription-collection.js';
 import { cancel, cancelAtBoundary, changeItems, expirePendingPaymentChange, pause, previewChange, resume, validateCancel, validateChangeRequest, validatePause, validateResume } from './subscription-changes.js';
 import { SubscriptionContext } from './subscription-context.js';
 import { payInvoiceNow, validatePayInvoice, validateVoidInvoice, voidInvoice } from './subscription-invoice-actions.js';
+import { asRefusal } from './refusals.js';
 import { recurringLines } from './subscription-lines.js';
 import {
   cancelUpdate,
@@ -116,8 +116,7 @@ async function asUpdateResult<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isDomainError(error)) throw ApplicationFailure.nonRetryable(error.message, error.code);
-    throw error;
+    throw asRefusal(error);
   }
 }
 

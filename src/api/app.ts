@@ -3,7 +3,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { stripeWebhookRoutes } from '../payments/webhooks/route.js';
+import { stripeWebhookRoutes } from './webhooks/stripe-webhook-routes.js';
 import type { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
 import { authenticate, requireWriteRole } from './auth/authenticate.js';
 import type { BillingApiDependencies } from './dependencies.js';
@@ -46,7 +46,7 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+        throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
       },
     }),
   );

@@ -69,7 +69,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<ApiEnv> 
     c.header('RateLimit-Remaining', String(remaining));
     if (waitMs > 0) {
       const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
-      throw new ApiError(429, 'rate_limited', `Too many requests for this API key; retry after ${retryAfter} s`, [{ retryAfterSeconds: Number(retryAfter) }], {
+      throw new ApiError('rate_limited', `Too many requests for this API key; retry after ${retryAfter} s`, [{ retryAfterSeconds: Number(retryAfter) }], {
         'Retry-After': retryAfter,
       });
     }

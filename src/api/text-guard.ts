@@ -55,9 +55,7 @@ export function rejectUnstorableText(): MiddlewareHandler<ApiEnv> {
       }
     }
     if (found.length > 0) {
-      throw new ApiError(
-        400,
-        'invalid_request',
+      throw new ApiError('invalid_request',
         `Text may not contain the NUL character or unpaired surrogates (${found.join(', ')})`,
         found.map((field) => ({ field, code: 'invalid_text', message: 'Text may not contain the NUL character or unpaired UTF-16 surrogates' })),
       );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalid } from './errors.js';
+import { failure } from './failures.js';
 
 /**
  * Cursor pagination, newest first (Stripe's order). A cursor names the last row of the previous
@@ -45,17 +45,17 @@ export function decodeCursor(cursor: string): CursorPosition {
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid('invalid_cursor', 'The cursor is not one this API issued', { cursor });
+    throw failure('invalid_cursor', 'The cursor is not one this API issued', { cursor });
   }
   const parsed = cursorPayload.safeParse(payload);
-  if (!parsed.success) throw invalid('invalid_cursor', 'The cursor is not one this API issued', { cursor });
+  if (!parsed.success) throw failure('invalid_cursor', 'The cursor is not one this API issued', { cursor });
   return { createdAt: new Date(parsed.data.c), id: parsed.data.i };
 }
 
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw invalid('invalid_input', `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}`, { fields: [{ path: 'limit', message: 'out of range' }] });
+    throw failure('invalid_input', `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}`, { fields: [{ path: 'limit', message: 'out of range' }] });
   }
   return limit;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../domain/index.js';
-import { invalid } from './errors.js';
+import { failure } from './failures.js';
 
 /** ISO 4217, any case in, upper case out (Stripe spells codes in lower case). */
 export const currencySchema = z
@@ -18,7 +18,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input);
   if (!result.success) {
     const fields = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-    throw invalid('invalid_input', `Invalid input: ${fields.map((field) => `${field.path || '(root)'}: ${field.message}`).join('; ')}`, {
+    throw failure('invalid_input', `Invalid input: ${fields.map((field) => `${field.path || '(root)'}: ${field.message}`).join('; ')}`, {
       fields,
     });
   }

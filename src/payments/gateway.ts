@@ -151,9 +151,6 @@ export class PaymentMethodRejectedError extends Error {
   }
 }
 
-/** Error type names for Temporal's `nonRetryableErrorTypes`. */
-export const NON_RETRYABLE_GATEWAY_ERRORS = ['GatewayRequestError', 'PaymentMethodRejectedError'] as const;
-
 export function chargeIdempotencyKey(invoiceId: string, attempt: number): string {
   return `invoice:${invoiceId}:attempt:${attempt}`;
 }

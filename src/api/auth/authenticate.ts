@@ -7,8 +7,8 @@ import { ApiError } from '../errors.js';
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const MAX_KEY_LENGTH = 200;
 
-function unauthorized(code: string, message: string): ApiError {
-  return new ApiError(401, code, message, [], { 'WWW-Authenticate': 'Bearer realm="durable-billing"' });
+function unauthorized(code: 'authentication_required' | 'invalid_api_key', message: string): ApiError {
+  return new ApiError(code, message, [], { 'WWW-Authenticate': 'Bearer realm="durable-billing"' });
 }
 
 /**
@@ -46,7 +46,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function requireWriteRole(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (!READ_METHODS.has(c.req.method) && c.get('principal').role !== 'admin') {
-      throw new ApiError(403, 'insufficient_role', 'This API key is read-only; use an admin key to make changes', [{ role: c.get('principal').role, required: 'admin' }]);
+      throw new ApiError('insufficient_role', 'This API key is read-only; use an admin key to make changes', [{ role: c.get('principal').role, required: 'admin' }]);
     }
     await next();
   };

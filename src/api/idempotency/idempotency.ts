@@ -37,7 +37,7 @@ export function idempotency(prisma: PrismaClient): MiddlewareHandler<ApiEnv> {
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (c.req.method !== 'POST' || key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
-      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters', [{ field: `header.${IDEMPOTENCY_HEADER}` }]);
+      throw new ApiError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters', [{ field: `header.${IDEMPOTENCY_HEADER}` }]);
     }
     const request: IdempotentRequest = {
       tenantId: c.get('principal').tenantId,
@@ -63,15 +63,13 @@ export function idempotency(prisma: PrismaClient): MiddlewareHandler<ApiEnv> {
         return c.json(claim.body, claim.status as ContentfulStatusCode);
       }
       if (claim.kind === 'mismatch') {
-        throw new ApiError(
-          409,
-          'idempotency_key_reused',
+        throw new ApiError('idempotency_key_reused',
           `Idempotency-Key ${key} was used for a different request (${claim.differs === 'path' ? 'another endpoint' : 'another body'}); use a new key`,
           [{ field: `header.${IDEMPOTENCY_HEADER}`, differs: claim.differs }],
         );
       }
       if (Date.now() >= deadline) {
-        throw new ApiError(409, 'idempotency_request_in_progress', `A request with Idempotency-Key ${key} is still being processed; retry shortly`, [], { 'Retry-After': '1' });
+        throw new ApiError('idempotency_request_in_progress', `A request with Idempotency-Key ${key} is still being processed; retry shortly`, [], { 'Retry-After': '1' });
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

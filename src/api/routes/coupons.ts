@@ -6,7 +6,7 @@ import { getCoupon } from '../../billing/coupons/get-coupon.js';
 import { listCoupons } from '../../billing/coupons/list-coupons.js';
 import { listDiscounts } from '../../billing/coupons/list-discounts.js';
 import { couponViewSchema, discountViewSchema, toDiscountView } from '../../billing/coupons/views.js';
-import { notFound } from '../../billing/errors.js';
+import { notFound } from '../../billing/failures.js';
 import { billingNow, type BillingApiDependencies } from '../dependencies.js';
 import { applyCouponBody } from '../schemas/customers.js';
 import { createCouponBody, listCouponsQuery } from '../schemas/settings.js';

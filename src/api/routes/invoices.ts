@@ -10,7 +10,7 @@ import { derivedId, newId } from '../../ids.js';
 import { subscriptionHandle } from '../../temporal/subscription-client.js';
 import { payInvoiceUpdate, voidInvoiceUpdate } from '../../../workflows/subscription-messages.js';
 import type { BillingApiDependencies } from '../dependencies.js';
-import { ApiError } from '../errors.js';
+import { failure } from '../../billing/failures.js';
 import { resourceId } from '../schemas/common.js';
 import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
@@ -94,9 +94,9 @@ export function invoiceRoutes(deps: BillingApiDependencies) {
   async function actionable(tenantId: string, invoiceId: string, allowed: readonly string[]) {
     const invoice = await getInvoice(deps.prisma, { tenantId, invoiceId });
     if (!allowed.includes(invoice.status)) {
-      throw new ApiError(409, 'invoice_not_open', `Invoice ${invoiceId} is ${invoice.status}`, [{ invoiceId, status: invoice.status }]);
+      throw failure('invoice_not_open', `Invoice ${invoiceId} is ${invoice.status}`, { invoiceId, status: invoice.status });
     }
-    if (invoice.subscriptionId === null) throw new ApiError(409, 'invoice_not_collectible', `Invoice ${invoiceId} has no subscription collecting it`);
+    if (invoice.subscriptionId === null) throw failure('invoice_not_collectible', `Invoice ${invoiceId} has no subscription collecting it`);
     return { invoice, handle: subscriptionHandle(deps.temporal, invoice.subscriptionId) };
   }
 

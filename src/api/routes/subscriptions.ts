@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { isBillingError } from '../../billing/errors.js';
+import { failure, isBillingError } from '../../billing/failures.js';
 import { createSubscriptionRecord } from '../../billing/subscriptions/create-subscription-record.js';
 import { getSubscriptionRecord } from '../../billing/subscriptions/get-subscription-record.js';
 import { listSubscriptions } from '../../billing/subscriptions/list-subscriptions.js';
@@ -9,7 +9,6 @@ import { derivedId, newId } from '../../ids.js';
 import { querySubscriptionState, startSubscriptionWorkflow, subscriptionHandle } from '../../temporal/subscription-client.js';
 import { cancelUpdate, changeItemsUpdate, pauseCollectionUpdate, previewChangeUpdate, resumeCollectionUpdate } from '../../../workflows/subscription-messages.js';
 import { billingNow, type BillingApiDependencies } from '../dependencies.js';
-import { ApiError } from '../errors.js';
 import {
   cancelBody,
   changeItemsBody,
@@ -120,7 +119,7 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
   async function handleFor(tenantId: string, subscriptionId: string) {
     const record = await getSubscriptionRecord(deps.prisma, { tenantId, subscriptionId });
     if (record.status === 'canceled' && record.endedAt !== null) {
-      throw new ApiError(409, 'subscription_canceled', `Subscription ${subscriptionId} has ended`, [{ subscriptionId, endedAt: record.endedAt }]);
+      throw failure('subscription_canceled', `Subscription ${subscriptionId} has ended`, { subscriptionId, endedAt: record.endedAt });
     }
     return subscriptionHandle(deps.temporal, subscriptionId);
   }
@@ -132,7 +131,7 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
     const current = await now();
     const startAt = body.startAt === undefined ? current : Date.parse(body.startAt);
     if (startAt < current - START_TOLERANCE_MS) {
-      throw new ApiError(422, 'start_in_past', 'startAt may not be in the past', [{ field: 'body.startAt', now: new Date(current).toISOString() }]);
+      throw failure('start_in_past', 'startAt may not be in the past', { field: 'body.startAt', now: new Date(current).toISOString() });
     }
     const subscriptionId = key === undefined ? newId('sub') : derivedId('sub', tenantId, key);
     try {

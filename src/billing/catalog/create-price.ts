@@ -4,7 +4,7 @@ import type { BillingInterval, PriceDefinition } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { toJson } from '../db.js';
-import { invalid, notFound, withDomainValidation } from '../errors.js';
+import { failure, notFound, withDomainValidation } from '../failures.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';
 
 const createPriceInput = z.object({
@@ -55,7 +55,7 @@ export async function createPrice(prisma: PrismaClient, input: CreatePriceInput)
     return createPricingStrategy(definition);
   });
   if (strategy.currency !== parsed.currency) {
-    throw invalid('currency_mismatch', `The definition is in ${strategy.currency}, the price in ${parsed.currency}`, {
+    throw failure('currency_mismatch', `The definition is in ${strategy.currency}, the price in ${parsed.currency}`, {
       currencies: [parsed.currency, strategy.currency],
     });
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { toJson } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../failures.js';
 import { idSchema, metadataSchema, parseInput } from '../validation.js';
 
 const createProductInput = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { runInTransaction } from '../db.js';
-import { conflict, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import type { DeletedPriceView } from './views.js';
 
@@ -26,7 +26,7 @@ export async function deletePrice(prisma: PrismaClient, input: DeletePriceInput)
       tx.invoiceLine.count({ where: { tenantId, priceId } }),
     ]);
     if (subscriptionItems > 0 || invoiceLines > 0) {
-      throw conflict('price_in_use', `Price ${priceId} is used by subscriptions or invoices and cannot be deleted; archive it instead`, {
+      throw failure('price_in_use', `Price ${priceId} is used by subscriptions or invoices and cannot be deleted; archive it instead`, {
         subscriptionItems,
         invoiceLines,
       });

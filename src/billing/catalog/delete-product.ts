@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { runInTransaction } from '../db.js';
-import { conflict, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import type { DeletedProductView } from './views.js';
 
@@ -23,7 +23,7 @@ export async function deleteProduct(prisma: PrismaClient, input: DeleteProductIn
     if (locked.length === 0) throw notFound('product', productId);
     const prices = await tx.price.count({ where: { tenantId, productId } });
     if (prices > 0) {
-      throw conflict('product_in_use', `Product ${productId} has ${prices} price(s) and cannot be deleted; archive it instead`, { prices });
+      throw failure('product_in_use', `Product ${productId} has ${prices} price(s) and cannot be deleted; archive it instead`, { prices });
     }
     await tx.product.deleteMany({ where: { id: productId, tenantId } });
     return { id: productId, object: 'product', deleted: true };

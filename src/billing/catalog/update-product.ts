@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db.js';
 import { toJson } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../failures.js';
 import { idSchema, metadataSchema, parseInput } from '../validation.js';
 import { toProductView } from './views.js';
 import type { ProductView } from './views.js';

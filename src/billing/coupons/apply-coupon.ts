@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { runInTransaction } from '../db.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 
 const applyCouponInput = z
@@ -51,11 +51,11 @@ export async function applyCoupon(prisma: PrismaClient, input: ApplyCouponInput)
   const coupon = await prisma.coupon.findFirst({ where: { id: parsed.couponId, tenantId: parsed.tenantId, archivedAt: null } });
   if (coupon === null) throw notFound('coupon', parsed.couponId);
   if (coupon.redeemBy !== null && coupon.redeemBy.getTime() < at) {
-    throw invalid('coupon_expired', `Coupon ${coupon.code} could be redeemed until ${coupon.redeemBy.toISOString()}`);
+    throw failure('coupon_expired', `Coupon ${coupon.code} could be redeemed until ${coupon.redeemBy.toISOString()}`);
   }
   const currency = await targetCurrency(prisma, parsed);
   if (coupon.currency !== null && currency !== null && coupon.currency !== currency) {
-    throw invalid('currency_mismatch', `Coupon ${coupon.code} is in ${coupon.currency}, invoices in ${currency}`, {
+    throw failure('currency_mismatch', `Coupon ${coupon.code} is in ${coupon.currency}, invoices in ${currency}`, {
       currencies: [currency, coupon.currency],
     });
   }
@@ -65,7 +65,7 @@ export async function applyCoupon(prisma: PrismaClient, input: ApplyCouponInput)
       where: { id: coupon.id, tenantId: parsed.tenantId, ...limit },
       data: { timesRedeemed: { increment: 1 } },
     });
-    if (count === 0) throw conflict('coupon_max_redemptions', `Coupon ${coupon.code} has been redeemed the maximum number of times`);
+    if (count === 0) throw failure('coupon_max_redemptions', `Coupon ${coupon.code} has been redeemed the maximum number of times`);
     const discount = await tx.discount.create({
       data: {
         id: newId('di'),

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { columnFromMoney } from '../amounts.js';
 import { isUniqueViolation } from '../db.js';
-import { conflict, invalid, notFound, withDomainValidation } from '../errors.js';
+import { failure, notFound, withDomainValidation } from '../failures.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';
 import { couponFromRow } from './coupon-definition.js';
 
@@ -35,7 +35,7 @@ export interface CreatedCoupon {
 export async function createCoupon(prisma: PrismaClient, input: CreateCouponInput): Promise<CreatedCoupon> {
   const parsed = parseInput(createCouponInput, input);
   if ((parsed.percentOff === undefined) === (parsed.amountOff === undefined)) {
-    throw invalid('invalid_coupon', 'A coupon has exactly one of percentOff and amountOff');
+    throw failure('invalid_coupon', 'A coupon has exactly one of percentOff and amountOff');
   }
   const id = newId('coupon');
   const row = {
@@ -69,7 +69,7 @@ export async function createCoupon(prisma: PrismaClient, input: CreateCouponInpu
       },
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict('coupon_code_taken', `Coupon code ${parsed.code} is taken`, { code: parsed.code });
+    if (isUniqueViolation(error)) throw failure('coupon_code_taken', `Coupon code ${parsed.code} is taken`, { code: parsed.code });
     throw error;
   }
   return { couponId: id, code: parsed.code };

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { moneyFromColumn } from '../amounts.js';
 import { runInTransaction } from '../db.js';
-import { invalid, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { lockCustomer } from '../locks.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';
 import { creditBalanceOf } from './credit-balance.js';
@@ -49,14 +49,14 @@ export async function adjustCreditBalance(prisma: PrismaClient, input: AdjustCre
     // could never be used (Stripe keeps a customer's balance in their currency too).
     const customer = await tx.customer.findFirst({ where: { id: customerId, tenantId }, select: { currency: true } });
     if (customer !== null && customer.currency !== null && customer.currency !== currency) {
-      throw invalid('currency_mismatch', `The customer is billed in ${customer.currency}; credit in ${currency} could never be applied`, {
+      throw failure('currency_mismatch', `The customer is billed in ${customer.currency}; credit in ${currency} could never be applied`, {
         currencies: [customer.currency, currency],
       });
     }
     const before = await creditBalanceOf(tx, { tenantId, customerId, currency });
     const after = before + BigInt(parsed.amount.amount);
     if (after < 0n) {
-      throw invalid('insufficient_credit_balance', `The balance is ${before} minor units of ${currency}`, { balance: before.toString() });
+      throw failure('insufficient_credit_balance', `The balance is ${before} minor units of ${currency}`, { balance: before.toString() });
     }
     const entry = await tx.creditBalanceTransaction.create({
       data: {

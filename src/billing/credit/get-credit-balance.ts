@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { moneyFromColumn } from '../amounts.js';
 import type { Db } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import type { CreditBalanceView } from './views.js';
 

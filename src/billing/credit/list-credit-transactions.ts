@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../failures.js';
 import { pageInputShape, pageQuery, toPage } from '../pagination.js';
 import type { Page } from '../pagination.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';

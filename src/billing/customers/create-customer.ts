@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import type { PaymentGateway } from '../../payments/gateway.js';
 import { isUniqueViolation, toJson } from '../db.js';
-import { conflict, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { currencySchema, idSchema, metadataSchema, parseInput } from '../validation.js';
 import { ensureGatewayCustomer } from './ensure-gateway-customer.js';
 
@@ -61,7 +61,7 @@ export async function createCustomer(prisma: PrismaClient, gateway: PaymentGatew
     // The same id again is a retried create whose first attempt stored the row: finish it.
     const retried = parsed.id !== undefined && (await prisma.customer.count({ where: { id, tenantId: parsed.tenantId } })) === 1;
     if (!retried) {
-      throw conflict('customer_already_exists', `A customer with external id ${parsed.externalId ?? ''} exists`, { externalId: parsed.externalId });
+      throw failure('customer_already_exists', `A customer with external id ${parsed.externalId ?? ''} exists`, { externalId: parsed.externalId });
     }
   }
   const gatewayCustomerId = await ensureGatewayCustomer(prisma, gateway, { tenantId: parsed.tenantId, customerId: id });

@@ -1,6 +1,6 @@
 import type { PaymentGateway } from '../../payments/gateway.js';
 import type { Db } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../failures.js';
 
 /**
  * The customer's id at the gateway, creating it there if we have none yet. Safe to repeat and to

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toCustomerView, withDefaultPaymentMethod } from './views.js';
 import type { CustomerView } from './views.js';

@@ -4,7 +4,7 @@ import { newId } from '../../ids.js';
 import { GatewayRequestError, PaymentMethodRejectedError } from '../../payments/gateway.js';
 import type { PaymentGateway, PaymentMethodSummary } from '../../payments/gateway.js';
 import { runInTransaction } from '../db.js';
-import { BillingError, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import { ensureGatewayCustomer } from './ensure-gateway-customer.js';
 
@@ -31,12 +31,12 @@ async function attachAtGateway(gateway: PaymentGateway, gatewayCustomerId: strin
   } catch (error) {
     // The card was refused when saved: the customer's problem to fix, not a failure to retry.
     if (error instanceof PaymentMethodRejectedError) {
-      throw new BillingError('payment_method_rejected', 'invalid', error.message, { code: error.code, declineCode: error.declineCode });
+      throw failure('payment_method_rejected', error.message, { code: error.code, declineCode: error.declineCode });
     }
     // An id the gateway does not know, or one attached to someone else: one answer for both, so
     // nobody learns whether another customer's payment method exists.
     if (error instanceof GatewayRequestError) {
-      throw new BillingError('payment_method_unusable', 'invalid', 'This payment method cannot be attached to the customer; collect a new one with a payment method setup', {
+      throw failure('payment_method_unusable', 'This payment method cannot be attached to the customer; collect a new one with a payment method setup', {
         paymentMethodId,
       });
     }

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PaymentGateway, UpdateGatewayCustomer } from '../../payments/gateway.js';
 import { isUniqueViolation, runInTransaction, toJson } from '../db.js';
-import { conflict, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { lockCustomer } from '../locks.js';
 import { currencySchema, idSchema, metadataSchema, parseInput } from '../validation.js';
 import { toCustomerView, withDefaultPaymentMethod } from './views.js';
@@ -42,7 +42,7 @@ async function assertCurrencyUnlocked(tx: Prisma.TransactionClient, tenantId: st
     tx.invoice.count({ where: { tenantId, customerId } }),
   ]);
   if (subscriptions > 0 || invoices > 0) {
-    throw conflict('customer_currency_locked', `Customer ${customerId} has subscriptions or invoices; its currency can no longer change`, {
+    throw failure('customer_currency_locked', `Customer ${customerId} has subscriptions or invoices; its currency can no longer change`, {
       subscriptions,
       invoices,
     });
@@ -71,7 +71,7 @@ export async function updateCustomer(prisma: PrismaClient, gateway: PaymentGatew
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw conflict('customer_already_exists', `A customer with external id ${fields.externalId ?? ''} exists`, { externalId: fields.externalId });
+      throw failure('customer_already_exists', `A customer with external id ${fields.externalId ?? ''} exists`, { externalId: fields.externalId });
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_DUNNING_POLICY } from '../../domain/index.js';
 import type { Db } from '../db.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import { toDunningPolicyView } from './views.js';
 import type { DunningPolicyView } from './views.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assertDunningPolicy, DEFAULT_HARD_DECLINE_CODES } from '../../domain/index.js';
 import type { DunningPolicy } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
-import { notFound, withDomainValidation } from '../errors.js';
+import { notFound, withDomainValidation } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 
 const saveDunningPolicyInput = z.object({

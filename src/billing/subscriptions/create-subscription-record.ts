@@ -4,7 +4,7 @@ import type { BillingInterval } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { isUniqueViolation, runInTransaction } from '../db.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { failure, notFound } from '../failures.js';
 import { lockCustomer } from '../locks.js';
 import { idSchema, parseInput } from '../validation.js';
 
@@ -43,20 +43,20 @@ type PriceRow = { id: string; currency: string; intervalUnit: BillingInterval['u
 /** All items bill together, so they must share one currency (the customer's) and one interval. */
 function commonTerms(prices: readonly PriceRow[], customerCurrency: string | null): { currency: string; interval: BillingInterval } {
   const [first] = prices;
-  if (first === undefined) throw invalid('invalid_input', 'A subscription needs at least one item');
+  if (first === undefined) throw failure('invalid_input', 'A subscription needs at least one item');
   const interval = { unit: first.intervalUnit, count: first.intervalCount };
   for (const price of prices) {
     if (price.currency !== first.currency) {
-      throw invalid('currency_mismatch', 'All prices of a subscription must share one currency', {
+      throw failure('currency_mismatch', 'All prices of a subscription must share one currency', {
         currencies: [...new Set(prices.map((p) => p.currency))],
       });
     }
     if (!intervalsEqual(interval, { unit: price.intervalUnit, count: price.intervalCount })) {
-      throw invalid('interval_mismatch', 'All prices of a subscription must share one billing interval', { priceId: price.id });
+      throw failure('interval_mismatch', 'All prices of a subscription must share one billing interval', { priceId: price.id });
     }
   }
   if (customerCurrency !== null && customerCurrency !== first.currency) {
-    throw invalid('currency_mismatch', `The customer is billed in ${customerCurrency}, the prices are in ${first.currency}`, {
+    throw failure('currency_mismatch', `The customer is billed in ${customerCurrency}, the prices are in ${first.currency}`, {
       currencies: [customerCurrency, first.currency],
     });
   }
@@ -131,7 +131,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
       if (locked.currency === null) await tx.customer.updateMany({ where: { id: customer.id, tenantId }, data: { currency } });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict('subscription_already_exists', `Subscription ${subscriptionId} exists`, { subscriptionId });
+    if (isUniqueViolation(error)) throw failure('subscription_already_exists', `Subscription ${subscriptionId} exists`, { subscriptionId });
     throw error;
   }
   return {

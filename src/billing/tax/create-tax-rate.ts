@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createRateTableTaxCalculator } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
-import { notFound, withDomainValidation } from '../errors.js';
+import { notFound, withDomainValidation } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 
 const createTaxRateInput = z.object({

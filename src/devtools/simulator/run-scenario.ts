@@ -11,7 +11,7 @@ import { adjustCreditBalance } from '../../billing/credit/adjust-credit-balance.
 import { createCustomer } from '../../billing/customers/create-customer.js';
 import { setDefaultPaymentMethod } from '../../billing/customers/set-default-payment-method.js';
 import { saveDunningPolicy } from '../../billing/dunning/save-dunning-policy.js';
-import { isBillingError } from '../../billing/errors.js';
+import { isBillingError } from '../../billing/failures.js';
 import { createSubscriptionRecord } from '../../billing/subscriptions/create-subscription-record.js';
 import { createTaxRate } from '../../billing/tax/create-tax-rate.js';
 import type { PrismaClient } from '../../db/prisma-client.js';

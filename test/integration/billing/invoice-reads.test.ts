@@ -163,7 +163,7 @@ describe('an invoice the activities billed, declined once, then paid', () => {
     await expect(listInvoicePayments(prisma(), { tenantId, invoiceId: 'inv_missing' })).rejects.toMatchObject({ code: 'invoice_not_found' });
     const bad = { tenantId: ' ', status: 'pending', limit: 0 } as unknown as ListInvoicesInput;
     const error: unknown = await listInvoices(prisma(), bad).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'invalid_input', kind: 'invalid' });
+    expect(error).toMatchObject({ code: 'invalid_input', kind: 'malformed' });
     const fields = (error as { details: { fields: Array<{ path: string }> } }).details.fields.map((field) => field.path);
     expect(fields.sort()).toEqual(['limit', 'status', 'tenantId']);
   });
@@ -224,7 +224,7 @@ describe('listInvoices', () => {
 
   it('refuses a cursor it did not issue', async () => {
     const { tenantId } = await seedTenant(prisma());
-    await expect(listInvoices(prisma(), { tenantId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'invalid_cursor', kind: 'invalid' });
+    await expect(listInvoices(prisma(), { tenantId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'invalid_cursor', kind: 'malformed' });
     const wellFormedButForeign = Buffer.from(JSON.stringify({ c: 'yesterday', i: 'inv_x' })).toString('base64url');
     await expect(listInvoices(prisma(), { tenantId, cursor: wellFormedButForeign })).rejects.toMatchObject({ code: 'invalid_cursor' });
     await expect(listPayments(prisma(), { tenantId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'invalid_cursor' });

@@ -7,7 +7,7 @@ import { adjustCreditBalance } from '../../../src/billing/credit/adjust-credit-b
 import { createCustomer } from '../../../src/billing/customers/create-customer.js';
 import { setDefaultPaymentMethod } from '../../../src/billing/customers/set-default-payment-method.js';
 import { saveDunningPolicy } from '../../../src/billing/dunning/save-dunning-policy.js';
-import { BillingError } from '../../../src/billing/errors.js';
+import { BillingError } from '../../../src/billing/failures.js';
 import { createSubscriptionRecord } from '../../../src/billing/subscriptions/create-subscription-record.js';
 import { createTaxRate } from '../../../src/billing/tax/create-tax-rate.js';
 import { money } from '../../../src/domain/index.js';

@@ -207,7 +207,7 @@ describe('customers', () => {
     const first = await listCustomers(db.prisma, { tenantId, limit: 1 });
     for (const view of first.data) expectDocumented(customerViewSchema, view);
 
-    await expect(listCustomers(db.prisma, { tenantId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'invalid_cursor', kind: 'invalid' });
+    await expect(listCustomers(db.prisma, { tenantId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'invalid_cursor', kind: 'malformed' });
     const forged = Buffer.from(JSON.stringify({ c: 'yesterday', i: 'x' })).toString('base64url');
     await expect(listCustomers(db.prisma, { tenantId, cursor: forged })).rejects.toMatchObject({ code: 'invalid_cursor' });
     await expect(listCustomers(db.prisma, { tenantId, limit: 0 })).rejects.toMatchObject({ code: 'invalid_input' });

@@ -3,9 +3,10 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BillingError } from '../../../src/billing/errors.js';
+import { failure, toFailureWire, type FailureCode } from '../../../src/billing/failures.js';
 import type { ApiEnv } from '../../../src/api/env.js';
-import { handleError, toApiError } from '../../../src/api/errors.js';
+import { handleError, toErrorResponse } from '../../../src/api/errors.js';
+import { billingErrorFromTemporal } from '../../../src/temporal/temporal-failures.js';
 import { requestFingerprint } from '../../../src/api/idempotency/request-fingerprint.js';
 import { rejectUnstorableText } from '../../../src/api/text-guard.js';
 import { validationHook } from '../../../src/api/validation-hook.js';
@@ -79,10 +80,10 @@ describe('unstorable text', () => {
 });
 
 describe('error translation', () => {
-  it('maps billing errors by kind: not found 404, conflict 409, malformed 400, rule 422', () => {
-    expect(toApiError(new BillingError('price_not_found', 'not_found', 'x'))?.status).toBe(404);
-    expect(toApiError(new BillingError('price_in_use', 'conflict', 'x'))?.status).toBe(409);
-    expect(toApiError(new BillingError('invalid_input', 'invalid', 'x', { fields: [{ path: 'amount.currency', message: 'Unknown' }, { path: '', message: 'Empty' }] }))).toMatchObject({
+  it('maps billing refusals by kind: not found 404, conflict 409, malformed 400, rule 422', () => {
+    expect(toErrorResponse(failure('price_not_found', 'x'))?.status).toBe(404);
+    expect(toErrorResponse(failure('price_in_use', 'x'))?.status).toBe(409);
+    expect(toErrorResponse(failure('invalid_input', 'x', { fields: [{ path: 'amount.currency', message: 'Unknown' }, { path: '', message: 'Empty' }] }))).toMatchObject({
       status: 400,
       code: 'invalid_request',
       details: [
@@ -90,18 +91,22 @@ describe('error translation', () => {
         { field: 'body', code: 'invalid', message: 'Empty' },
       ],
     });
-    expect(toApiError(new BillingError('invalid_cursor', 'invalid', 'x'))?.status).toBe(400);
-    expect(toApiError(new BillingError('currency_mismatch', 'invalid', 'x', { currencies: ['USD', 'EUR'] }))).toMatchObject({ status: 422, details: [{ currencies: ['USD', 'EUR'] }] });
+    expect(toErrorResponse(failure('invalid_cursor', 'x'))?.status).toBe(400);
+    expect(toErrorResponse(failure('currency_mismatch', 'x', { currencies: ['USD', 'EUR'] }))).toMatchObject({ status: 422, details: [{ currencies: ['USD', 'EUR'] }] });
   });
 
-  it("maps a workflow's refusal to 409 for state conflicts and 422 otherwise, with its reason; Temporal down is 503", () => {
-    const refused = (type: string) => new WorkflowUpdateFailedError('update failed', ApplicationFailure.nonRetryable(`because ${type}`, type));
-    expect(toApiError(refused('subscription_not_paused'))).toMatchObject({ status: 409, code: 'subscription_not_paused', message: 'because subscription_not_paused' });
-    expect(toApiError(refused('invalid_change'))).toMatchObject({ status: 422, code: 'invalid_change' });
-    expect(toApiError(refused('price_not_found'))).toMatchObject({ status: 404 });
-    expect(toApiError(new WorkflowNotFoundError('gone', 'subscription:x', undefined))).toMatchObject({ status: 409, code: 'subscription_ended' });
-    expect(toApiError(new ServiceError('unavailable'))).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
-    expect(toApiError(new Error('boom'))).toBeUndefined();
+  it("maps a workflow's refusal by the kind it carries, with its reason; Temporal down is 503", () => {
+    const refused = (code: FailureCode) => new WorkflowUpdateFailedError('update failed', ApplicationFailure.nonRetryable(`because ${code}`, code, toFailureWire(failure(code, 'x'))));
+    expect(toErrorResponse(billingErrorFromTemporal(refused('subscription_not_paused')))).toMatchObject({ status: 409, code: 'subscription_not_paused', message: 'because subscription_not_paused' });
+    expect(toErrorResponse(billingErrorFromTemporal(refused('invalid_change')))).toMatchObject({ status: 422, code: 'invalid_change' });
+    expect(toErrorResponse(billingErrorFromTemporal(refused('price_not_found')))).toMatchObject({ status: 404 });
+    // A refusal without the kind (an older workflow's) falls back to the catalog.
+    const bare = new WorkflowUpdateFailedError('update failed', ApplicationFailure.nonRetryable('paused?', 'subscription_not_paused'));
+    expect(toErrorResponse(billingErrorFromTemporal(bare))).toMatchObject({ status: 409 });
+    expect(toErrorResponse(billingErrorFromTemporal(new WorkflowNotFoundError('gone', 'subscription:x', undefined)))).toMatchObject({ status: 409, code: 'subscription_ended' });
+    expect(toErrorResponse(billingErrorFromTemporal(new ServiceError('unavailable')))).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    expect(billingErrorFromTemporal(new Error('boom'))).toBeUndefined();
+    expect(toErrorResponse(new Error('boom'))).toBeUndefined();
   });
 });
 

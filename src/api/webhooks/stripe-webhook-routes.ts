@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { errorBody } from '../../api/errors.js';
-import { WebhookSignatureError, type StripeWebhookProcessor } from './stripe-webhook-processor.js';
+import { errorBody } from '../errors.js';
+import { WebhookSignatureError, type StripeWebhookProcessor } from '../../payments/webhooks/stripe-webhook-processor.js';
 
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }) });
 
