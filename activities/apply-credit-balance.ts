@@ -1,55 +1,8 @@
-import { applyCreditBalance as applyBalance } from '../src/domain/index.js';
-import { columnFromMoney, moneyFromColumn } from '../src/billing/amounts.js';
-import { creditBalanceOf } from '../src/billing/credit/credit-balance.js';
-import { runInTransaction } from '../src/billing/db.js';
-import { lockCustomer, lockInvoice } from '../src/billing/locks.js';
-import { newId } from '../src/ids.js';
-import type { ActivityDependencies } from './index.js';
-import { requireInvoice, toInvoiceSummary } from './invoice-summary.js';
-import type { InvoiceSummary } from './types.js';
+import { applyCreditBalance as applyBalance } from '../src/billing/invoices/apply-credit-balance.js';
+import type { InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
+import type { ActivityDependencies } from './dependencies.js';
+import type { InvoiceRef } from './types.js';
 
-/**
- * Uses the customer's credit balance on a draft invoice, with the domain's rule: a positive total
- * takes min(balance, total) from the balance; a negative total (a net credit from prorations) is
- * banked onto the balance and nothing is due. The ledger entry's source key
- * (`invoice:<id>:credit_applied` / `credit_banked`) makes a second run find the first. The
- * customer row is locked first, so two invoices of one customer never spend the same credit.
- */
-export async function applyCreditBalance(deps: ActivityDependencies, input: { tenantId: string; invoiceId: string }): Promise<InvoiceSummary> {
-  const { tenantId, invoiceId } = input;
-  const { customerId } = await requireInvoice(deps.prisma, tenantId, invoiceId);
-  return runInTransaction(deps.prisma, async (tx) => {
-    await lockCustomer(tx, tenantId, customerId);
-    await lockInvoice(tx, tenantId, invoiceId);
-    const invoice = await requireInvoice(tx, tenantId, invoiceId);
-    const appliedKey = `invoice:${invoice.id}:credit_applied`;
-    const bankedKey = `invoice:${invoice.id}:credit_banked`;
-    const done = await tx.creditBalanceTransaction.count({ where: { tenantId, sourceKey: { in: [appliedKey, bankedKey] } } });
-    // Finalized invoices keep what they had; a draft already credited was credited by an earlier run.
-    if (invoice.status !== 'draft' || done > 0) return toInvoiceSummary(invoice);
-    const balance = await creditBalanceOf(tx, { tenantId, customerId, currency: invoice.currency });
-    const total = moneyFromColumn(invoice.total, invoice.currency);
-    const credit = applyBalance(total, moneyFromColumn(balance, invoice.currency));
-    if (credit.applied.amount !== 0) {
-      const banked = credit.applied.amount < 0;
-      await tx.creditBalanceTransaction.create({
-        data: {
-          id: newId('cbt'),
-          tenantId,
-          customerId,
-          // The ledger moves opposite to the invoice: credit used is a debit, a net credit is banked.
-          amount: -columnFromMoney(credit.applied),
-          currency: invoice.currency,
-          reason: banked ? 'invoice_net_credit' : 'applied_to_invoice',
-          invoiceId: invoice.id,
-          sourceKey: banked ? bankedKey : appliedKey,
-        },
-      });
-    }
-    const updated = await tx.invoice.update({
-      where: { id: invoice.id },
-      data: { creditApplied: columnFromMoney(credit.applied), amountDue: columnFromMoney(credit.amountDue) },
-    });
-    return toInvoiceSummary(updated);
-  });
+export function applyCreditBalance(deps: ActivityDependencies, input: InvoiceRef): Promise<InvoiceSummary> {
+  return applyBalance(deps.prisma, input);
 }

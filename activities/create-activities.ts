@@ -3,16 +3,18 @@ import { billingClock } from './billing-clock.js';
 import { chargeInvoice } from './charge-invoice.js';
 import { createInvoice } from './create-invoice.js';
 import { creditCustomer } from './credit-customer.js';
+import type { ActivityDependencies } from './dependencies.js';
 import { withFailureMapping } from './failures.js';
 import { finalizeInvoice } from './finalize-invoice.js';
 import { hasPaymentMethod } from './has-payment-method.js';
-import type { ActivityDependencies, BillingActivities } from './index.js';
 import { loadBillingPolicy } from './load-billing-policy.js';
 import { loadPrices } from './load-prices.js';
 import { loadSubscription } from './load-subscription.js';
+import { markInvoiceUncollectible } from './mark-invoice-uncollectible.js';
 import { persistSubscriptionState } from './persist-subscription-state.js';
 import { recordPaymentOutcome } from './record-payment-outcome.js';
-import { settleInvoice } from './settle-invoice.js';
+import type { BillingActivities } from './types.js';
+import { voidInvoice } from './void-invoice.js';
 
 /**
  * The subscription workflow's activities, bound to their dependencies. Every one maps refused
@@ -31,7 +33,8 @@ export function createActivities(dependencies: ActivityDependencies): BillingAct
     finalizeInvoice: bind(finalizeInvoice),
     chargeInvoice: bind(chargeInvoice),
     recordPaymentOutcome: bind(recordPaymentOutcome),
-    settleInvoice: bind(settleInvoice),
+    voidInvoice: bind(voidInvoice),
+    markInvoiceUncollectible: bind(markInvoiceUncollectible),
     creditCustomer: bind(creditCustomer),
     persistSubscriptionState: bind(persistSubscriptionState),
   };

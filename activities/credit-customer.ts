@@ -1,7 +1,7 @@
 import type { Money } from '../src/domain/index.js';
 import { adjustCreditBalance } from '../src/billing/credit/adjust-credit-balance.js';
 import { failure } from '../src/billing/failures.js';
-import type { ActivityDependencies } from './index.js';
+import type { ActivityDependencies } from './dependencies.js';
 import type { CreditCustomerInput } from './types.js';
 
 /** One positive ledger entry per (tenant, sourceKey): a retry finds the entry and adds nothing. */

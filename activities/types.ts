@@ -1,132 +1,31 @@
-import type { BillingInterval, DunningPolicy, Money, PriceDefinition } from '../src/domain/index.js';
-import type { ChargeOutcome } from '../src/payments/gateway.js';
+import type { Money } from '../src/domain/index.js';
+import type { PriceInfo } from '../src/billing/catalog/price-info.js';
+import type { BillingPolicy } from '../src/billing/dunning/load-billing-policy.js';
+import type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
+import type { CreateInvoiceInput } from '../src/billing/invoices/create-invoice.js';
+import type { InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
+import type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
+import type { SubscriptionSnapshot } from '../src/billing/subscriptions/load-subscription-snapshot.js';
+import type { PersistSubscriptionStateInput } from '../src/billing/subscriptions/persist-subscription-state.js';
 
 /**
- * The shapes that cross between the subscription workflow and its activities. They travel in
- * Temporal payloads, so everything is plain JSON: instants are epoch milliseconds, money is
- * `{ amount: safe integer minor units, currency }`, decimals are strings.
+ * The shapes that cross between the subscription workflow and its activities, defined by the
+ * billing operations they call. They travel in Temporal payloads, so everything is plain JSON:
+ * instants are epoch milliseconds, money is `{ amount: safe integer minor units, currency }`,
+ * decimals are strings.
  */
+export type { PriceInfo } from '../src/billing/catalog/price-info.js';
+export type { BillingPolicy, TrialEndBehavior } from '../src/billing/dunning/load-billing-policy.js';
+export type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
+export type { CreateInvoiceInput, InvoiceKind, InvoiceLineInput, InvoiceLineKind } from '../src/billing/invoices/create-invoice.js';
+export type { InvoiceStatus, InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
+export type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
+export type { SubscriptionItemSnapshot, SubscriptionSnapshot } from '../src/billing/subscriptions/load-subscription-snapshot.js';
+export type { OutboxEventInput, PersistSubscriptionStateInput } from '../src/billing/subscriptions/persist-subscription-state.js';
 
-export type SubscriptionStatus = 'incomplete' | 'trialing' | 'active' | 'past_due' | 'paused' | 'canceled' | 'unpaid';
-
-export interface PriceInfo {
-  priceId: string;
-  productId: string;
-  productName: string;
-  currency: string;
-  definition: PriceDefinition;
-  interval: BillingInterval;
-  trialDays: number | null;
-  usageType: 'licensed' | 'metered';
-}
-
-export interface SubscriptionItemSnapshot {
-  priceId: string;
-  quantity: number;
-  price: PriceInfo;
-}
-
-export interface SubscriptionSnapshot {
-  tenantId: string;
-  subscriptionId: string;
-  customerId: string;
-  status: SubscriptionStatus;
-  currency: string;
-  interval: BillingInterval;
-  /** Epoch ms. Period n runs from anchor + n intervals to anchor + (n + 1) intervals. */
-  billingAnchor: number;
-  currentPeriodIndex: number;
-  trialStart: number | null;
-  trialEnd: number | null;
-  cancelAtPeriodEnd: boolean;
-  canceledAt: number | null;
-  pausedAt: number | null;
-  stateVersion: number;
-  items: SubscriptionItemSnapshot[];
-}
-
-export type TrialEndBehavior = 'cancel' | 'pause' | 'create_invoice';
-
-export interface BillingPolicy {
-  dunning: DunningPolicy;
-  /** What a trial that ends without a payment method does (Stripe's `missing_payment_method`). */
-  trialEndWithoutPaymentMethod: TrialEndBehavior;
-}
-
-export type InvoiceKind = 'recurring' | 'proration' | 'final';
-export type InvoiceLineKind = 'recurring' | 'proration' | 'usage';
-
-/** A line the workflow priced (recurring fee, proration); discount and tax lines are added by the activity. */
-export interface InvoiceLineDraft {
-  kind: InvoiceLineKind;
-  description: string;
-  priceId: string | null;
-  quantity: number | null;
-  /** The unit amount in minor units as a decimal string, when one rate explains the line. */
-  unitAmountDecimal: string | null;
-  amount: Money;
-  periodStart: number | null;
-  periodEnd: number | null;
-  /** Proration credits are not discounted again (their original charge already was). */
-  discountable: boolean;
-}
-
-export interface CreateInvoiceInput {
-  tenantId: string;
-  customerId: string;
-  subscriptionId: string;
-  /** Unique per tenant: the same source always finds the same invoice. */
-  sourceKey: string;
-  kind: InvoiceKind;
-  currency: string;
-  periodIndex: number | null;
-  periodStart: number | null;
-  periodEnd: number | null;
-  lines: InvoiceLineDraft[];
-}
-
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
-
-export interface InvoiceSummary {
-  invoiceId: string;
-  number: string | null;
-  status: InvoiceStatus;
-  currency: string;
-  subtotal: Money;
-  discount: Money;
-  tax: Money;
-  total: Money;
-  creditApplied: Money;
-  amountDue: Money;
-  amountPaid: Money;
-  attemptCount: number;
-}
-
-export interface ChargeInvoiceInput {
+export interface InvoiceRef {
   tenantId: string;
   invoiceId: string;
-  /** 1-based; each attempt has its own idempotency key `invoice:<id>:attempt:<n>`. */
-  attempt: number;
-}
-
-export type ChargeInvoiceResult =
-  | ChargeOutcome
-  | { status: 'already_paid'; idempotencyKey: string }
-  | { status: 'not_collectible'; idempotencyKey: string; invoiceStatus: InvoiceStatus };
-
-export interface RecordPaymentOutcomeInput {
-  tenantId: string;
-  invoiceId: string;
-  attempt: number;
-  outcome: ChargeInvoiceResult;
-  /** When dunning will try again (epoch ms), shown on the invoice. */
-  nextRetryAt: number | null;
-}
-
-export interface SettleInvoiceInput {
-  tenantId: string;
-  invoiceId: string;
-  state: 'void' | 'uncollectible';
 }
 
 export interface CreditCustomerInput {
@@ -139,33 +38,35 @@ export interface CreditCustomerInput {
   invoiceId: string | null;
 }
 
-export interface OutboxEventInput {
-  type: string;
-  /** Unique per tenant with the type: a retried write adds nothing. */
-  dedupeKey: string;
-  payload: Record<string, unknown>;
-}
-
-export interface PersistSubscriptionStateInput {
-  tenantId: string;
-  subscriptionId: string;
-  /** Strictly increasing per subscription; a write older than the row's is ignored. */
-  stateVersion: number;
-  state: {
-    status: SubscriptionStatus;
-    billingAnchor: number;
-    interval: { unit: BillingInterval['unit']; count: number };
-    currentPeriodIndex: number;
-    currentPeriodStart: number | null;
-    currentPeriodEnd: number | null;
-    trialEnd: number | null;
-    cancelAtPeriodEnd: boolean;
-    canceledAt: number | null;
-    endedAt: number | null;
-    pausedAt: number | null;
-    pendingChange: Record<string, unknown> | null;
-  };
-  items: Array<{ priceId: string; quantity: number }>;
-  events: OutboxEventInput[];
-  audit: { action: string; details: Record<string, unknown> } | null;
+/**
+ * The activities of the subscription workflow: verb-named, thin shells over billing operations,
+ * and idempotent. Each may run more than once (a retry after a timeout or a worker crash) and
+ * must then do nothing new and return what the first run did.
+ */
+export interface BillingActivities {
+  /** The subscription row with its items and their prices. */
+  loadSubscription(input: { tenantId: string; subscriptionId: string }): Promise<SubscriptionSnapshot>;
+  /** Active prices by id; a missing or archived price fails as non-retryable `price_not_found`. */
+  loadPrices(input: { tenantId: string; priceIds: string[] }): Promise<PriceInfo[]>;
+  /** The tenant's dunning policy (or the default) and trial-end behaviour. */
+  loadBillingPolicy(input: { tenantId: string }): Promise<BillingPolicy>;
+  hasPaymentMethod(input: { tenantId: string; customerId: string }): Promise<boolean>;
+  /** The draft invoice for `sourceKey` with discount and tax lines and named totals; a retry returns the same invoice. */
+  createInvoice(input: CreateInvoiceInput): Promise<InvoiceSummary>;
+  /** Uses the customer's credit balance on a draft invoice (or banks a negative total as credit). */
+  applyCreditBalance(input: InvoiceRef): Promise<InvoiceSummary>;
+  /** Draft → open with the next gapless number (→ paid at once when nothing is due). */
+  finalizeInvoice(input: InvoiceRef): Promise<InvoiceSummary>;
+  /** Reloads the invoice first: never charges a paid, void or uncollectible invoice. */
+  chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeInvoiceResult>;
+  /** Writes the attempt's outcome; a success marks the invoice paid (once). */
+  recordPaymentOutcome(input: RecordPaymentOutcomeInput): Promise<InvoiceSummary>;
+  /** Voids an open or uncollectible invoice, giving back the credit and discount periods it used. */
+  voidInvoice(input: InvoiceRef): Promise<InvoiceSummary>;
+  /** Dunning's end: an open invoice is written off as uncollectible. */
+  markInvoiceUncollectible(input: InvoiceRef): Promise<InvoiceSummary>;
+  /** Adds credit to the customer's balance (e.g. a prorated cancellation), once per source key. */
+  creditCustomer(input: CreditCustomerInput): Promise<{ balance: Money }>;
+  /** The subscription row, its items, outbox events and audit entry, in one transaction. */
+  persistSubscriptionState(input: PersistSubscriptionStateInput): Promise<void>;
 }

@@ -196,7 +196,7 @@ export async function expirePendingPaymentChange(ctx: SubscriptionContext): Prom
   if (!pending || Date.now() < pending.expiresAt) return;
   s.pendingPaymentChange = null;
   s.collections = s.collections.filter((c) => c.invoiceId !== pending.invoiceId);
-  await billing.settleInvoice({ tenantId: s.tenantId, invoiceId: pending.invoiceId, state: 'void' });
+  await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: pending.invoiceId });
   await ctx.persist('change_expired', { changeId: pending.changeId, invoiceId: pending.invoiceId });
 }
 

@@ -74,7 +74,7 @@ async function applyFinalAction(ctx: SubscriptionContext, collection: Collection
   const s = ctx.state;
   removeCollection(ctx, collection);
   if (step.invoiceState === 'uncollectible') {
-    await billing.settleInvoice({ tenantId: s.tenantId, invoiceId: collection.invoiceId, state: 'uncollectible' });
+    await billing.markInvoiceUncollectible({ tenantId: s.tenantId, invoiceId: collection.invoiceId });
   }
   const now = Date.now();
   switch (step.action) {
@@ -109,7 +109,7 @@ async function settleCollection(ctx: SubscriptionContext, collection: Collection
       applyItems(ctx, pending.items, pending.interval, pending.anchorReset);
       await ctx.persist('change_applied', { changeId: pending.changeId, invoiceId: collection.invoiceId });
     } else {
-      await billing.settleInvoice({ tenantId: s.tenantId, invoiceId: collection.invoiceId, state: 'void' });
+      await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: collection.invoiceId });
       await ctx.persist('change_payment_failed', { changeId: pending.changeId, invoiceId: collection.invoiceId });
     }
     return;

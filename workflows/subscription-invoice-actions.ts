@@ -48,7 +48,7 @@ export function validateVoidInvoice(request: InvoiceActionRequest): void {
  */
 export async function voidInvoice(ctx: SubscriptionContext, request: InvoiceActionRequest): Promise<void> {
   const s = ctx.state;
-  const summary = await billing.settleInvoice({ tenantId: s.tenantId, invoiceId: request.invoiceId, state: 'void' });
+  const summary = await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: request.invoiceId });
   if (summary.status !== 'void') {
     throw refuse('invoice_not_open', `invoice ${request.invoiceId} is ${summary.status} and cannot be voided`);
   }

@@ -1,4 +1,4 @@
-import type { InvoiceLineDraft } from '../activities/types.js';
+import type { InvoiceLineInput } from '../activities/types.js';
 import {
   computeProration,
   priceUsage,
@@ -7,6 +7,9 @@ import {
   type ProrationResult,
 } from '../src/domain/index.js';
 import type { ItemState } from './subscription-state.js';
+
+/** A line the workflow priced (recurring fee, proration); the invoice adds discount and tax lines. */
+export type InvoiceLineDraft = InvoiceLineInput;
 
 /**
  * Pure line drafting for the subscription workflow, on the domain's arithmetic. The same

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { SubscriptionStatus } from '../activities/types.js';
+import type { SubscriptionStatus } from './subscription-status.js';
 import type { BillingInterval, Money } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 

@@ -1,6 +1,8 @@
-import type { BillingPolicy, InvoiceLineDraft, PriceInfo, SubscriptionStatus } from '../activities/types.js';
+import type { BillingPolicy, PriceInfo } from '../activities/types.js';
 import { billingPeriod, instantToIso, sumMoney, type BillingInterval, type BillingPeriod } from '../src/domain/index.js';
+import type { InvoiceLineDraft } from './subscription-lines.js';
 import type { ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
+import type { SubscriptionStatus } from './subscription-status.js';
 
 /** An item as the workflow prices it: the price's full definition travels with it. */
 export interface ItemState {

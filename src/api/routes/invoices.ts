@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { settleInvoice } from '../../../activities/settle-invoice.js';
+import { voidInvoice } from '../../billing/invoices/void-invoice.js';
 import { getInvoice } from '../../billing/invoices/get-invoice.js';
 import { listInvoices } from '../../billing/invoices/list-invoices.js';
 import { invoiceListItemViewSchema, invoiceViewSchema } from '../../billing/invoices/views.js';
@@ -9,7 +9,7 @@ import { paymentViewSchema } from '../../billing/payments/views.js';
 import { derivedId, newId } from '../../ids.js';
 import { subscriptionHandle } from '../../temporal/subscription-client.js';
 import { payInvoiceUpdate, voidInvoiceUpdate } from '../../../workflows/subscription-messages.js';
-import type { BillingApiDependencies } from '../dependencies.js';
+import { billingNow, type BillingApiDependencies } from '../dependencies.js';
 import { failure } from '../../billing/failures.js';
 import { resourceId } from '../schemas/common.js';
 import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
@@ -89,6 +89,7 @@ const routes = {
  */
 export function invoiceRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
+  const now = billingNow(deps);
 
   /** The invoice for this tenant, and its subscription when it can still be acted on. */
   async function actionable(tenantId: string, invoiceId: string, allowed: readonly string[]) {
@@ -130,7 +131,7 @@ export function invoiceRoutes(deps: BillingApiDependencies) {
         // The subscription has ended (its workflow is gone), so nothing collects the invoice any
         // more and nothing can race a void: settle it directly.
         if (!(error instanceof WorkflowNotFoundError)) throw error;
-        await settleInvoice({ prisma: deps.prisma, gateway: deps.gateway }, { tenantId, invoiceId, state: 'void' });
+        await voidInvoice(deps.prisma, { tenantId, invoiceId }, new Date(await now()));
       }
     }
     return c.json(await getInvoice(deps.prisma, { tenantId, invoiceId }), 200);

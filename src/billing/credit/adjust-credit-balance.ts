@@ -8,6 +8,7 @@ import { failure, notFound } from '../failures.js';
 import { lockCustomer } from '../locks.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';
 import { creditBalanceOf } from './credit-balance.js';
+import { postCreditEntry } from './credit-ledger.js';
 
 const adjustCreditBalanceInput = z.object({
   tenantId: idSchema,
@@ -58,17 +59,14 @@ export async function adjustCreditBalance(prisma: PrismaClient, input: AdjustCre
     if (after < 0n) {
       throw failure('insufficient_credit_balance', `The balance is ${before} minor units of ${currency}`, { balance: before.toString() });
     }
-    const entry = await tx.creditBalanceTransaction.create({
-      data: {
-        id: newId('cbt'),
-        tenantId,
-        customerId,
-        amount: BigInt(parsed.amount.amount),
-        currency,
-        reason: parsed.reason,
-        invoiceId: parsed.invoiceId ?? null,
-        sourceKey,
-      },
+    const { entry } = await postCreditEntry(tx, {
+      tenantId,
+      customerId,
+      amount: BigInt(parsed.amount.amount),
+      currency,
+      reason: parsed.reason,
+      invoiceId: parsed.invoiceId ?? null,
+      sourceKey,
     });
     return { transactionId: entry.id, created: true, balance: moneyFromColumn(after, currency) };
   });

@@ -21,7 +21,7 @@ import { setDefaultPaymentMethod } from '../../../src/billing/customers/set-defa
 import type { Prisma } from '../../../src/generated/prisma/client.js';
 import { newId } from '../../../src/ids.js';
 import { seedPrice, seedTenant } from '../../support/billing-fixtures.js';
-import { NOW, recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness } from '../activities/harness.js';
+import { NOW, recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness } from '../../support/activity-harness.js';
 
 // The activities harness: a database of this file's own, the Stripe sandbox, and the activities
 // that write invoices and payments the way the workflows do.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness } from './harness.js';
+import { recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness } from '../../../support/activity-harness.js';
 
 let harness: ActivityHarness;
 beforeAll(async () => {

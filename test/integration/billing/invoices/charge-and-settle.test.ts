@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChargeInvoiceResult, InvoiceSummary } from '../../../activities/index.js';
-import { setDefaultPaymentMethod } from '../../../src/billing/customers/set-default-payment-method.js';
-import { money } from '../../../src/domain/index.js';
-import { RetryableGatewayError } from '../../../src/payments/gateway.js';
-import { recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness, type SeededSubscription } from './harness.js';
+import type { ChargeInvoiceResult, InvoiceSummary } from '../../../../activities/index.js';
+import { setDefaultPaymentMethod } from '../../../../src/billing/customers/set-default-payment-method.js';
+import { money } from '../../../../src/domain/index.js';
+import { RetryableGatewayError } from '../../../../src/payments/gateway.js';
+import { recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness, type SeededSubscription } from '../../../support/activity-harness.js';
 
 let harness: ActivityHarness;
 beforeAll(async () => {
@@ -66,7 +66,7 @@ describe('chargeInvoice and recordPaymentOutcome', () => {
     const draft = await harness.activities.createInvoice(recurringInvoice(seeded));
     expect(await harness.activities.chargeInvoice({ tenantId: seeded.tenantId, invoiceId: draft.invoiceId, attempt: 1 })).toMatchObject({ status: 'not_collectible', invoiceStatus: 'draft' });
     await harness.activities.finalizeInvoice({ tenantId: seeded.tenantId, invoiceId: draft.invoiceId });
-    await harness.activities.settleInvoice({ tenantId: seeded.tenantId, invoiceId: draft.invoiceId, state: 'void' });
+    await harness.activities.voidInvoice({ tenantId: seeded.tenantId, invoiceId: draft.invoiceId });
     expect(await harness.activities.chargeInvoice({ tenantId: seeded.tenantId, invoiceId: draft.invoiceId, attempt: 1 })).toMatchObject({ status: 'not_collectible', invoiceStatus: 'void' });
     expect(harness.stripe.sandbox.ledger()).toEqual([]);
   });
@@ -114,22 +114,32 @@ describe('chargeInvoice and recordPaymentOutcome', () => {
   });
 });
 
-describe('settleInvoice', () => {
+describe('markInvoiceUncollectible and voidInvoice', () => {
   it('marks an open invoice uncollectible once, and may void it later', async () => {
     const { seeded, invoice } = await openInvoice('pm_card_chargeCustomerFail');
-    const input = { tenantId: seeded.tenantId, invoiceId: invoice.invoiceId, state: 'uncollectible' as const };
-    const first = await harness.activities.settleInvoice(input);
-    expect(await harness.activities.settleInvoice(input)).toEqual(first);
+    const input = { tenantId: seeded.tenantId, invoiceId: invoice.invoiceId };
+    const first = await harness.activities.markInvoiceUncollectible(input);
+    expect(await harness.activities.markInvoiceUncollectible(input)).toEqual(first);
     expect(first.status).toBe('uncollectible');
     expect(await harness.db.prisma.outboxEvent.count({ where: { aggregateId: invoice.invoiceId, type: 'invoice.marked_uncollectible' } })).toBe(1);
-    expect((await harness.activities.settleInvoice({ ...input, state: 'void' })).status).toBe('void');
+    expect((await harness.activities.voidInvoice(input)).status).toBe('void');
+    // A void invoice stays void: writing it off again changes nothing.
+    expect((await harness.activities.markInvoiceUncollectible(input)).status).toBe('void');
   });
 
   it('never touches a paid invoice', async () => {
     const { seeded, invoice } = await openInvoice();
     const { invoice: paid } = await chargeAndRecord(seeded, invoice.invoiceId, 1);
-    expect(await harness.activities.settleInvoice({ tenantId: seeded.tenantId, invoiceId: invoice.invoiceId, state: 'void' })).toEqual(paid);
+    expect(await harness.activities.voidInvoice({ tenantId: seeded.tenantId, invoiceId: invoice.invoiceId })).toEqual(paid);
+    expect(await harness.activities.markInvoiceUncollectible({ tenantId: seeded.tenantId, invoiceId: invoice.invoiceId })).toEqual(paid);
     const stored = await harness.db.prisma.invoice.findUniqueOrThrow({ where: { id: invoice.invoiceId } });
     expect(stored.voidedAt).toBeNull();
+  });
+
+  it('refuses to void or write off a draft, which was never issued', async () => {
+    const seeded = await seedSeatSubscription(harness);
+    const draft = await harness.activities.createInvoice(recurringInvoice(seeded));
+    await expect(harness.activities.voidInvoice({ tenantId: seeded.tenantId, invoiceId: draft.invoiceId })).rejects.toMatchObject({ type: 'invoice_not_finalized', nonRetryable: true });
+    await expect(harness.activities.markInvoiceUncollectible({ tenantId: seeded.tenantId, invoiceId: draft.invoiceId })).rejects.toMatchObject({ type: 'invoice_not_finalized' });
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adjustCreditBalance } from '../../../src/billing/credit/adjust-credit-balance.js';
-import { creditBalanceOf } from '../../../src/billing/credit/credit-balance.js';
-import { money } from '../../../src/domain/index.js';
-import { line, recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness, type SeededSubscription } from './harness.js';
+import { adjustCreditBalance } from '../../../../src/billing/credit/adjust-credit-balance.js';
+import { creditBalanceOf } from '../../../../src/billing/credit/credit-balance.js';
+import { money } from '../../../../src/domain/index.js';
+import { line, recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness, type SeededSubscription } from '../../../support/activity-harness.js';
 
 let harness: ActivityHarness;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { couponAppliesToPeriod } from '../src/domain/index.js';
-import type { Coupon } from '../src/domain/index.js';
-import { decimalString } from '../src/billing/amounts.js';
-import { couponFromRow } from '../src/billing/coupons/coupon-definition.js';
-import { lockActiveDiscounts } from '../src/billing/locks.js';
-import type { Prisma } from '../src/generated/prisma/client.js';
+import { couponAppliesToPeriod } from '../../domain/index.js';
+import type { Coupon } from '../../domain/index.js';
+import { decimalString } from '../amounts.js';
+import { couponFromRow } from '../coupons/coupon-definition.js';
+import { lockActiveDiscounts } from '../locks.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 
 /** A discount that applies to the invoice being built; the domain coupon's id is the discount's id. */
 export interface ApplicableDiscount {
@@ -43,15 +43,32 @@ export async function loadApplicableDiscounts(
 }
 
 /**
- * Counts a billing period against each discount used. Only the period's recurring invoice counts
- * (the domain counts coupon durations in billing periods), so a proration invoice in the same
- * period is discounted without shortening the coupon. A discount that has run its course is
- * ended, so later invoices skip it without reading its coupon.
+ * Counts a billing period against each discount used, and notes on the invoice which ones it
+ * used (so a void can give the period back). Only the period's recurring invoice counts (the
+ * domain counts coupon durations in billing periods), so a proration invoice in the same period
+ * is discounted without shortening the coupon. A discount that has run its course is ended, so
+ * later invoices skip it without reading its coupon.
  */
-export async function consumeDiscounts(tx: Prisma.TransactionClient, discounts: readonly ApplicableDiscount[], now: Date): Promise<void> {
+export async function consumeDiscounts(tx: Prisma.TransactionClient, invoiceId: string, discounts: readonly ApplicableDiscount[], now: Date): Promise<void> {
   for (const { discountId, coupon, periodsApplied } of discounts) {
     const applied = periodsApplied + 1;
     const finished = coupon.duration === 'once' || (coupon.duration === 'repeating' && applied >= (coupon.durationInPeriods ?? 0));
     await tx.discount.update({ where: { id: discountId }, data: { periodsApplied: applied, ...(finished ? { endedAt: now } : {}) } });
+  }
+  if (discounts.length > 0) await tx.invoice.update({ where: { id: invoiceId }, data: { consumedDiscountIds: discounts.map((d) => d.discountId) } });
+}
+
+/**
+ * A voided invoice gives back the period it counted against each discount: a `once` coupon it
+ * used applies again to the next invoice, a `repeating` one has a period more (as Lago does;
+ * Stripe keeps the period used). Discounts are ended only by consumption, so one that is given a
+ * period back is open again. The caller holds the invoice's lock, taken before the discounts'.
+ */
+export async function restoreConsumedDiscounts(tx: Prisma.TransactionClient, tenantId: string, discountIds: readonly string[]): Promise<void> {
+  if (discountIds.length === 0) return;
+  const rows = await tx.$queryRaw<Array<{ id: string; periods_applied: number }>>`
+    SELECT id, periods_applied FROM discounts WHERE tenant_id = ${tenantId} AND id = ANY(${[...discountIds]}::text[]) ORDER BY id FOR UPDATE`;
+  for (const row of rows) {
+    await tx.discount.update({ where: { id: row.id }, data: { periodsApplied: Math.max(0, row.periods_applied - 1), endedAt: null } });
   }
 }

@@ -1,8 +1,19 @@
-import { createPricingStrategy } from '../src/domain/index.js';
-import type { PriceDefinition } from '../src/domain/index.js';
-import type { Price, Product } from '../src/generated/prisma/client.js';
-import { failure } from '../src/billing/failures.js';
-import type { PriceInfo } from './types.js';
+import { createPricingStrategy } from '../../domain/index.js';
+import type { BillingInterval, PriceDefinition } from '../../domain/index.js';
+import type { Price, Product } from '../../generated/prisma/client.js';
+import { failure } from '../failures.js';
+
+/** A price as the subscription workflow prices with it: the full definition travels in its payloads. */
+export interface PriceInfo {
+  priceId: string;
+  productId: string;
+  productName: string;
+  currency: string;
+  definition: PriceDefinition;
+  interval: BillingInterval;
+  trialDays: number | null;
+  usageType: 'licensed' | 'metered';
+}
 
 /**
  * A price row as the workflow's `PriceInfo`. The stored definition is validated by the domain's

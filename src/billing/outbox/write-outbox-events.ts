@@ -1,12 +1,15 @@
-import type { Prisma } from '../src/generated/prisma/client.js';
-import { toJson } from '../src/billing/db.js';
-import { newId } from '../src/ids.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { newId } from '../../ids.js';
+import { toJson } from '../db.js';
 
+/**
+ * One fact for the outbox, written in the transaction of the change it reports. `dedupeKey` is
+ * unique per tenant: writing the same fact twice (a retried activity) adds nothing.
+ */
 export interface OutboxEventRow {
   type: string;
   aggregateType: string;
   aggregateId: string;
-  /** Unique per tenant: writing the same fact twice (a retried activity) adds nothing. */
   dedupeKey: string;
   payload: Record<string, unknown>;
 }

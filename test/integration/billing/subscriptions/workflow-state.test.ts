@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PersistSubscriptionStateInput } from '../../../activities/index.js';
-import { saveDunningPolicy } from '../../../src/billing/dunning/save-dunning-policy.js';
-import { DEFAULT_DUNNING_POLICY, money } from '../../../src/domain/index.js';
-import { seedPrice } from '../../support/billing-fixtures.js';
-import { NOW, seedSeatSubscription, startActivityHarness, type ActivityHarness, type SeededSubscription } from './harness.js';
+import type { PersistSubscriptionStateInput } from '../../../../activities/index.js';
+import { saveDunningPolicy } from '../../../../src/billing/dunning/save-dunning-policy.js';
+import { DEFAULT_DUNNING_POLICY, money } from '../../../../src/domain/index.js';
+import { seedPrice } from '../../../support/billing-fixtures.js';
+import { NOW, seedSeatSubscription, startActivityHarness, type ActivityHarness, type SeededSubscription } from '../../../support/activity-harness.js';
 
 let harness: ActivityHarness;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCoupon } from '../../../src/billing/coupons/apply-coupon.js';
-import { createCoupon } from '../../../src/billing/coupons/create-coupon.js';
-import { createTaxRate } from '../../../src/billing/tax/create-tax-rate.js';
-import { money } from '../../../src/domain/index.js';
-import { line, recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness } from './harness.js';
+import { applyCoupon } from '../../../../src/billing/coupons/apply-coupon.js';
+import { createCoupon } from '../../../../src/billing/coupons/create-coupon.js';
+import { createTaxRate } from '../../../../src/billing/tax/create-tax-rate.js';
+import { money } from '../../../../src/domain/index.js';
+import { line, recurringInvoice, seedSeatSubscription, startActivityHarness, type ActivityHarness } from '../../../support/activity-harness.js';
 
 let harness: ActivityHarness;
 beforeAll(async () => {

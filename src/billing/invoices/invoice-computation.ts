@@ -1,14 +1,14 @@
-import { computeInvoiceTotals, createRateTableTaxCalculator, negateMoney, sumMoney } from '../src/domain/index.js';
-import type { InvoiceTotals, LineTax, Money, TaxCalculator, TaxRate } from '../src/domain/index.js';
-import type { ApplicableDiscount } from './invoice-coupons.js';
-import type { CreateInvoiceInput, InvoiceLineDraft } from './types.js';
+import { computeInvoiceTotals, createRateTableTaxCalculator, negateMoney, sumMoney } from '../../domain/index.js';
+import type { InvoiceTotals, LineTax, Money, TaxCalculator, TaxRate } from '../../domain/index.js';
+import type { ApplicableDiscount } from './invoice-discounts.js';
+import type { CreateInvoiceInput, InvoiceLineInput } from './create-invoice.js';
 
 /** A line as it is stored, before ids and positions: drafted, discount or tax. */
 export interface ComputedLine {
-  kind: InvoiceLineDraft['kind'] | 'discount' | 'tax';
+  kind: InvoiceLineInput['kind'] | 'discount' | 'tax';
   description: string;
   amount: Money;
-  draft: InvoiceLineDraft | null;
+  draft: InvoiceLineInput | null;
   /** False only for inclusive tax lines, whose tax is already inside the other lines. */
   addsToTotal: boolean;
 }

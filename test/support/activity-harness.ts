@@ -1,9 +1,9 @@
-import { createActivities } from '../../../activities/create-activities.js';
-import type { BillingActivities, CreateInvoiceInput, InvoiceLineDraft } from '../../../activities/index.js';
-import { money } from '../../../src/domain/index.js';
-import { seedCustomer, seedPrice, seedSubscription, seedTenant } from '../../support/billing-fixtures.js';
-import { startSandbox, type SandboxHarness } from '../../support/stripe-sandbox.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { createActivities } from '../../activities/create-activities.js';
+import type { BillingActivities, CreateInvoiceInput, InvoiceLineInput } from '../../activities/index.js';
+import { money } from '../../src/domain/index.js';
+import { seedCustomer, seedPrice, seedSubscription, seedTenant } from './billing-fixtures.js';
+import { startSandbox, type SandboxHarness } from './stripe-sandbox.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** A migrated database of the file's own, the Stripe sandbox, and the activities wired to both. */
 export interface ActivityHarness {
@@ -67,7 +67,7 @@ export async function seedSeatSubscription(
   return { tenantId, customerId: customer.customerId, subscriptionId: subscription.subscriptionId, basePriceId: base.priceId, seatPriceId: seat.priceId };
 }
 
-export function line(priceId: string | null, amount: number, overrides: Partial<InvoiceLineDraft> = {}): InvoiceLineDraft {
+export function line(priceId: string | null, amount: number, overrides: Partial<InvoiceLineInput> = {}): InvoiceLineInput {
   return {
     kind: 'recurring',
     description: priceId === null ? 'Adjustment' : `Price ${priceId}`,

@@ -1,0 +1,15 @@
+import type { PrismaClient } from '../src/db/prisma-client.js';
+import type { PaymentGateway } from '../src/payments/gateway.js';
+
+/** What activities need from the outside world, injected so tests can supply real parts. */
+export interface ActivityDependencies {
+  prisma: PrismaClient;
+  gateway: PaymentGateway;
+  /** The clock for timestamps written to rows; defaults to the billing clock (see billing-clock.ts). */
+  now?: () => number;
+}
+
+/** The billing clock of these dependencies as the Date operations stamp rows with. */
+export function clockOf(deps: ActivityDependencies): Date {
+  return new Date((deps.now ?? Date.now)());
+}

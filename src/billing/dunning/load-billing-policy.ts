@@ -1,0 +1,32 @@
+import { DEFAULT_DUNNING_POLICY } from '../../domain/index.js';
+import type { DunningPolicy } from '../../domain/index.js';
+import type { Db } from '../db.js';
+
+export type TrialEndBehavior = 'cancel' | 'pause' | 'create_invoice';
+
+/** What the subscription workflow follows when collection fails or a trial ends. */
+export interface BillingPolicy {
+  dunning: DunningPolicy;
+  /** What a trial that ends without a payment method does (Stripe's `missing_payment_method`). */
+  trialEndWithoutPaymentMethod: TrialEndBehavior;
+}
+
+/** The tenant's dunning policy and trial-end behaviour; the defaults when it has none. */
+export async function loadBillingPolicy(prisma: Db, input: { tenantId: string }): Promise<BillingPolicy> {
+  const row = await prisma.dunningPolicy.findUnique({ where: { tenantId: input.tenantId } });
+  if (row === null) {
+    return {
+      dunning: { ...DEFAULT_DUNNING_POLICY, retryOffsetsDays: [...DEFAULT_DUNNING_POLICY.retryOffsetsDays] },
+      trialEndWithoutPaymentMethod: 'create_invoice',
+    };
+  }
+  const invoiceFinalState = row.invoiceFinalState === 'open' ? 'open' : 'uncollectible';
+  const dunning: DunningPolicy = {
+    retryOffsetsDays: row.retryOffsetsDays,
+    ...(row.maxAttempts === null ? {} : { maxAttempts: row.maxAttempts }),
+    hardDeclineCodes: row.hardDeclineCodes,
+    finalAction: row.finalAction,
+    invoiceFinalState,
+  };
+  return { dunning, trialEndWithoutPaymentMethod: row.trialEndWithoutPaymentMethod };
+}

@@ -1,0 +1,58 @@
+import type { BillingInterval } from '../../domain/index.js';
+import type { SubscriptionStatus } from '../../generated/prisma/enums.js';
+import { instantOrNull } from '../amounts.js';
+import { toPriceInfo, type PriceInfo } from '../catalog/price-info.js';
+import type { Db } from '../db.js';
+import { notFound } from '../failures.js';
+
+export interface SubscriptionItemSnapshot {
+  priceId: string;
+  quantity: number;
+  price: PriceInfo;
+}
+
+/** The subscription as its workflow starts from it (plain JSON: instants are epoch ms). */
+export interface SubscriptionSnapshot {
+  tenantId: string;
+  subscriptionId: string;
+  customerId: string;
+  status: SubscriptionStatus;
+  currency: string;
+  interval: BillingInterval;
+  /** Period n runs from anchor + n intervals to anchor + (n + 1) intervals. */
+  billingAnchor: number;
+  currentPeriodIndex: number;
+  trialStart: number | null;
+  trialEnd: number | null;
+  cancelAtPeriodEnd: boolean;
+  canceledAt: number | null;
+  pausedAt: number | null;
+  stateVersion: number;
+  items: SubscriptionItemSnapshot[];
+}
+
+/** The subscription with its items and their prices (archived prices included: existing items keep theirs). */
+export async function loadSubscriptionSnapshot(prisma: Db, input: { tenantId: string; subscriptionId: string }): Promise<SubscriptionSnapshot> {
+  const row = await prisma.subscription.findFirst({
+    where: { id: input.subscriptionId, tenantId: input.tenantId },
+    include: { items: { include: { price: { include: { product: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+  });
+  if (row === null) throw notFound('subscription', input.subscriptionId);
+  return {
+    tenantId: row.tenantId,
+    subscriptionId: row.id,
+    customerId: row.customerId,
+    status: row.status,
+    currency: row.currency,
+    interval: { unit: row.intervalUnit, count: row.intervalCount },
+    billingAnchor: row.billingAnchor.getTime(),
+    currentPeriodIndex: row.currentPeriodIndex,
+    trialStart: instantOrNull(row.trialStart),
+    trialEnd: instantOrNull(row.trialEnd),
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    canceledAt: instantOrNull(row.canceledAt),
+    pausedAt: instantOrNull(row.pausedAt),
+    stateVersion: row.stateVersion,
+    items: row.items.map((item) => ({ priceId: item.priceId, quantity: item.quantity, price: toPriceInfo(item.price) })),
+  };
+}
