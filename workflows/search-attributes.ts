@@ -11,6 +11,12 @@ export const TenantId = defineSearchAttributeKey('TenantId', SearchAttributeType
 export const PriceIds = defineSearchAttributeKey('PriceIds', SearchAttributeType.KEYWORD_LIST);
 export const DunningAttempt = defineSearchAttributeKey('DunningAttempt', SearchAttributeType.INT);
 export const NextBillingTime = defineSearchAttributeKey('NextBillingTime', SearchAttributeType.DATETIME);
+/**
+ * Set while billing waits for an operator: `gateway_rejected` (the gateway refused an invoice's
+ * charge as an invalid request) or `workflow_error` (a billing step failed unexpectedly). Cleared
+ * once collection is back on its own: BillingAttention = "gateway_rejected" lists them.
+ */
+export const BillingAttention = defineSearchAttributeKey('BillingAttention', SearchAttributeType.KEYWORD);
 
 export const BILLING_SEARCH_ATTRIBUTES = [
   BillingStatus,
@@ -19,4 +25,5 @@ export const BILLING_SEARCH_ATTRIBUTES = [
   PriceIds,
   DunningAttempt,
   NextBillingTime,
+  BillingAttention,
 ] as const;

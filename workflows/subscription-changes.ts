@@ -1,11 +1,13 @@
-import { refuse } from './refusals.js';
 import type { PriceInfo } from '../activities/types.js';
-import { instantToIso, intervalsEqual, prorateCancellation, zeroMoney, type BillingInterval, type ProrationResult } from '../src/domain/index.js';
+import { assertItemsWithinBounds, MAX_QUANTITY } from '../src/billing/amount-bounds.js';
+import { instantToIso, intervalsEqual, zeroMoney, type BillingInterval, type ProrationResult } from '../src/domain/index.js';
+import { refuse } from './refusals.js';
 import { billing } from './subscription-activities.js';
-import { applyItems, collect } from './subscription-collection.js';
+import { applyItems, removeCollection } from './subscription-collection.js';
 import type { SubscriptionContext } from './subscription-context.js';
+import { issueInvoice } from './subscription-invoicing.js';
 import { prorate, prorationLineDrafts } from './subscription-lines.js';
-import type { CancelRequest, ChangeItemsRequest, ChangeItemsResult, ChangePreview } from './subscription-messages.js';
+import type { ChangeItemsRequest, ChangeItemsResult, ChangePreview } from './subscription-messages.js';
 import { currentPeriod, RECENT_CHANGES_KEPT, type ItemState } from './subscription-state.js';
 
 /** How long an upgrade waits for its payment to be authenticated (Stripe's pending updates: 23 h). */
@@ -20,10 +22,14 @@ export function validateChangeRequest(ctx: SubscriptionContext, request: ChangeI
   if (!Array.isArray(request.items) || request.items.length === 0 || request.items.length > 20) problems.push('items must list 1 to 20 items');
   const priceIds = new Set<string>();
   for (const [index, item] of (Array.isArray(request.items) ? request.items : []).entries()) {
+    if (typeof item !== 'object' || item === null) {
+      problems.push(`items[${index}] must be an object`);
+      continue;
+    }
     if (typeof item.priceId !== 'string' || item.priceId === '') problems.push(`items[${index}].priceId is required`);
     else if (priceIds.has(item.priceId)) problems.push(`items[${index}].priceId repeats ${item.priceId}`);
     else priceIds.add(item.priceId);
-    if (!Number.isSafeInteger(item.quantity) || item.quantity < 1 || item.quantity > 1_000_000) problems.push(`items[${index}].quantity must be a whole number from 1 to 1000000`);
+    if (!Number.isSafeInteger(item.quantity) || item.quantity < 1 || item.quantity > MAX_QUANTITY) problems.push(`items[${index}].quantity must be a whole number from 1 to ${MAX_QUANTITY}`);
   }
   if (request.prorationBehavior !== undefined && !PRORATION_BEHAVIORS.includes(request.prorationBehavior)) problems.push('prorationBehavior must be create_prorations, always_invoice or none');
   if (request.effective !== undefined && request.effective !== 'now' && request.effective !== 'period_end') problems.push('effective must be now or period_end');
@@ -38,6 +44,7 @@ export function validateChangeRequest(ctx: SubscriptionContext, request: ChangeI
   }
 }
 
+/** The requested items with their prices, refused unless one period of them is chargeable. */
 async function resolveItems(ctx: SubscriptionContext, request: ChangeItemsRequest): Promise<{ items: ItemState[]; interval: BillingInterval }> {
   const prices = await billing.loadPrices({ tenantId: ctx.state.tenantId, priceIds: request.items.map((i) => i.priceId) });
   const byId = new Map<string, PriceInfo>(prices.map((p) => [p.priceId, p]));
@@ -53,6 +60,8 @@ async function resolveItems(ctx: SubscriptionContext, request: ChangeItemsReques
   if (items.some((i) => !intervalsEqual(i.price.interval, interval))) {
     throw refuse('interval_mismatch', 'all items of a subscription must renew on the same interval');
   }
+  // The rule the API applies at creation, for changes: one period must fit in one charge.
+  assertItemsWithinBounds(items, ctx.state.currency);
   return { items, interval };
 }
 
@@ -63,27 +72,26 @@ interface PlannedChange {
   preview: ChangePreview;
 }
 
-/** The single computation behind previewChange and changeItems. */
-async function planChange(ctx: SubscriptionContext, request: ChangeItemsRequest): Promise<PlannedChange> {
+/** The single computation behind previewChange and changeItems; `at` is the requested instant. */
+async function planChange(ctx: SubscriptionContext, request: ChangeItemsRequest, at: number): Promise<PlannedChange> {
   const s = ctx.state;
   const { items, interval } = await resolveItems(ctx, request);
-  const now = Date.now();
   const behavior = request.prorationBehavior ?? 'create_prorations';
   const zero = zeroMoney(s.currency);
   if (s.status === 'trialing' || s.status === 'paused') {
     // Nothing has been paid for a trial or a paused period, so nothing is prorated.
-    const preview: ChangePreview = { direction: 'unchanged', effective: 'now', effectiveAt: instantToIso(now), prorationBehavior: behavior, lines: [], credit: zero, charge: zero, net: zero, anchorReset: false };
+    const preview: ChangePreview = { direction: 'unchanged', effective: 'now', effectiveAt: instantToIso(at), prorationBehavior: behavior, lines: [], credit: zero, charge: zero, net: zero, anchorReset: false };
     return { items, interval, proration: null, preview };
   }
   const period = currentPeriod(s);
-  const proration = prorate(s.items, items, period, now, s.interval, interval);
+  const proration = prorate(s.items, items, period, at, s.interval, interval);
   // An interval change restarts the cycle now, so it cannot wait for the period end.
   const effective = proration.anchorReset ? 'now' : request.effective ?? (proration.direction === 'downgrade' ? 'period_end' : 'now');
   const prorated = effective === 'now' && (behavior !== 'none' || proration.anchorReset);
   const preview: ChangePreview = {
     direction: proration.direction,
     effective,
-    effectiveAt: instantToIso(effective === 'now' ? now : period.end),
+    effectiveAt: instantToIso(effective === 'now' ? at : period.end),
     prorationBehavior: behavior,
     lines: prorated
       ? proration.lines.map((line) => ({
@@ -104,8 +112,8 @@ async function planChange(ctx: SubscriptionContext, request: ChangeItemsRequest)
   return { items, interval, proration: prorated ? proration : null, preview };
 }
 
-export async function previewChange(ctx: SubscriptionContext, request: ChangeItemsRequest): Promise<ChangePreview> {
-  return (await planChange(ctx, request)).preview;
+export async function previewChange(ctx: SubscriptionContext, request: ChangeItemsRequest, at: number): Promise<ChangePreview> {
+  return (await planChange(ctx, request, at)).preview;
 }
 
 function remember(ctx: SubscriptionContext, result: ChangeItemsResult): ChangeItemsResult {
@@ -113,30 +121,31 @@ function remember(ctx: SubscriptionContext, result: ChangeItemsResult): ChangeIt
   return result;
 }
 
-export async function changeItems(ctx: SubscriptionContext, request: ChangeItemsRequest): Promise<ChangeItemsResult> {
+/** Applies (or schedules) an item change requested at `at`; a repeated changeId returns its first answer. */
+export async function changeItems(ctx: SubscriptionContext, request: ChangeItemsRequest, at: number): Promise<ChangeItemsResult> {
   const s = ctx.state;
   const known = s.recentChanges.find((r) => r.changeId === request.changeId);
   if (known) return known;
-  const plan = await planChange(ctx, request);
+  const plan = await planChange(ctx, request, at);
   const base = { changeId: request.changeId, preview: plan.preview, invoiceId: null, declineCode: null };
 
   if (plan.preview.effective === 'period_end') {
     s.scheduledChange = { changeId: request.changeId, items: plan.items, prorationBehavior: plan.preview.prorationBehavior };
     const result = remember(ctx, { ...base, status: 'scheduled' });
-    await ctx.persist('change_scheduled', { changeId: request.changeId, effectiveAt: plan.preview.effectiveAt });
+    await ctx.persist('change_scheduled', at, { changeId: request.changeId, effectiveAt: plan.preview.effectiveAt });
     return result;
   }
   const immediateInvoice = plan.proration && (plan.preview.prorationBehavior === 'always_invoice' || plan.proration.anchorReset);
   if (!plan.proration || !immediateInvoice) {
     // `none`, a trial, or `create_prorations`: in force now; proration lines wait for the next invoice.
     if (plan.proration) s.pendingProrationLines.push(...prorationLineDrafts(plan.proration));
-    applyItems(ctx, plan.items, plan.interval, false);
+    applyItems(ctx, plan.items, plan.interval, false, at);
     s.scheduledChange = null;
     const result = remember(ctx, { ...base, status: 'applied' });
-    await ctx.persist('change_applied', { changeId: request.changeId, direction: plan.preview.direction });
+    await ctx.persist('change_applied', at, { changeId: request.changeId, direction: plan.preview.direction });
     return result;
   }
-  return invoiceChangeNow(ctx, request, plan);
+  return invoiceChangeNow(ctx, request, plan, at);
 }
 
 /**
@@ -144,154 +153,62 @@ export async function changeItems(ctx: SubscriptionContext, request: ChangeItems
  * An upgrade that must be paid takes effect only once paid; a declined card leaves the
  * subscription as it was.
  */
-async function invoiceChangeNow(ctx: SubscriptionContext, request: ChangeItemsRequest, plan: PlannedChange): Promise<ChangeItemsResult> {
+async function invoiceChangeNow(ctx: SubscriptionContext, request: ChangeItemsRequest, plan: PlannedChange, at: number): Promise<ChangeItemsResult> {
   const s = ctx.state;
   const proration = plan.proration as ProrationResult;
-  let invoice = await billing.createInvoice({
-    tenantId: s.tenantId,
-    customerId: s.customerId,
-    subscriptionId: s.subscriptionId,
-    sourceKey: `${s.subscriptionId}:change:${request.changeId}`,
-    kind: 'proration',
-    currency: s.currency,
-    periodIndex: null,
-    periodStart: Date.now(),
-    periodEnd: proration.periodEnd,
-    lines: prorationLineDrafts(proration),
-  });
-  invoice = await billing.applyCreditBalance({ tenantId: s.tenantId, invoiceId: invoice.invoiceId });
-  invoice = await billing.finalizeInvoice({ tenantId: s.tenantId, invoiceId: invoice.invoiceId });
+  // Set when the invoice needed no payment and the change is in force already.
+  const settled: { result: ChangeItemsResult | null } = { result: null };
+  const { invoice, charge } = await issueInvoice(
+    ctx,
+    {
+      sourceKey: `${s.subscriptionId}:change:${request.changeId}`,
+      kind: 'proration',
+      periodIndex: null,
+      periodStart: at,
+      periodEnd: proration.periodEnd,
+      lines: prorationLineDrafts(proration),
+    },
+    { purpose: 'change', at },
+    async (issued) => {
+      const base = { changeId: request.changeId, preview: plan.preview, invoiceId: issued.invoiceId, declineCode: null };
+      if (issued.status === 'paid') {
+        // Nothing was due (credit covered it): in force at once, nothing to collect.
+        applyItems(ctx, plan.items, plan.interval, proration.anchorReset, at);
+        s.scheduledChange = null;
+        settled.result = remember(ctx, { ...base, status: 'applied' });
+        await ctx.persist('change_applied', at, { changeId: request.changeId, invoiceId: issued.invoiceId });
+        return;
+      }
+      s.pendingPaymentChange = {
+        changeId: request.changeId,
+        items: plan.items,
+        interval: plan.interval,
+        invoiceId: issued.invoiceId,
+        requestedAt: at,
+        expiresAt: at + PENDING_PAYMENT_TTL_MS,
+        anchorReset: proration.anchorReset,
+        result: { ...base, status: 'pending_payment' },
+      };
+    },
+  );
+  if (settled.result !== null) return settled.result;
   const base = { changeId: request.changeId, preview: plan.preview, invoiceId: invoice.invoiceId, declineCode: null };
-  if (invoice.status === 'paid') {
-    applyItems(ctx, plan.items, plan.interval, proration.anchorReset);
-    s.scheduledChange = null;
-    const result = remember(ctx, { ...base, status: 'applied' });
-    await ctx.persist('change_applied', { changeId: request.changeId, invoiceId: invoice.invoiceId });
-    return result;
-  }
-  const pendingResult: ChangeItemsResult = { ...base, status: 'pending_payment' };
-  s.pendingPaymentChange = {
-    changeId: request.changeId,
-    items: plan.items,
-    interval: plan.interval,
-    invoiceId: invoice.invoiceId,
-    expiresAt: Date.now() + PENDING_PAYMENT_TTL_MS,
-    anchorReset: proration.anchorReset,
-    result: pendingResult,
-  };
-  const charge = await collect(ctx, invoice, 'change');
   if (charge?.status === 'succeeded' || charge?.status === 'already_paid') return remember(ctx, { ...base, status: 'applied' });
   if (charge?.status === 'requires_action') {
-    await ctx.persist('change_pending_payment', { changeId: request.changeId, invoiceId: invoice.invoiceId });
-    return remember(ctx, pendingResult);
+    await ctx.persist('change_pending_payment', at, { changeId: request.changeId, invoiceId: invoice.invoiceId });
+    return remember(ctx, { ...base, status: 'pending_payment' });
   }
-  const declineCode = charge && 'declineCode' in charge ? charge.declineCode : charge?.status ?? null;
+  const declineCode = charge === null ? null : charge.status === 'declined' ? charge.declineCode : charge.status === 'rejected' ? 'gateway_rejected' : charge.status;
   return remember(ctx, { ...base, status: 'payment_failed', declineCode });
 }
 
-/** A pending upgrade whose payment was never authenticated lapses, and its invoice is voided. */
+/** A pending upgrade whose payment was never authenticated lapses at its expiry, and its invoice is voided. */
 export async function expirePendingPaymentChange(ctx: SubscriptionContext): Promise<void> {
   const s = ctx.state;
   const pending = s.pendingPaymentChange;
-  if (!pending || Date.now() < pending.expiresAt) return;
+  if (!pending) return;
   s.pendingPaymentChange = null;
-  s.collections = s.collections.filter((c) => c.invoiceId !== pending.invoiceId);
+  removeCollection(ctx, pending);
   await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: pending.invoiceId });
-  await ctx.persist('change_expired', { changeId: pending.changeId, invoiceId: pending.invoiceId });
-}
-
-export function validateCancel(ctx: SubscriptionContext, request: CancelRequest): void {
-  if (request.mode !== 'now' && request.mode !== 'period_end') throw refuse('invalid_cancel', 'mode must be now or period_end');
-  if (request.prorate !== undefined && typeof request.prorate !== 'boolean') throw refuse('invalid_cancel', 'prorate must be a boolean');
-  if (request.prorate && request.mode !== 'now') throw refuse('invalid_cancel', 'prorate applies only to mode now');
-  if (ctx.state.status === 'canceled') throw refuse('subscription_canceled', 'the subscription is already canceled');
-}
-
-export async function cancel(ctx: SubscriptionContext, request: CancelRequest): Promise<void> {
-  const s = ctx.state;
-  if (request.mode === 'period_end') {
-    if (s.cancelAtPeriodEnd) return;
-    s.cancelAtPeriodEnd = true;
-    await ctx.persist('cancel_scheduled', { cancelAt: s.status === 'trialing' ? s.trialEnd : currentPeriod(s).end });
-    return;
-  }
-  const now = Date.now();
-  let credit = zeroMoney(s.currency);
-  const period = currentPeriod(s);
-  const paidForCurrentPeriod = s.status !== 'trialing' && s.billedPeriodIndex === s.periodIndex && !s.collections.some((c) => c.purpose === 'period');
-  // Credit only unused time of a paid period we are inside (not a period still to start).
-  if (request.prorate && paidForCurrentPeriod && now >= period.start && now < period.end) {
-    const cancellation = prorateCancellation({
-      period: { start: period.start, end: period.end },
-      at: now,
-      interval: s.interval,
-      items: s.items.filter((i) => i.price.usageType === 'licensed').map((i) => ({ key: i.priceId, price: i.price.definition, quantity: i.quantity })),
-    });
-    credit = { amount: -cancellation.credit.amount, currency: cancellation.credit.currency };
-    if (credit.amount > 0) {
-      await billing.creditCustomer({
-        tenantId: s.tenantId,
-        customerId: s.customerId,
-        amount: credit,
-        reason: 'prorated_cancellation',
-        sourceKey: `${s.subscriptionId}:cancel:credit`,
-        invoiceId: null,
-      });
-    }
-  }
-  s.status = 'canceled';
-  s.canceledAt = now;
-  s.endedAt = now;
-  s.collections = [];
-  s.scheduledChange = null;
-  s.pendingPaymentChange = null;
-  await ctx.persist('canceled', { mode: 'now', credit });
-}
-
-/** At the period (or trial) end: the cancellation scheduled with `period_end` happens. */
-export async function cancelAtBoundary(ctx: SubscriptionContext, at: number): Promise<void> {
-  const s = ctx.state;
-  s.status = 'canceled';
-  s.canceledAt = at;
-  s.endedAt = at;
-  s.scheduledChange = null;
-  await ctx.persist('canceled', { mode: 'period_end' });
-}
-
-export function validatePause(ctx: SubscriptionContext): void {
-  const status = ctx.state.status;
-  if (status !== 'active' && status !== 'past_due') {
-    throw refuse('subscription_not_pausable', `only an active or past_due subscription can be paused (this one is ${status})`);
-  }
-}
-
-export async function pause(ctx: SubscriptionContext): Promise<void> {
-  const s = ctx.state;
-  s.status = 'paused';
-  s.pausedAt = Date.now();
-  await ctx.persist('paused');
-}
-
-export function validateResume(ctx: SubscriptionContext): void {
-  if (ctx.state.status !== 'paused') throw refuse('subscription_not_paused', `only a paused subscription can be resumed (this one is ${ctx.state.status})`);
-}
-
-/**
- * Resuming restarts the billing cycle now (Stripe's `billing_cycle_anchor: now`): a new period is
- * invoiced, less a credit for the part of the period paid before the pause and never used.
- */
-export async function resume(ctx: SubscriptionContext): Promise<void> {
-  const s = ctx.state;
-  const period = currentPeriod(s);
-  const paidForPausedPeriod = s.billedPeriodIndex === s.periodIndex && !s.collections.some((c) => c.purpose === 'period');
-  if (s.pausedAt !== null && paidForPausedPeriod && s.pausedAt < period.end) {
-    const unused = prorate(s.items, [], period, Math.max(s.pausedAt, period.start), s.interval, s.interval);
-    s.pendingProrationLines.push(...prorationLineDrafts(unused));
-  }
-  s.status = s.collections.some((c) => c.purpose === 'period' && c.attempts.length > 0) ? 'past_due' : 'active';
-  s.pausedAt = null;
-  s.anchor = Date.now();
-  s.periodIndex = 0;
-  s.billedPeriodIndex = -1;
-  await ctx.persist('resumed');
+  await ctx.persist('change_expired', pending.expiresAt, { changeId: pending.changeId, invoiceId: pending.invoiceId });
 }

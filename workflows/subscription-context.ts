@@ -1,6 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { OutboxEventInput } from '../activities/types.js';
 import {
+  BillingAttention,
   BillingStatus,
   CustomerId,
   DunningAttempt,
@@ -9,7 +10,7 @@ import {
   TenantId,
 } from './search-attributes.js';
 import { billing } from './subscription-activities.js';
-import { currentPeriod, nextAction, type SubscriptionState } from './subscription-state.js';
+import { attentionOf, currentPeriod, nextAction, type SubscriptionState } from './subscription-state.js';
 
 /**
  * The mutable heart of one workflow run: the state, a lock that serialises every change (updates
@@ -42,8 +43,11 @@ export class SubscriptionContext {
     }
   }
 
-  /** Writes the subscription row, its items, outbox events and an audit entry; then search attributes. */
-  async persist(action: string, details: Record<string, unknown> = {}, extraEvents: OutboxEventInput[] = []): Promise<void> {
+  /**
+   * Writes the subscription row, its items, outbox events and an audit entry; then search
+   * attributes. `at` is the billing instant the change took effect (scheduled or requested).
+   */
+  async persist(action: string, at: number, details: Record<string, unknown> = {}, extraEvents: OutboxEventInput[] = []): Promise<void> {
     const s = this.state;
     s.version += 1;
     const billed = s.status !== 'trialing' && s.billedPeriodIndex >= 0;
@@ -75,12 +79,11 @@ export class SubscriptionContext {
         {
           type: 'subscription.updated',
           dedupeKey: `${s.subscriptionId}:v${s.version}`,
-          // `at` is the billing clock (workflow time), the time the change took effect.
-          payload: { subscriptionId: s.subscriptionId, status: s.status, action, at: new Date(Date.now()).toISOString(), ...details },
+          payload: { subscriptionId: s.subscriptionId, status: s.status, action, at: new Date(at).toISOString(), ...details },
         },
         ...extraEvents,
       ],
-      audit: { action, details: { status: s.status, at: new Date(Date.now()).toISOString(), ...details } },
+      audit: { action, details: { status: s.status, at: new Date(at).toISOString(), ...details } },
     });
     this.updateSearchAttributes();
   }
@@ -96,6 +99,7 @@ export class SubscriptionContext {
       { key: PriceIds, value: s.items.map((item) => item.priceId) },
       { key: DunningAttempt, value: dunningAttempts },
       { key: NextBillingTime, value: next.at === null ? null : new Date(next.at) },
+      { key: BillingAttention, value: attentionOf(s)?.reason ?? null },
     ]);
   }
 }

@@ -1,9 +1,10 @@
 import { refuse } from './refusals.js';
 import type { InvoiceActionRequest, PayInvoiceResult } from './subscription-messages.js';
-import { attemptCharge } from './subscription-collection.js';
+import { attemptCharge, removeCollection } from './subscription-collection.js';
 import { billing } from './subscription-activities.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import { viewOf } from './subscription-state.js';
+import { recoverUnlessFailing } from './subscription-status.js';
 
 /**
  * Operator actions on one invoice: pay now and void. They run inside the workflow (not straight
@@ -25,14 +26,14 @@ export function validatePayInvoice(ctx: SubscriptionContext, request: InvoiceAct
   }
 }
 
-export async function payInvoiceNow(ctx: SubscriptionContext, request: InvoiceActionRequest): Promise<PayInvoiceResult> {
+export async function payInvoiceNow(ctx: SubscriptionContext, request: InvoiceActionRequest, at: number): Promise<PayInvoiceResult> {
   const collection = ctx.state.collections.find((c) => c.invoiceId === request.invoiceId);
   if (!collection) {
     // Paid by a webhook or a retry while this update waited for the lock.
     return { invoiceId: request.invoiceId, outcome: 'already_paid', declineCode: null, subscription: viewOf(ctx.state) };
   }
   collection.waitingForCustomer = false;
-  const result = await attemptCharge(ctx, collection);
+  const result = await attemptCharge(ctx, collection, at);
   const declineCode = result.status === 'declined' ? result.declineCode : null;
   return { invoiceId: request.invoiceId, outcome: result.status, declineCode, subscription: viewOf(ctx.state) };
 }
@@ -43,18 +44,18 @@ export function validateVoidInvoice(request: InvoiceActionRequest): void {
 
 /**
  * Voids the invoice (only an open or uncollectible one changes; a paid one stands) and stops
- * collecting it. A change waiting for this invoice's payment is dropped; a subscription that was
- * past due only because of it is active again.
+ * collecting it, giving back the credit and discount period it used. A change waiting for this
+ * invoice's payment is dropped; a subscription that was past due (or incomplete) only because of
+ * it is active again.
  */
-export async function voidInvoice(ctx: SubscriptionContext, request: InvoiceActionRequest): Promise<void> {
+export async function voidInvoice(ctx: SubscriptionContext, request: InvoiceActionRequest, at: number): Promise<void> {
   const s = ctx.state;
   const summary = await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: request.invoiceId });
   if (summary.status !== 'void') {
     throw refuse('invoice_not_open', `invoice ${request.invoiceId} is ${summary.status} and cannot be voided`);
   }
-  s.collections = s.collections.filter((c) => c.invoiceId !== request.invoiceId);
+  removeCollection(ctx, request);
   if (s.pendingPaymentChange?.invoiceId === request.invoiceId) s.pendingPaymentChange = null;
-  const stillFailing = s.collections.some((c) => c.purpose === 'period' && c.attempts.length > 0);
-  if ((s.status === 'past_due' || s.status === 'unpaid') && !stillFailing) s.status = 'active';
-  await ctx.persist('invoice_voided', { invoiceId: request.invoiceId });
+  recoverUnlessFailing(s);
+  await ctx.persist('invoice_voided', at, { invoiceId: request.invoiceId });
 }

@@ -85,11 +85,24 @@ export interface CollectionView {
   nextRetryAt: string | null;
   waitingForCustomer: boolean;
   lastDeclineCode: string | null;
+  /** Set when the gateway refused the charge: collection of this invoice waits for an operator. */
+  attention: { reason: string; message: string; since: string } | null;
 }
 
 export interface NextActionView {
-  kind: 'trial_end' | 'renewal' | 'payment_retry' | 'scheduled_change' | 'cancellation' | 'pending_payment_expiry' | 'none';
+  kind: 'trial_end' | 'renewal' | 'payment_retry' | 'scheduled_change' | 'cancellation' | 'pending_payment_expiry' | 'step_retry' | 'none';
   at: string | null;
+}
+
+/** Why billing waits for an operator: `workflow_error` (a step failed) or `gateway_rejected` (an invoice's charge was refused). */
+export interface AttentionView {
+  reason: 'workflow_error' | 'gateway_rejected';
+  message: string;
+  since: string;
+  /** The invoice concerned, for a gateway rejection. */
+  invoiceId: string | null;
+  /** When a failed step is tried again by itself (null: only an operator's action retries it). */
+  retryAt: string | null;
 }
 
 export interface SubscriptionView {
@@ -114,6 +127,7 @@ export interface SubscriptionView {
   /** Invoices being collected (dunning), oldest first. */
   collections: CollectionView[];
   nextAction: NextActionView;
+  attention: AttentionView | null;
 }
 
 export interface PaymentMethodUpdate {

@@ -1,7 +1,7 @@
 import type { BillingPolicy, PriceInfo } from '../activities/types.js';
 import { billingPeriod, instantToIso, sumMoney, type BillingInterval, type BillingPeriod } from '../src/domain/index.js';
 import type { InvoiceLineDraft } from './subscription-lines.js';
-import type { ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
+import type { AttentionView, ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
 import type { SubscriptionStatus } from './subscription-status.js';
 
 /** An item as the workflow prices it: the price's full definition travels with it. */
@@ -17,6 +17,13 @@ export interface DunningAttemptRecord {
   declineCode: string | null;
 }
 
+/** Why collection of one invoice stopped until an operator acts (void it, pay it again, or cancel). */
+export interface CollectionAttention {
+  reason: 'gateway_rejected';
+  message: string;
+  since: number;
+}
+
 /** The invoice being collected, and where dunning stands with it. */
 export interface CollectionState {
   invoiceId: string;
@@ -26,6 +33,21 @@ export interface CollectionState {
   nextRetryAt: number | null;
   /** The customer must act (authenticate, add a card); retries wait for them or the schedule. */
   waitingForCustomer: boolean;
+  /** Set when the gateway refused the charge itself: no retry is scheduled. */
+  attention: CollectionAttention | null;
+}
+
+/**
+ * A billing step failed unexpectedly (a bug, a row no operation can use). The workflow does not
+ * fail: it records this, says so in search attributes and an outbox event, and tries the step
+ * again after a back-off, or as soon as an update or signal arrives.
+ */
+export interface StepFailure {
+  message: string;
+  since: number;
+  failures: number;
+  /** When the step is tried again; null once the back-off is spent (only an operator's action retries). */
+  retryAt: number | null;
 }
 
 export interface ScheduledChange {
@@ -39,6 +61,8 @@ export interface PendingPaymentChange {
   items: ItemState[];
   interval: BillingInterval;
   invoiceId: string;
+  /** The instant the change was requested: its proration splits the period there. */
+  requestedAt: number;
   expiresAt: number;
   anchorReset: boolean;
   result: ChangeItemsResult;
@@ -77,6 +101,7 @@ export interface SubscriptionState {
   recentChanges: ChangeItemsResult[];
   /** Recent payment event ids, so a redelivered webhook changes nothing. */
   seenPaymentEvents: string[];
+  stepFailure: StepFailure | null;
 }
 
 export const RECENT_CHANGES_KEPT = 50;
@@ -94,8 +119,22 @@ export function isBilling(status: SubscriptionStatus): boolean {
   return status === 'active' || status === 'past_due';
 }
 
+/** What needs an operator, if anything: a failed step first, then a rejected invoice. */
+export function attentionOf(state: SubscriptionState): AttentionView | null {
+  const failure = state.stepFailure;
+  if (failure) {
+    return { reason: 'workflow_error', message: failure.message, since: instantToIso(failure.since), invoiceId: null, retryAt: failure.retryAt === null ? null : instantToIso(failure.retryAt) };
+  }
+  const rejected = state.collections.find((c) => c.attention !== null);
+  if (rejected?.attention) {
+    return { reason: rejected.attention.reason, message: rejected.attention.message, since: instantToIso(rejected.attention.since), invoiceId: rejected.invoiceId, retryAt: null };
+  }
+  return null;
+}
+
 export function nextAction(state: SubscriptionState): NextActionView {
   const at = (ms: number | null): string | null => (ms === null ? null : instantToIso(ms));
+  if (state.stepFailure) return { kind: state.stepFailure.retryAt === null ? 'none' : 'step_retry', at: at(state.stepFailure.retryAt) };
   if (state.status === 'canceled' || state.status === 'paused') return { kind: 'none', at: null };
   if (state.status === 'trialing') return { kind: state.cancelAtPeriodEnd ? 'cancellation' : 'trial_end', at: at(state.trialEnd) };
   const candidates: Array<{ kind: NextActionView['kind']; at: number }> = [];
@@ -157,7 +196,9 @@ export function viewOf(state: SubscriptionState): SubscriptionView {
       nextRetryAt: iso(c.nextRetryAt),
       waitingForCustomer: c.waitingForCustomer,
       lastDeclineCode: c.attempts.at(-1)?.declineCode ?? null,
+      attention: c.attention === null ? null : { reason: c.attention.reason, message: c.attention.message, since: instantToIso(c.attention.since) },
     })),
     nextAction: nextAction(state),
+    attention: attentionOf(state),
   };
 }

@@ -1,11 +1,14 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
+import { requestedInstant } from './billing-instants.js';
+import { asUpdateFailure, guardValidator } from './refusals.js';
 import { billing } from './subscription-activities.js';
-import { attemptCharge, collect, handlePaymentEvent } from './subscription-collection.js';
-import { cancel, cancelAtBoundary, changeItems, expirePendingPaymentChange, pause, previewChange, resume, validateCancel, validateChangeRequest, validatePause, validateResume } from './subscription-changes.js';
+import { attemptCharge, endSubscription, handlePaymentEvent } from './subscription-collection.js';
+import { changeItems, expirePendingPaymentChange, previewChange, validateChangeRequest } from './subscription-changes.js';
 import { SubscriptionContext } from './subscription-context.js';
+import { issueInvoice } from './subscription-invoicing.js';
 import { payInvoiceNow, validatePayInvoice, validateVoidInvoice, voidInvoice } from './subscription-invoice-actions.js';
-import { asRefusal } from './refusals.js';
+import { cancel, cancelAtBoundary, pause, resume, validateCancel, validatePause, validateResume } from './subscription-lifecycle.js';
 import { recurringLines } from './subscription-lines.js';
 import {
   cancelUpdate,
@@ -24,69 +27,90 @@ import {
   type SubscriptionView,
   type SubscriptionWorkflowInput,
 } from './subscription-messages.js';
+import { clearStepFailure, loadWithRetries, recordStepFailure } from './subscription-step-failure.js';
 import { currentPeriod, isBilling, nextRetryAt, SEEN_EVENTS_KEPT, viewOf, type SubscriptionState } from './subscription-state.js';
+import { isFailing, recoverUnlessFailing, transition } from './subscription-status.js';
 
 /**
  * One subscription, for its whole life: `subscription:<id>`. The workflow owns what happens next
  * and when (trial end, renewal, retries, scheduled changes); Postgres, through the activities,
  * records what happened. Each billing period is one run: at the rollover the workflow continues
  * as new with its state, so history stays small however old the subscription gets.
+ *
+ * It never fails and never wedges: refusals fail the update that caused them, and anything
+ * unexpected inside a billing step is caught at the step boundary, recorded for an operator
+ * (search attribute BillingAttention, an outbox event) and retried after a back-off.
+ * It completes with its final view when the subscription ends (null if its row is gone).
  */
-export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, carried?: SubscriptionState): Promise<SubscriptionView> {
-  const ctx = new SubscriptionContext(carried ?? (await initialState(input)));
-  // The tenant may have changed its dunning policy since the last run.
-  if (carried) ctx.state.policy = await billing.loadBillingPolicy({ tenantId: input.tenantId });
-  const inbox: PaymentEvent[] = [];
-  let paymentMethodUpdated = false;
+export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, carried?: SubscriptionState): Promise<SubscriptionView | null> {
+  const state = await loadWithRetries(input, carried, initialState);
+  if (state === null) return null;
+  const ctx = new SubscriptionContext(state);
+  const inbox: Array<{ event: PaymentEvent; at: number }> = [];
+  let paymentMethodUpdatedAt: number | null = null;
 
   setHandler(getStateQuery, () => viewOf(ctx.state));
   setHandler(paymentEventSignal, (event) => {
     if (ctx.state.seenPaymentEvents.includes(event.eventId)) return;
     ctx.state.seenPaymentEvents = [...ctx.state.seenPaymentEvents, event.eventId].slice(-SEEN_EVENTS_KEPT);
-    inbox.push(event);
+    inbox.push({ event, at: requestedInstant() });
     ctx.dirty = true;
   });
   setHandler(paymentMethodUpdatedSignal, () => {
-    paymentMethodUpdated = true;
+    paymentMethodUpdatedAt = requestedInstant();
     ctx.dirty = true;
   });
-  setHandler(changeItemsUpdate, (request) => asUpdateResult(ctx.exclusive(() => changeItems(ctx, request))), {
-    validator: (request: ChangeItemsRequest) => validateChangeRequest(ctx, request),
+  // Each update takes its instant when it arrives, before waiting for the lock.
+  const update = <T>(work: (at: number) => Promise<T>): Promise<T> => {
+    const at = requestedInstant();
+    return asUpdateFailure(ctx.exclusive(() => work(at)));
+  };
+  setHandler(changeItemsUpdate, (request) => update((at) => changeItems(ctx, request, at)), {
+    validator: guardValidator((request: ChangeItemsRequest) => validateChangeRequest(ctx, request)),
   });
-  setHandler(previewChangeUpdate, (request) => asUpdateResult(ctx.exclusive(() => previewChange(ctx, request))), {
-    validator: (request: ChangeItemsRequest) => validateChangeRequest(ctx, request),
+  setHandler(previewChangeUpdate, (request) => update((at) => previewChange(ctx, request, at)), {
+    validator: guardValidator((request: ChangeItemsRequest) => validateChangeRequest(ctx, request)),
   });
-  setHandler(cancelUpdate, (request) => asUpdateResult(ctx.exclusive(async () => (await cancel(ctx, request), viewOf(ctx.state)))), {
-    validator: (request: CancelRequest) => validateCancel(ctx, request),
+  setHandler(cancelUpdate, (request) => update(async (at) => (await cancel(ctx, request, at), viewOf(ctx.state))), {
+    validator: guardValidator((request: CancelRequest) => validateCancel(ctx, request)),
   });
-  setHandler(pauseCollectionUpdate, () => asUpdateResult(ctx.exclusive(async () => (await pause(ctx), viewOf(ctx.state)))), {
-    validator: () => validatePause(ctx),
+  setHandler(pauseCollectionUpdate, () => update(async (at) => (await pause(ctx, at), viewOf(ctx.state))), {
+    validator: guardValidator(() => validatePause(ctx)),
   });
-  setHandler(payInvoiceUpdate, (request) => asUpdateResult(ctx.exclusive(() => payInvoiceNow(ctx, request))), {
-    validator: (request: InvoiceActionRequest) => validatePayInvoice(ctx, request),
+  setHandler(payInvoiceUpdate, (request) => update((at) => payInvoiceNow(ctx, request, at)), {
+    validator: guardValidator((request: InvoiceActionRequest) => validatePayInvoice(ctx, request)),
   });
-  setHandler(voidInvoiceUpdate, (request) => asUpdateResult(ctx.exclusive(async () => (await voidInvoice(ctx, request), viewOf(ctx.state)))), {
-    validator: (request: InvoiceActionRequest) => validateVoidInvoice(request),
+  setHandler(voidInvoiceUpdate, (request) => update(async (at) => (await voidInvoice(ctx, request, at), viewOf(ctx.state))), {
+    validator: guardValidator((request: InvoiceActionRequest) => validateVoidInvoice(request)),
   });
-  setHandler(resumeCollectionUpdate, () => asUpdateResult(ctx.exclusive(async () => (await resume(ctx), viewOf(ctx.state)))), {
-    validator: () => validateResume(ctx),
+  setHandler(resumeCollectionUpdate, () => update(async (at) => (await resume(ctx, at), viewOf(ctx.state))), {
+    validator: guardValidator(() => validateResume(ctx)),
   });
 
   ctx.updateSearchAttributes();
 
   for (;;) {
     ctx.dirty = false;
-    const rollover = await ctx.exclusive(async () => {
-      while (inbox.length > 0) {
-        const event = inbox.shift();
-        if (event) await handlePaymentEvent(ctx, event);
-      }
-      if (paymentMethodUpdated) {
-        paymentMethodUpdated = false;
-        await onPaymentMethodUpdated(ctx);
-      }
-      return step(ctx);
-    }, false);
+    let rollover = false;
+    try {
+      rollover = await ctx.exclusive(async () => {
+        // An event leaves the inbox only once handled: a failed step handles it again.
+        for (let next = inbox[0]; next !== undefined; next = inbox[0]) {
+          await handlePaymentEvent(ctx, next.event, next.at);
+          inbox.shift();
+        }
+        if (paymentMethodUpdatedAt !== null) {
+          await onPaymentMethodUpdated(ctx, paymentMethodUpdatedAt);
+          paymentMethodUpdatedAt = null;
+        }
+        const rolled = await step(ctx);
+        if (ctx.state.stepFailure) await clearStepFailure(ctx);
+        return rolled;
+      }, false);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      await recordStepFailure(ctx, error);
+    }
     const s = ctx.state;
     if (s.status === 'canceled') break;
     if (rollover) {
@@ -106,18 +130,6 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   }
   await condition(allHandlersFinished);
   return viewOf(ctx.state);
-}
-
-/**
- * A domain rule broken by a request (a currency mismatch, say) fails that update with its code;
- * left as a plain error it would fail the workflow task and retry forever.
- */
-async function asUpdateResult<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    throw asRefusal(error);
-  }
 }
 
 async function initialState(input: SubscriptionWorkflowInput): Promise<SubscriptionState> {
@@ -149,11 +161,14 @@ async function initialState(input: SubscriptionWorkflowInput): Promise<Subscript
     policy,
     recentChanges: [],
     seenPaymentEvents: [],
+    stepFailure: null,
   };
 }
 
 /** The next instant the workflow must act without being told: trial end, retry, expiry, or period end. */
 function nextWake(s: SubscriptionState): number | null {
+  // A failed step waits for its back-off (or, once that is spent, for an operator).
+  if (s.stepFailure) return s.stepFailure.retryAt;
   if (s.status === 'canceled' || s.status === 'paused') return null;
   if (s.status === 'trialing') return s.trialEnd;
   if (s.status === 'incomplete' && s.billedPeriodIndex < 0) return s.anchor;
@@ -166,7 +181,8 @@ function nextWake(s: SubscriptionState): number | null {
 
 /**
  * Does whatever is due now, one thing at a time (the loop calls again until nothing is due).
- * Returns true at a period rollover, when the run should continue as new.
+ * Returns true at a period rollover, when the run should continue as new. What it records is
+ * dated by what was due (the trial end, the period start, the retry time), not by when it ran.
  */
 async function step(ctx: SubscriptionContext): Promise<boolean> {
   const s = ctx.state;
@@ -187,8 +203,8 @@ async function step(ctx: SubscriptionContext): Promise<boolean> {
     return false;
   }
   const due = s.collections.find((c) => c.nextRetryAt !== null && c.nextRetryAt <= now && !(c.waitingForCustomer && c.purpose === 'change'));
-  if (due) {
-    await attemptCharge(ctx, due);
+  if (due && due.nextRetryAt !== null) {
+    await attemptCharge(ctx, due, due.nextRetryAt);
     ctx.dirty = true;
     return false;
   }
@@ -221,60 +237,61 @@ async function endTrial(ctx: SubscriptionContext, trialEnd: number): Promise<voi
   const hasPaymentMethod = await billing.hasPaymentMethod({ tenantId: s.tenantId, customerId: s.customerId });
   const behavior = hasPaymentMethod ? 'create_invoice' : s.policy.trialEndWithoutPaymentMethod;
   if (behavior === 'cancel') {
-    await cancelAtBoundary(ctx, trialEnd);
+    endSubscription(ctx, trialEnd, 'expire');
+    await ctx.persist('trial_expired', trialEnd, { reason: 'missing_payment_method' });
     return;
   }
   if (behavior === 'pause') {
-    s.status = 'paused';
+    transition(s, 'pause');
     s.pausedAt = trialEnd;
-    await ctx.persist('trial_ended_paused', { reason: 'missing_payment_method' });
+    await ctx.persist('trial_ended_paused', trialEnd, { reason: 'missing_payment_method' });
     return;
   }
-  s.status = 'active';
+  transition(s, 'activate');
   s.anchor = trialEnd;
   s.periodIndex = 0;
   s.billedPeriodIndex = -1;
-  await ctx.persist('trial_ended');
+  await ctx.persist('trial_ended', trialEnd);
 }
 
-/** The period's invoice: recurring fees in advance plus pending prorations; then collect it. */
+/** The period's invoice: recurring fees in advance plus pending prorations; then collect it from the period's start. */
 async function billCurrentPeriod(ctx: SubscriptionContext): Promise<void> {
   const s = ctx.state;
   const period = currentPeriod(s);
-  let invoice = await billing.createInvoice({
-    tenantId: s.tenantId,
-    customerId: s.customerId,
-    subscriptionId: s.subscriptionId,
-    // The anchor is part of the key: resuming or changing interval restarts period numbering.
-    sourceKey: `${s.subscriptionId}:anchor:${s.anchor}:period:${s.periodIndex}:recurring`,
-    kind: 'recurring',
-    currency: s.currency,
-    periodIndex: s.periodIndex,
-    periodStart: period.start,
-    periodEnd: period.end,
-    lines: [...recurringLines(s.items, period), ...s.pendingProrationLines],
-  });
-  s.pendingProrationLines = [];
-  s.billedPeriodIndex = s.periodIndex;
-  invoice = await billing.applyCreditBalance({ tenantId: s.tenantId, invoiceId: invoice.invoiceId });
-  invoice = await billing.finalizeInvoice({ tenantId: s.tenantId, invoiceId: invoice.invoiceId });
-  if (invoice.status === 'paid' && s.status === 'incomplete') s.status = 'active';
-  await ctx.persist('period_invoiced', { invoiceId: invoice.invoiceId, periodIndex: s.periodIndex, amountDue: invoice.amountDue });
-  await collect(ctx, invoice, 'period');
+  await issueInvoice(
+    ctx,
+    {
+      // The anchor is part of the key: resuming or changing interval restarts period numbering.
+      sourceKey: `${s.subscriptionId}:anchor:${s.anchor}:period:${s.periodIndex}:recurring`,
+      kind: 'recurring',
+      periodIndex: s.periodIndex,
+      periodStart: period.start,
+      periodEnd: period.end,
+      lines: [...recurringLines(s.items, period), ...s.pendingProrationLines],
+    },
+    { purpose: 'period', at: period.start },
+    async (invoice) => {
+      // Only now is the period billed: a step that failed before this point issues the same invoice again.
+      s.pendingProrationLines = [];
+      s.billedPeriodIndex = s.periodIndex;
+      if (invoice.status === 'paid' && s.status === 'incomplete') transition(s, 'activate');
+      await ctx.persist('period_invoiced', period.start, { invoiceId: invoice.invoiceId, periodIndex: s.periodIndex, amountDue: invoice.amountDue });
+    },
+  );
 }
 
-/** A new card: past-due invoices are retried at once; an unpaid subscription bills again. */
-async function onPaymentMethodUpdated(ctx: SubscriptionContext): Promise<void> {
+/** A new card at `at`: past-due invoices are retried at once; an unpaid subscription bills again. */
+async function onPaymentMethodUpdated(ctx: SubscriptionContext, at: number): Promise<void> {
   const s = ctx.state;
-  const now = Date.now();
   for (const collection of s.collections) {
-    if (collection.purpose === 'period') {
-      collection.nextRetryAt = now;
+    // An invoice the gateway refused waits for an operator: a new card does not change the refusal.
+    if (collection.purpose === 'period' && collection.attention === null) {
+      collection.nextRetryAt = at;
       collection.waitingForCustomer = false;
     }
   }
-  if (s.status === 'unpaid') {
-    s.status = 'active';
-    await ctx.persist('reactivated', { reason: 'payment_method_updated' });
+  if (s.status === 'unpaid' && !isFailing(s)) {
+    recoverUnlessFailing(s);
+    await ctx.persist('reactivated', at, { reason: 'payment_method_updated' });
   }
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { asBillingError, failure, type BillingError, type FailureKind } from '../billing/failures.js';
+import { asBillingError, BillingError, failure, type FailureKind } from '../billing/failures.js';
 import { GatewayRequestError, RetryableGatewayError } from '../payments/gateway.js';
 import { billingErrorFromTemporal } from '../temporal/temporal-failures.js';
 
@@ -18,6 +18,7 @@ export const STATUS_BY_KIND: Readonly<Record<FailureKind, ContentfulStatusCode>>
   invalid: 422,
   gateway: 502,
   unavailable: 503,
+  internal: 500,
 };
 
 /**
@@ -76,6 +77,26 @@ function billingDetails(details: Readonly<Record<string, unknown>>): unknown[] {
     }));
   }
   return Object.keys(details).length === 0 ? [] : [details];
+}
+
+/**
+ * Runs an operation whose input names a field differently from the request body (the body's
+ * `pricing` is the operation's `definition`), so refusals name the field the client sent.
+ */
+export async function withBodyFieldNames<T>(renames: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const refusal = asBillingError(error);
+    const fields = refusal?.details.fields;
+    if (refusal === undefined || !Array.isArray(fields)) throw error;
+    const rename = (path: string): string => {
+      const [head = '', ...rest] = path.split('.');
+      return [renames[head] ?? head, ...rest].join('.');
+    };
+    const renamed = (fields as Array<{ path?: unknown }>).map((f) => (typeof f.path === 'string' ? { ...f, path: rename(f.path) } : f));
+    throw new BillingError(refusal.code, refusal.kind, refusal.message, { ...refusal.details, fields: renamed });
+  }
 }
 
 /** Unavailable dependencies say when to come back. */

@@ -21,7 +21,9 @@ export type FailureKind =
   /** The payment gateway refused a request we made (502). */
   | 'gateway'
   /** A dependency is unreachable or busy; retry with the same idempotency key (503). */
-  | 'unavailable';
+  | 'unavailable'
+  /** Our own fault, never the request's (500). */
+  | 'internal';
 
 /** Every domain refusal is a broken billing rule. */
 const DOMAIN_FAILURES: { readonly [C in DomainErrorCode]: 'invalid' } = {
@@ -98,6 +100,8 @@ export const FAILURE_CATALOG = {
   gateway_unavailable: 'unavailable',
   temporal_unavailable: 'unavailable',
   workflow_busy: 'unavailable',
+
+  workflow_error: 'internal',
 } as const satisfies Readonly<Record<string, FailureKind>>;
 
 export type FailureCode = keyof typeof FAILURE_CATALOG;
@@ -109,9 +113,9 @@ export function isFailureCode(code: string): code is FailureCode {
   return Object.prototype.hasOwnProperty.call(FAILURE_CATALOG, code);
 }
 
-/** The kind of a code; a code from outside the catalog (never thrown by us) counts as a broken rule. */
+/** The kind of a code; a code from outside the catalog is an error type nobody meant as a refusal. */
 export function kindOf(code: string): FailureKind {
-  return isFailureCode(code) ? FAILURE_CATALOG[code] : 'invalid';
+  return isFailureCode(code) ? FAILURE_CATALOG[code] : 'internal';
 }
 
 /**
@@ -169,7 +173,7 @@ export function toFailureWire(error: { kind: FailureKind; details: Readonly<Reco
 }
 
 function isFailureKind(value: unknown): value is FailureKind {
-  return typeof value === 'string' && ['malformed', 'not_found', 'conflict', 'invalid', 'gateway', 'unavailable'].includes(value);
+  return typeof value === 'string' && ['malformed', 'not_found', 'conflict', 'invalid', 'gateway', 'unavailable', 'internal'].includes(value);
 }
 
 /** Rebuilds the BillingError from an ApplicationFailure's type, message and details. */

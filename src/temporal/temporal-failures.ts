@@ -1,6 +1,6 @@
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { failure, fromFailureWire, type BillingError } from '../billing/failures.js';
+import { failure, fromFailureWire, isFailureCode, type BillingError } from '../billing/failures.js';
 
 /**
  * A workflow's answer, or Temporal's unavailability, in the failure vocabulary. Workflow refusals
@@ -12,7 +12,11 @@ export function billingErrorFromTemporal(error: unknown): BillingError | undefin
     // A validator's refusal is the cause itself; a refusal by an activity (a price that is not
     // the tenant's, say) arrives wrapped in the ActivityFailure.
     const cause = error.cause instanceof ActivityFailure ? error.cause.cause : error.cause;
-    if (cause instanceof ApplicationFailure && cause.type) return fromFailureWire(cause.type, cause.message, cause.details ?? undefined);
+    if (cause instanceof ApplicationFailure && cause.type && (isFailureCode(cause.type) || cause.details?.length)) {
+      return fromFailureWire(cause.type, cause.message, cause.details ?? undefined);
+    }
+    // An error nobody meant as a refusal (an activity that failed for good, say).
+    if (cause instanceof ApplicationFailure) return failure('workflow_error', cause.message);
     return failure('update_rejected', cause?.message ?? error.message);
   }
   if (error instanceof WorkflowNotFoundError) {

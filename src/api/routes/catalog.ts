@@ -13,6 +13,7 @@ import { updateProduct } from '../../billing/catalog/update-product.js';
 import { deletedPriceViewSchema, deletedProductViewSchema, priceViewSchema, productViewSchema } from '../../billing/catalog/views.js';
 import type { PriceDefinition } from '../../domain/index.js';
 import type { BillingApiDependencies } from '../dependencies.js';
+import { withBodyFieldNames } from '../errors.js';
 import { createPriceBody, createProductBody, listPricesQuery, listProductsQuery, updateProductBody } from '../schemas/catalog.js';
 import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
@@ -132,7 +133,7 @@ export function catalogRoutes(deps: BillingApiDependencies) {
     const tenantId = tenant(c);
     const { pricing, currency, ...rest } = c.req.valid('json');
     const definition = { ...pricing, currency } as PriceDefinition;
-    const created = await createPrice(deps.prisma, { tenantId, currency, definition, ...rest });
+    const created = await withBodyFieldNames({ definition: 'pricing' }, () => createPrice(deps.prisma, { tenantId, currency, definition, ...rest }));
     return c.json(await getPrice(deps.prisma, { tenantId, priceId: created.priceId }), 201);
   });
   app.openapi(routes.listPrices, async (c) => c.json(listEnvelope(await listPrices(deps.prisma, { tenantId: tenant(c), ...c.req.valid('query') })), 200));

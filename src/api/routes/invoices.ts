@@ -26,7 +26,7 @@ const listInvoicesQuery = z.strictObject({
 
 const payResultSchema = z
   .object({
-    outcome: z.string().openapi({ description: 'succeeded, declined, requires_action, no_payment_method, already_paid or not_collectible' }),
+    outcome: z.string().openapi({ description: 'succeeded, declined, requires_action, no_payment_method, rejected (the gateway refused the charge itself), already_paid or not_collectible' }),
     declineCode: z.string().nullable(),
     invoice: invoiceViewSchema,
   })

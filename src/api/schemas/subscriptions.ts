@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { SUBSCRIPTION_STATUSES } from '../../../workflows/subscription-status.js';
 import { clientToken, resourceId } from './common.js';
 
 const itemRequest = z.strictObject({
@@ -43,7 +44,7 @@ export const cancelBody = z
   .openapi('CancelSubscription');
 
 export const listSubscriptionsQuery = z.strictObject({
-  status: z.enum(['incomplete', 'trialing', 'active', 'past_due', 'paused', 'canceled', 'unpaid']).optional(),
+  status: z.enum(SUBSCRIPTION_STATUSES).optional(),
   customerId: resourceId.optional(),
   priceId: resourceId.optional(),
 });
@@ -98,9 +99,20 @@ export const liveStateSchema = z
     pendingPaymentChange: z.object({ changeId: z.string(), items: z.array(itemView), invoiceId: z.string(), expiresAt: z.string() }).nullable(),
     pendingProrations: money,
     collections: z.array(
-      z.object({ invoiceId: z.string(), attempts: z.number(), nextRetryAt: z.string().nullable(), waitingForCustomer: z.boolean(), lastDeclineCode: z.string().nullable() }),
+      z.object({
+        invoiceId: z.string(),
+        attempts: z.number(),
+        nextRetryAt: z.string().nullable(),
+        waitingForCustomer: z.boolean(),
+        lastDeclineCode: z.string().nullable(),
+        attention: z.object({ reason: z.string(), message: z.string(), since: z.string() }).nullable(),
+      }),
     ),
     nextAction: z.object({ kind: z.string(), at: z.string().nullable() }),
+    attention: z
+      .object({ reason: z.enum(['workflow_error', 'gateway_rejected']), message: z.string(), since: z.string(), invoiceId: z.string().nullable(), retryAt: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'Set while billing waits for an operator: a failed billing step (retried after a back-off) or an invoice the gateway refused to charge' }),
   })
   .passthrough()
   .openapi('SubscriptionLiveState');

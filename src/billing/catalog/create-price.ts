@@ -3,6 +3,7 @@ import { assertInterval, createPricingStrategy } from '../../domain/index.js';
 import type { BillingInterval, PriceDefinition } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
+import { assertPriceWithinBounds } from '../amount-bounds.js';
 import { toJson } from '../db.js';
 import { failure, notFound, withDomainValidation } from '../failures.js';
 import { currencySchema, idSchema, parseInput } from '../validation.js';
@@ -59,6 +60,8 @@ export async function createPrice(prisma: PrismaClient, input: CreatePriceInput)
       currencies: [parsed.currency, strategy.currency],
     });
   }
+  // An amount no single charge could collect is refused here, not discovered at the first invoice.
+  assertPriceWithinBounds(definition, 'definition');
   const product = await prisma.product.findFirst({ where: { id: parsed.productId, tenantId: parsed.tenantId, archivedAt: null } });
   if (product === null) throw notFound('product', parsed.productId);
   const price = await prisma.price.create({

@@ -19,15 +19,9 @@ export interface PriceInfo {
  * A price row as the workflow's `PriceInfo`. The stored definition is validated by the domain's
  * factory here, so a corrupt row fails loudly at load time instead of mispricing an invoice.
  */
-export function toPriceInfo(price: Price & { product: Product }): PriceInfo {
+export function toPriceInfo(price: Price & { product: Product }, options: { validate: boolean } = { validate: true }): PriceInfo {
   const definition = price.definition as unknown as PriceDefinition;
-  try {
-    const strategy = createPricingStrategy(definition);
-    if (strategy.currency !== price.currency) throw new Error(`definition in ${strategy.currency}, price in ${price.currency}`);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw failure('invalid_price_definition', `Price ${price.id} has an unusable definition: ${reason}`, { priceId: price.id });
-  }
+  if (options.validate) assertUsableDefinition(price, definition);
   return {
     priceId: price.id,
     productId: price.productId,
@@ -38,4 +32,14 @@ export function toPriceInfo(price: Price & { product: Product }): PriceInfo {
     trialDays: price.trialDays,
     usageType: price.usageType,
   };
+}
+
+function assertUsableDefinition(price: Price, definition: PriceDefinition): void {
+  try {
+    const strategy = createPricingStrategy(definition);
+    if (strategy.currency !== price.currency) throw new Error(`definition in ${strategy.currency}, price in ${price.currency}`);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw failure('invalid_price_definition', `Price ${price.id} has an unusable definition: ${reason}`, { priceId: price.id });
+  }
 }

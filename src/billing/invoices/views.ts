@@ -70,6 +70,10 @@ const invoiceFields = {
   paidAt: instant.nullable(),
   voidedAt: instant.nullable(),
   markedUncollectibleAt: instant.nullable(),
+  attention: z
+    .object({ reason: z.string().describe('gateway_rejected: the gateway refused the charge as an invalid request'), message: z.string(), since: instant })
+    .nullable()
+    .describe('Set while collection of this open invoice waits for an operator: void it, pay it again, or cancel the subscription'),
 };
 
 interface InvoiceFields {
@@ -98,6 +102,7 @@ interface InvoiceFields {
   paidAt: string | null;
   voidedAt: string | null;
   markedUncollectibleAt: string | null;
+  attention: { reason: string; message: string; since: string } | null;
 }
 
 export const invoiceViewSchema = z.object({ ...invoiceFields, lines: z.array(invoiceLineViewSchema) }).meta({ id: 'Invoice' });
@@ -161,6 +166,10 @@ function invoiceFieldsOf(invoice: Invoice): InvoiceFields {
     paidAt: isoOrNull(invoice.paidAt),
     voidedAt: isoOrNull(invoice.voidedAt),
     markedUncollectibleAt: isoOrNull(invoice.markedUncollectibleAt),
+    attention:
+      invoice.attentionReason === null
+        ? null
+        : { reason: invoice.attentionReason, message: invoice.attentionMessage ?? '', since: (invoice.attentionSince ?? invoice.createdAt).toISOString() },
   };
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { billingPeriod, intervalsEqual, trialEnd as trialEndAfter } from '../../domain/index.js';
-import type { BillingInterval } from '../../domain/index.js';
+import type { BillingInterval, PriceDefinition } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
+import { assertItemsWithinBounds } from '../amount-bounds.js';
 import { isUniqueViolation, runInTransaction } from '../db.js';
 import { failure, notFound } from '../failures.js';
 import { lockCustomer } from '../locks.js';
@@ -84,9 +85,19 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
   const missing = priceIds.find((id) => !prices.some((price) => price.id === id));
   if (missing !== undefined) throw notFound('price', missing);
   const { currency, interval } = commonTerms(prices, customer.currency);
+  const byId = new Map(prices.map((price) => [price.id, price]));
+  assertItemsWithinBounds(
+    parsed.items.map((item) => {
+      const price = byId.get(item.priceId);
+      return { quantity: item.quantity, price: { definition: price?.definition as unknown as PriceDefinition, usageType: price?.usageType ?? 'licensed' } };
+    }),
+    currency,
+  );
   const trialDays = resolveTrialDays(parsed.trialDays, prices);
-  const trialEnd = trialDays > 0 ? trialEndAfter(parsed.startAt, { unit: 'day', count: trialDays }) : null;
-  const billingAnchor = trialEnd ?? parsed.startAt;
+  // Billing instants are whole seconds (as in Stripe): periods and lines never carry milliseconds.
+  const startAt = Math.floor(parsed.startAt / 1000) * 1000;
+  const trialEnd = trialDays > 0 ? trialEndAfter(startAt, { unit: 'day', count: trialDays }) : null;
+  const billingAnchor = trialEnd ?? startAt;
   const firstPeriod = billingPeriod({ anchor: billingAnchor, interval }, 0);
   const subscriptionId = parsed.id ?? newId('sub');
   const items = parsed.items.map((item) => ({ itemId: newId('si'), ...item }));
@@ -108,9 +119,9 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
           intervalCount: interval.count,
           billingAnchor: new Date(billingAnchor),
           currentPeriodIndex: 0,
-          currentPeriodStart: new Date(trialEnd === null ? firstPeriod.start : parsed.startAt),
+          currentPeriodStart: new Date(trialEnd === null ? firstPeriod.start : startAt),
           currentPeriodEnd: new Date(trialEnd ?? firstPeriod.end),
-          trialStart: trialEnd === null ? null : new Date(parsed.startAt),
+          trialStart: trialEnd === null ? null : new Date(startAt),
           trialEnd: trialEnd === null ? null : new Date(trialEnd),
         },
       });
@@ -142,7 +153,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
     currency,
     interval,
     billingAnchor,
-    trialStart: trialEnd === null ? null : parsed.startAt,
+    trialStart: trialEnd === null ? null : startAt,
     trialEnd,
     items,
   };

@@ -31,7 +31,12 @@ export interface SubscriptionSnapshot {
   items: SubscriptionItemSnapshot[];
 }
 
-/** The subscription with its items and their prices (archived prices included: existing items keep theirs). */
+/**
+ * The subscription with its items and their prices (archived prices included: existing items keep
+ * theirs). Definitions are not validated here: a workflow must be able to start, answer queries
+ * and be canceled even if a stored price has become unusable; pricing it fails at the billing
+ * step, where the workflow flags it for an operator.
+ */
 export async function loadSubscriptionSnapshot(prisma: Db, input: { tenantId: string; subscriptionId: string }): Promise<SubscriptionSnapshot> {
   const row = await prisma.subscription.findFirst({
     where: { id: input.subscriptionId, tenantId: input.tenantId },
@@ -53,6 +58,6 @@ export async function loadSubscriptionSnapshot(prisma: Db, input: { tenantId: st
     canceledAt: instantOrNull(row.canceledAt),
     pausedAt: instantOrNull(row.pausedAt),
     stateVersion: row.stateVersion,
-    items: row.items.map((item) => ({ priceId: item.priceId, quantity: item.quantity, price: toPriceInfo(item.price) })),
+    items: row.items.map((item) => ({ priceId: item.priceId, quantity: item.quantity, price: toPriceInfo(item.price, { validate: false }) })),
   };
 }

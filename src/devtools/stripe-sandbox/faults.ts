@@ -19,7 +19,7 @@ export const faultsSchema = z
     { message: 'rateLimitRate + serverErrorRate + dropAfterCommitRate + slowRate must not exceed 1: they are exclusive outcomes' },
   );
 
-export const faultKindSchema = z.enum(['rate_limit', 'server_error', 'drop_after_commit', 'slow']);
+export const faultKindSchema = z.enum(['rate_limit', 'server_error', 'drop_after_commit', 'slow', 'invalid_request']);
 
 const DEFAULT_SLOW_MS = 1000;
 

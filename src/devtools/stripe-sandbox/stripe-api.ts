@@ -7,7 +7,7 @@ import type { FaultInjector } from './faults.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { OperationContext, RequestInfo } from './operation-context.js';
 import { canonicalParams, type FormParams, parseForm, readExpand } from './params.js';
-import { apiKeyInvalid, apiKeyMissing, rateLimited, serverError, StripeApiError } from './stripe-error.js';
+import { apiKeyInvalid, apiKeyMissing, injectedInvalidRequest, rateLimited, serverError, StripeApiError } from './stripe-error.js';
 import { type EncodedResponse, encodeError, newRequestId, stripeJson, toResponse } from './stripe-response.js';
 import { STRIPE_ROUTES, type StripeRoute } from './stripe-routes.js';
 
@@ -111,6 +111,7 @@ function writeRoute(deps: StripeApiDependencies, route: StripeRoute) {
     // Faults before processing: nothing executes and nothing is stored, so a retry can succeed.
     if (fault === 'rate_limit') return toResponse(encodeError(rateLimited(), requestId));
     if (fault === 'server_error') return toResponse(encodeError(serverError(), requestId));
+    if (fault === 'invalid_request') return toResponse(encodeError(injectedInvalidRequest(), requestId));
     const key = c.req.header('Idempotency-Key') ?? null;
     const keyHeader: Record<string, string> = key === null ? {} : { 'Idempotency-Key': key };
     const fingerprint = { method: 'POST', path: c.req.path, params: canonicalParams(params) };

@@ -34,6 +34,11 @@ export function invalidParam(message: string, param?: string, code?: string): St
   );
 }
 
+/** The refusal `failNext('invalid_request')` injects: a request Stripe would never accept, whatever the retry. */
+export function injectedInvalidRequest(): StripeApiError {
+  return invalidParam('This request is invalid and was refused (a fault injected by the sandbox)', undefined, 'parameter_invalid_integer');
+}
+
 /** Stripe names the missing object the way its API does (`No such customer: 'cus_x'`). */
 export function resourceMissing(noun: string, id: string, param: string): StripeApiError {
   return new StripeApiError(

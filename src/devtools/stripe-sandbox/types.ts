@@ -19,7 +19,11 @@ export interface SandboxFaults {
   paths?: string[];
 }
 
-export type SandboxFaultKind = 'rate_limit' | 'server_error' | 'drop_after_commit' | 'slow';
+/**
+ * One-shot faults (`failNext`) may also be `invalid_request`: a 400 `invalid_request_error`
+ * before processing, as Stripe answers a request it will never accept (nothing stored).
+ */
+export type SandboxFaultKind = 'rate_limit' | 'server_error' | 'drop_after_commit' | 'slow' | 'invalid_request';
 
 export interface SandboxWebhookConfig {
   url: string;

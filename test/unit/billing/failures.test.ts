@@ -15,7 +15,7 @@ import { billingErrorFromTemporal } from '../../../src/temporal/temporal-failure
  */
 
 // The HTTP contract, written here independently of src/api/errors.ts.
-const EXPECTED_STATUS: Record<FailureKind, number> = { malformed: 400, not_found: 404, conflict: 409, invalid: 422, gateway: 502, unavailable: 503 };
+const EXPECTED_STATUS: Record<FailureKind, number> = { malformed: 400, not_found: 404, conflict: 409, invalid: 422, gateway: 502, unavailable: 503, internal: 500 };
 
 const SOURCE_DIRS = ['src', 'activities', 'workflows', 'workers'];
 // The Stripe sandbox speaks Stripe's error codes, not ours; generated code is Prisma's.
