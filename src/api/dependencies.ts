@@ -1,15 +1,14 @@
-import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../db/prisma-client.js';
+import type { SubscriptionCommandDependencies } from '../billing/subscriptions/command-dependencies.js';
+import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
 import type { PaymentGateway } from '../payments/gateway.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
 /** What the /v1 routes need. Tests pass the same real parts (Postgres, a Temporal server, the sandbox). */
 export interface BillingApiDependencies {
   prisma: PrismaClient;
-  temporal: Client;
+  workflows: SubscriptionWorkflows;
   gateway: PaymentGateway;
-  /** The task queue subscription workflows are started on (the worker's TEMPORAL_TASK_QUEUE). */
-  taskQueue: string;
   /**
    * The billing clock, epoch ms. Production uses the wall clock; workflow tests pass the
    * time-skipping server's clock so "now" means the same instant to the API and the workflow.
@@ -21,4 +20,9 @@ export interface BillingApiDependencies {
 /** The billing clock of these dependencies: theirs, or the wall clock. */
 export function billingNow(deps: BillingApiDependencies): () => Promise<number> {
   return deps.now ?? (() => Promise.resolve(Date.now()));
+}
+
+/** What the subscription commands run on, from the API's dependencies. */
+export function commandDependencies(deps: BillingApiDependencies): SubscriptionCommandDependencies {
+  return { prisma: deps.prisma, workflows: deps.workflows, now: billingNow(deps) };
 }

@@ -3,7 +3,6 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { asBillingError, BillingError, failure, type FailureKind } from '../billing/failures.js';
 import { GatewayRequestError, RetryableGatewayError } from '../payments/gateway.js';
-import { billingErrorFromTemporal } from '../temporal/temporal-failures.js';
 
 /** Every error response has this one shape: `{ error: { code, message, details } }`. */
 export interface ErrorBody {
@@ -127,7 +126,7 @@ function gatewayRefusal(error: unknown): BillingError | undefined {
 /** Translates anything a handler throws into the error shape and its status; undefined for the unexpected. */
 export function toErrorResponse(error: unknown): ErrorResponse | undefined {
   if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers };
-  const refusal = asBillingError(error) ?? gatewayRefusal(error) ?? billingErrorFromTemporal(error);
+  const refusal = asBillingError(error) ?? gatewayRefusal(error);
   if (refusal !== undefined) return fromBillingError(refusal);
   if (error instanceof HTTPException) {
     // Hono's own refusals: malformed JSON, a body over the limit, a wrong content type.

@@ -5,6 +5,7 @@ import { createStripeClient } from '../payments/stripe-client.js';
 import { StripeGateway } from '../payments/stripe-gateway.js';
 import { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
 import { PaymentEventSignalSink } from '../temporal/payment-event-signal-sink.js';
+import { TemporalSubscriptionWorkflows } from '../temporal/temporal-subscription-workflows.js';
 import { createApp } from './app.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { databaseReadiness, temporalReadiness } from './readiness.js';
@@ -49,7 +50,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const app = createApp({
     readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)],
     stripeWebhooks,
-    billing: { prisma, temporal, gateway, taskQueue: options.taskQueue, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
+    billing: { prisma, workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue), gateway, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));

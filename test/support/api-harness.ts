@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from '../../src/api/app.js';
 import type { ApiEnv } from '../../src/api/env.js';
 import type { RateLimitOptions } from '../../src/api/rate-limit.js';
+import { TemporalSubscriptionWorkflows } from '../../src/temporal/temporal-subscription-workflows.js';
 import { createTenantWithKey } from '../../src/tenancy/tenants.js';
 import { issueApiKey } from '../../src/tenancy/api-keys.js';
 import { useSubscriptionHarness, type SubscriptionHarness } from './subscription-harness.js';
@@ -44,7 +45,7 @@ export class ApiHarness {
   ) {
     this.app = createApp({
       readinessChecks: [],
-      billing: { prisma: h.db.prisma, temporal: h.env.client, gateway: h.stripe.gateway, taskQueue: h.taskQueue, now: () => h.env.currentTimeMs(), rateLimit },
+      billing: { prisma: h.db.prisma, workflows: new TemporalSubscriptionWorkflows(h.env.client, h.taskQueue), gateway: h.stripe.gateway, now: () => h.env.currentTimeMs(), rateLimit },
     });
   }
 

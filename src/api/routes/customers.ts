@@ -8,7 +8,7 @@ import { startPaymentMethodSetup } from '../../billing/customers/start-payment-m
 import { updateCustomer } from '../../billing/customers/update-customer.js';
 import { customerViewSchema, paymentMethodSetupViewSchema, paymentMethodViewSchema } from '../../billing/customers/views.js';
 import { derivedId } from '../../ids.js';
-import { notifyPaymentMethodUpdated } from '../../temporal/subscription-client.js';
+import { notifyPaymentMethodUpdated } from '../../billing/subscriptions/notify-payment-method-updated.js';
 import type { BillingApiDependencies } from '../dependencies.js';
 import { createCustomerBody, listCustomersQuery, setDefaultPaymentMethodBody, updateCustomerBody } from '../schemas/customers.js';
 import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
@@ -122,8 +122,7 @@ export function customerRoutes(deps: BillingApiDependencies) {
     const { customerId } = c.req.valid('param');
     // setDefaultPaymentMethod finds the customer within this tenant before anything reaches the gateway.
     const method = await setDefaultPaymentMethod(deps.prisma, deps.gateway, { tenantId, customerId, gatewayPaymentMethodId: c.req.valid('json').paymentMethodId });
-    const live = await deps.prisma.subscription.findMany({ where: { tenantId, customerId, status: { not: 'canceled' } }, select: { id: true } });
-    await notifyPaymentMethodUpdated(deps.temporal, live.map((s) => s.id), method.gatewayPaymentMethodId);
+    await notifyPaymentMethodUpdated(deps, { tenantId, customerId, paymentMethodId: method.gatewayPaymentMethodId });
     return c.json(await getCustomer(deps.prisma, { tenantId, customerId }), 200);
   });
 

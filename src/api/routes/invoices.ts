@@ -1,16 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import { voidInvoice } from '../../billing/invoices/void-invoice.js';
 import { getInvoice } from '../../billing/invoices/get-invoice.js';
 import { listInvoices } from '../../billing/invoices/list-invoices.js';
 import { invoiceListItemViewSchema, invoiceViewSchema } from '../../billing/invoices/views.js';
 import { listInvoicePayments, listPayments } from '../../billing/payments/list-payments.js';
 import { paymentViewSchema } from '../../billing/payments/views.js';
+import { paySubscriptionInvoice } from '../../billing/subscriptions/pay-subscription-invoice.js';
+import { voidSubscriptionInvoice } from '../../billing/subscriptions/void-subscription-invoice.js';
 import { derivedId, newId } from '../../ids.js';
-import { subscriptionHandle } from '../../temporal/subscription-client.js';
-import { payInvoiceUpdate, voidInvoiceUpdate } from '../../../workflows/subscription-messages.js';
-import { billingNow, type BillingApiDependencies } from '../dependencies.js';
-import { failure } from '../../billing/failures.js';
+import { commandDependencies, type BillingApiDependencies } from '../dependencies.js';
 import { resourceId } from '../schemas/common.js';
 import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
@@ -89,17 +86,8 @@ const routes = {
  */
 export function invoiceRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
-  const now = billingNow(deps);
 
-  /** The invoice for this tenant, and its subscription when it can still be acted on. */
-  async function actionable(tenantId: string, invoiceId: string, allowed: readonly string[]) {
-    const invoice = await getInvoice(deps.prisma, { tenantId, invoiceId });
-    if (!allowed.includes(invoice.status)) {
-      throw failure('invoice_not_open', `Invoice ${invoiceId} is ${invoice.status}`, { invoiceId, status: invoice.status });
-    }
-    if (invoice.subscriptionId === null) throw failure('invoice_not_collectible', `Invoice ${invoiceId} has no subscription collecting it`);
-    return { invoice, handle: subscriptionHandle(deps.temporal, invoice.subscriptionId) };
-  }
+  const commands = commandDependencies(deps);
 
   app.openapi(routes.list, async (c) => {
     return c.json(listEnvelope(await listInvoices(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('query') })), 200);
@@ -111,30 +99,14 @@ export function invoiceRoutes(deps: BillingApiDependencies) {
 
   app.openapi(routes.pay, async (c) => {
     const { tenantId } = c.get('principal');
-    const { invoiceId } = c.req.valid('param');
-    const { handle } = await actionable(tenantId, invoiceId, ['open']);
     const scope = c.get('idempotencyScope');
-    // Temporal deduplicates updates by id: a retried "pay now" under one key charges once.
-    const updateId = `pay:${invoiceId}:${scope === undefined ? newId('pay') : derivedId('pay', tenantId, scope)}`;
-    const result = await handle.executeUpdate(payInvoiceUpdate, { args: [{ invoiceId }], updateId });
-    return c.json({ outcome: result.outcome, declineCode: result.declineCode, invoice: await getInvoice(deps.prisma, { tenantId, invoiceId }) }, 200);
+    // The workflow service deduplicates by update id: a retried "pay now" under one key charges once.
+    const attemptKey = scope === undefined ? newId('pay') : derivedId('pay', tenantId, scope);
+    return c.json(await paySubscriptionInvoice(commands, { tenantId, invoiceId: c.req.valid('param').invoiceId, attemptKey }), 200);
   });
 
   app.openapi(routes.void, async (c) => {
-    const { tenantId } = c.get('principal');
-    const { invoiceId } = c.req.valid('param');
-    const { invoice, handle } = await actionable(tenantId, invoiceId, ['open', 'uncollectible', 'void']);
-    if (invoice.status !== 'void') {
-      try {
-        await handle.executeUpdate(voidInvoiceUpdate, { args: [{ invoiceId }], updateId: `void:${invoiceId}` });
-      } catch (error) {
-        // The subscription has ended (its workflow is gone), so nothing collects the invoice any
-        // more and nothing can race a void: settle it directly.
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        await voidInvoice(deps.prisma, { tenantId, invoiceId }, new Date(await now()));
-      }
-    }
-    return c.json(await getInvoice(deps.prisma, { tenantId, invoiceId }), 200);
+    return c.json(await voidSubscriptionInvoice(commands, { tenantId: c.get('principal').tenantId, invoiceId: c.req.valid('param').invoiceId }), 200);
   });
 
   app.openapi(routes.payments, async (c) => {

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPrice } from '../../billing/catalog/create-price.js';
@@ -12,25 +11,23 @@ import { createCustomer } from '../../billing/customers/create-customer.js';
 import { setDefaultPaymentMethod } from '../../billing/customers/set-default-payment-method.js';
 import { saveDunningPolicy } from '../../billing/dunning/save-dunning-policy.js';
 import { isBillingError } from '../../billing/failures.js';
-import { createSubscriptionRecord } from '../../billing/subscriptions/create-subscription-record.js';
+import { cancelSubscription } from '../../billing/subscriptions/cancel-subscription.js';
+import { changeSubscription } from '../../billing/subscriptions/change-subscription.js';
+import type { SubscriptionCommandDependencies } from '../../billing/subscriptions/command-dependencies.js';
+import { createSubscription } from '../../billing/subscriptions/create-subscription.js';
+import { notifyPaymentMethodUpdated } from '../../billing/subscriptions/notify-payment-method-updated.js';
+import { pauseSubscription } from '../../billing/subscriptions/pause-subscription.js';
+import { previewSubscriptionChange } from '../../billing/subscriptions/preview-subscription-change.js';
+import { resumeSubscription } from '../../billing/subscriptions/resume-subscription.js';
 import { createTaxRate } from '../../billing/tax/create-tax-rate.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { randomBase62 } from '../../ids.js';
 import { startReaper, type Reaper } from '../process/reaper-client.js';
+import { TemporalSubscriptionWorkflows } from '../../temporal/temporal-subscription-workflows.js';
 import { subscriptionWorkflowId } from '../../temporal/workflow-ids.js';
 import { createTenantWithKey } from '../../tenancy/tenants.js';
-import {
-  cancelUpdate,
-  changeItemsUpdate,
-  getStateQuery,
-  pauseCollectionUpdate,
-  paymentMethodUpdatedSignal,
-  previewChangeUpdate,
-  resumeCollectionUpdate,
-  type ChangeItemsRequest,
-  type SubscriptionView,
-} from '../../../workflows/subscription-messages.js';
-import { subscriptionWorkflow } from '../../../workflows/subscription.js';
+import { getStateQuery, type ChangeItemsRequest, type SubscriptionView } from '../../../workflows/subscription-messages.js';
+import type { subscriptionWorkflow } from '../../../workflows/subscription.js';
 import {
   createSimulatorDatabase,
   startPayments,
@@ -63,8 +60,6 @@ export interface RunScenarioOptions {
   /** Longest real time to wait for the workflow to settle after a step (default 60 s). */
   settleTimeoutMs?: number;
 }
-
-type SubscriptionHandle = WorkflowHandle<typeof subscriptionWorkflow>;
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
@@ -122,16 +117,9 @@ function isIdle(events: readonly HistoryEvent[]): boolean {
   return !continued && !workflowTaskOpen && activities.size === 0;
 }
 
-/** The workflow's failure, or an infrastructure error worth stopping for. */
-function updateError(error: unknown): ActionError | undefined {
-  if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause;
-    if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'ApplicationFailure', message: cause.message };
-    if (cause instanceof TemporalFailure) return { type: cause.name, message: cause.message };
-    return { type: 'update_failed', message: cause?.message ?? error.message };
-  }
-  if (isBillingError(error)) return { type: error.code, message: error.message };
-  return undefined;
+/** A refusal (the workflow's or a command's) as the timeline records it; anything else is worth stopping for. */
+function refusalOf(error: unknown): ActionError | undefined {
+  return isBillingError(error) && error.kind !== 'unavailable' && error.kind !== 'internal' ? { type: error.code, message: error.message } : undefined;
 }
 
 class ScenarioRun {
@@ -254,7 +242,7 @@ class ScenarioRun {
       await applyCoupon(prisma, { tenantId, couponId: c.couponId, customerId: customer.customerId, at: start });
     }
 
-    const record = await createSubscriptionRecord(prisma, {
+    const record = await createSubscription(this.commands, {
       tenantId,
       customerId: customer.customerId,
       items: s.subscription.items.map((item) => ({ priceId: this.price(item.price), quantity: item.quantity })),
@@ -262,9 +250,9 @@ class ScenarioRun {
       ...(s.subscription.trialDays === undefined ? {} : { trialDays: s.subscription.trialDays }),
     });
     for (const c of coupons.filter((c) => c.applyTo === 'subscription')) {
-      await applyCoupon(prisma, { tenantId, couponId: c.couponId, subscriptionId: record.subscriptionId, at: start });
+      await applyCoupon(prisma, { tenantId, couponId: c.couponId, subscriptionId: record.id, at: start });
     }
-    return { subscriptionId: record.subscriptionId, initialStatus: record.status };
+    return { subscriptionId: record.id, initialStatus: record.status };
   }
 
   private changeRequest(action: Extract<ScenarioAction, { type: 'change' | 'preview_change' }>, index: number): ChangeItemsRequest {
@@ -290,29 +278,37 @@ class ScenarioRun {
     return { invoice: attempt.invoice.number, attempt: attempt.attemptNumber, paymentIntentId: attempt.gatewayPaymentIntentId, outcome };
   }
 
-  private async perform(handle: SubscriptionHandle, action: ScenarioAction, index: number, subscriptionId: string): Promise<unknown> {
-    const running = (await handle.describe()).status.name === 'RUNNING';
-    const needsWorkflow = action.type !== 'payment_method' && action.type !== 'authenticate_payment';
-    if (needsWorkflow && !running) throw new ActionRefused('subscription_ended', "the subscription's workflow has ended");
+  private get commands(): SubscriptionCommandDependencies {
+    return { prisma: this.prisma, workflows: new TemporalSubscriptionWorkflows(this.client, this.taskQueue), now: () => this.env.currentTimeMs() };
+  }
+
+  /** Each action goes through the same subscription command the API's route calls. */
+  private async perform(action: ScenarioAction, index: number, subscriptionId: string): Promise<unknown> {
+    const ids = { tenantId: this.tenantId, subscriptionId };
+    const commands = this.commands;
     switch (action.type) {
-      case 'change':
-        return handle.executeUpdate(changeItemsUpdate, { args: [this.changeRequest(action, index)] });
-      case 'preview_change':
-        return handle.executeUpdate(previewChangeUpdate, { args: [this.changeRequest(action, index)] });
+      case 'change': {
+        const { changeId, ...change } = this.changeRequest(action, index);
+        return changeSubscription(commands, { ...ids, changeId, ...change });
+      }
+      case 'preview_change': {
+        const { changeId: _unused, ...change } = this.changeRequest(action, index);
+        return previewSubscriptionChange(commands, { ...ids, ...change });
+      }
       case 'cancel':
-        return handle.executeUpdate(cancelUpdate, { args: [{ mode: action.mode, ...(action.prorate === undefined ? {} : { prorate: action.prorate }) }] });
+        return (await cancelSubscription(commands, { ...ids, mode: action.mode, prorate: action.prorate })).live;
       case 'pause':
-        return handle.executeUpdate(pauseCollectionUpdate, { args: [] });
+        return (await pauseSubscription(commands, ids)).live;
       case 'resume':
-        return handle.executeUpdate(resumeCollectionUpdate, { args: [] });
+        return (await resumeSubscription(commands, ids)).live;
       case 'payment_method': {
         const saved = await setDefaultPaymentMethod(this.prisma, this.payments.gateway, {
           tenantId: this.tenantId,
           customerId: this.customerId,
           gatewayPaymentMethodId: action.paymentMethod,
         });
-        if (running) await handle.signal(paymentMethodUpdatedSignal, { paymentMethodId: saved.gatewayPaymentMethodId });
-        return { paymentMethod: action.paymentMethod, brand: saved.brand, last4: saved.last4, signalled: running };
+        const { notified } = await notifyPaymentMethodUpdated(commands, { tenantId: this.tenantId, customerId: this.customerId, paymentMethodId: saved.gatewayPaymentMethodId });
+        return { paymentMethod: action.paymentMethod, brand: saved.brand, last4: saved.last4, signalled: notified > 0 };
       }
       case 'authenticate_payment':
         return this.authenticate(subscriptionId, action.outcome ?? 'succeed');
@@ -331,11 +327,6 @@ class ScenarioRun {
     this.log(`${s.start} seeding tenant, catalog and customer`);
     const { subscriptionId, initialStatus } = await this.seed();
     const workflowId = subscriptionWorkflowId(subscriptionId);
-    const handle = await this.client.workflow.start(subscriptionWorkflow, {
-      taskQueue: this.taskQueue,
-      workflowId,
-      args: [{ tenantId: this.tenantId, subscriptionId }],
-    });
     this.log(`${s.start} started ${workflowId} (${initialStatus})`);
     await this.quiesce(workflowId);
 
@@ -345,9 +336,9 @@ class ScenarioRun {
       await this.quiesce(workflowId);
       const record: ActionRecord = { index, at, seq: Date.now(), action: action.type };
       try {
-        record.result = await this.perform(this.client.workflow.getHandle(workflowId), action, index, subscriptionId);
+        record.result = await this.perform(action, index, subscriptionId);
       } catch (error) {
-        const refused = error instanceof ActionRefused ? { type: error.code, message: error.message } : updateError(error);
+        const refused = error instanceof ActionRefused ? { type: error.code, message: error.message } : refusalOf(error);
         if (refused === undefined) throw error;
         record.error = refused;
       }
@@ -367,7 +358,7 @@ class ScenarioRun {
       currency: s.currency,
       initialStatus,
       actions: this.actions,
-      final: await this.finalState(handle.workflowId),
+      final: await this.finalState(workflowId),
       priceNames: new Map([...this.priceIds].map(([local, id]) => [id, local])),
     });
   }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TemporalSubscriptionWorkflows } from '../../../src/temporal/temporal-subscription-workflows.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { createApp } from '../../../src/api/app.js';
@@ -405,7 +406,7 @@ describe('the OpenAPI document', () => {
     const app = createApp({
       readinessChecks: [],
       stripeWebhooks: stub,
-      billing: { prisma: h.db.prisma, temporal: h.env.client, gateway: h.stripe.gateway, taskQueue: h.taskQueue, rateLimit: { requestsPerSecond: 0, burst: 1 } },
+      billing: { prisma: h.db.prisma, workflows: new TemporalSubscriptionWorkflows(h.env.client, h.taskQueue), gateway: h.stripe.gateway, rateLimit: { requestsPerSecond: 0, burst: 1 } },
     });
     const withWebhooks = (await (await app.request('/openapi.json')).json()) as Json;
     expect(openApi31Problems(withWebhooks)).toEqual([]);

@@ -1,0 +1,36 @@
+import type {
+  CancelRequest,
+  ChangeItemsRequest,
+  ChangeItemsResult,
+  ChangePreview,
+  PayInvoiceResult,
+  SubscriptionView as LiveSubscriptionView,
+} from '../../../workflows/subscription-messages.js';
+
+export type { CancelRequest, ChangeItemsRequest, ChangeItemsResult, ChangePreview, PayInvoiceResult, LiveSubscriptionView };
+
+/**
+ * What the subscription commands need from the subscription workflows, and nothing more. The
+ * production implementation is Temporal's (src/temporal/temporal-subscription-workflows.ts);
+ * billing never imports Temporal. Every method fails with a BillingError in the failure
+ * vocabulary: a workflow's refusal with its own code and kind, a workflow that has ended as
+ * `subscription_ended`, an unreachable service as `temporal_unavailable`.
+ */
+export interface SubscriptionWorkflows {
+  /** Starts `subscription:<id>`; starting one that runs already is a no-op. */
+  start(input: { tenantId: string; subscriptionId: string }): Promise<void>;
+  /** Whether the workflow exists (running or finished); throws when that cannot be known. */
+  exists(subscriptionId: string): Promise<boolean>;
+  /** The workflow's own view, or null when it cannot answer in time. */
+  liveState(subscriptionId: string): Promise<LiveSubscriptionView | null>;
+  /** `updateId` deduplicates a retried call in the workflow service itself. */
+  changeItems(subscriptionId: string, request: ChangeItemsRequest, updateId: string): Promise<ChangeItemsResult>;
+  previewChange(subscriptionId: string, request: ChangeItemsRequest): Promise<ChangePreview>;
+  cancel(subscriptionId: string, request: CancelRequest): Promise<void>;
+  pauseCollection(subscriptionId: string): Promise<void>;
+  resumeCollection(subscriptionId: string): Promise<void>;
+  payInvoice(subscriptionId: string, invoiceId: string, updateId: string): Promise<PayInvoiceResult>;
+  voidInvoice(subscriptionId: string, invoiceId: string, updateId: string): Promise<void>;
+  /** Tells each running workflow of the ids that its customer has a new default payment method. */
+  paymentMethodUpdated(subscriptionIds: readonly string[], paymentMethodId: string): Promise<void>;
+}

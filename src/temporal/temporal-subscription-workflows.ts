@@ -1,0 +1,112 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
+import {
+  cancelUpdate,
+  changeItemsUpdate,
+  getStateQuery,
+  pauseCollectionUpdate,
+  paymentMethodUpdatedSignal,
+  payInvoiceUpdate,
+  previewChangeUpdate,
+  resumeCollectionUpdate,
+  voidInvoiceUpdate,
+} from '../../workflows/subscription-messages.js';
+import type { subscriptionWorkflow } from '../../workflows/subscription.js';
+import { translatingTemporalFailures } from './temporal-failures.js';
+import { subscriptionWorkflowId } from './workflow-ids.js';
+
+type SubscriptionHandle = WorkflowHandle<typeof subscriptionWorkflow>;
+
+const QUERY_DEADLINE_MS = 3_000;
+
+/** The subscription workflows on Temporal: starts, Updates, signals and queries, failures in the billing vocabulary. */
+export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
+  constructor(
+    private readonly client: Client,
+    /** The task queue workflows are started on (the worker's TEMPORAL_TASK_QUEUE). */
+    private readonly taskQueue: string,
+  ) {}
+
+  private handle(subscriptionId: string): SubscriptionHandle {
+    return this.client.workflow.getHandle<typeof subscriptionWorkflow>(subscriptionWorkflowId(subscriptionId));
+  }
+
+  start(input: { tenantId: string; subscriptionId: string }): Promise<void> {
+    return translatingTemporalFailures(async () => {
+      try {
+        await this.client.workflow.start<typeof subscriptionWorkflow>('subscriptionWorkflow', {
+          taskQueue: this.taskQueue,
+          workflowId: subscriptionWorkflowId(input.subscriptionId),
+          args: [{ tenantId: input.tenantId, subscriptionId: input.subscriptionId }],
+        });
+      } catch (error) {
+        // The workflow id is the subscription's: a retried create finds the running workflow.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    });
+  }
+
+  exists(subscriptionId: string): Promise<boolean> {
+    return translatingTemporalFailures(async () => {
+      try {
+        await this.handle(subscriptionId).describe();
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw error;
+      }
+    });
+  }
+
+  async liveState(subscriptionId: string) {
+    try {
+      return await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => this.handle(subscriptionId).query(getStateQuery));
+    } catch {
+      return null; // ended long ago, or no worker is polling
+    }
+  }
+
+  changeItems(subscriptionId: string, request: Parameters<SubscriptionWorkflows['changeItems']>[1], updateId: string) {
+    return translatingTemporalFailures(() => this.handle(subscriptionId).executeUpdate(changeItemsUpdate, { args: [request], updateId }));
+  }
+
+  previewChange(subscriptionId: string, request: Parameters<SubscriptionWorkflows['previewChange']>[1]) {
+    return translatingTemporalFailures(() => this.handle(subscriptionId).executeUpdate(previewChangeUpdate, { args: [request] }));
+  }
+
+  cancel(subscriptionId: string, request: Parameters<SubscriptionWorkflows['cancel']>[1]): Promise<void> {
+    return translatingTemporalFailures(async () => void (await this.handle(subscriptionId).executeUpdate(cancelUpdate, { args: [request] })));
+  }
+
+  pauseCollection(subscriptionId: string): Promise<void> {
+    return translatingTemporalFailures(async () => void (await this.handle(subscriptionId).executeUpdate(pauseCollectionUpdate)));
+  }
+
+  resumeCollection(subscriptionId: string): Promise<void> {
+    return translatingTemporalFailures(async () => void (await this.handle(subscriptionId).executeUpdate(resumeCollectionUpdate)));
+  }
+
+  payInvoice(subscriptionId: string, invoiceId: string, updateId: string) {
+    return translatingTemporalFailures(() => this.handle(subscriptionId).executeUpdate(payInvoiceUpdate, { args: [{ invoiceId }], updateId }));
+  }
+
+  voidInvoice(subscriptionId: string, invoiceId: string, updateId: string): Promise<void> {
+    return translatingTemporalFailures(async () => void (await this.handle(subscriptionId).executeUpdate(voidInvoiceUpdate, { args: [{ invoiceId }], updateId })));
+  }
+
+  async paymentMethodUpdated(subscriptionIds: readonly string[], paymentMethodId: string): Promise<void> {
+    await translatingTemporalFailures(() =>
+      Promise.all(
+        subscriptionIds.map(async (subscriptionId) => {
+          try {
+            await this.handle(subscriptionId).signal(paymentMethodUpdatedSignal, { paymentMethodId });
+          } catch (error) {
+            // A workflow that has ended simply isn't told.
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+        }),
+      ),
+    );
+  }
+}
