@@ -2,6 +2,11 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+// Each layer's import rule lists every pattern it forbids: ESLint does not merge the options of
+// one rule across config objects, the last matching object wins.
+const noDevtools = { group: ['**/devtools/**'], message: 'Production code does not import src/devtools (local tooling).' };
+const restrictImports = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
 export default defineConfig(
   { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'src/generated/'] },
   js.configs.recommended,
@@ -20,8 +25,8 @@ export default defineConfig(
     },
   },
   {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, and activities
-    // only as types (they are called through proxyActivities).
+    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, activities only
+    // as types (they are called through proxyActivities), and from src/ only pure modules.
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -30,10 +35,74 @@ export default defineConfig(
           patterns: [
             { group: ['node:*'], message: 'Workflow code must be deterministic: no Node built-ins.' },
             { group: ['../activities/*', '../activities'], allowTypeImports: true, message: 'Import activities type-only.' },
+            {
+              regex: '^\\.\\./src/(?!domain/|billing/failures\\.js$|billing/amount-bounds\\.js$|payments/charge-limits\\.js$)',
+              allowTypeImports: true,
+              message: 'Workflow code may use only pure modules of src/ (domain, failure vocabulary, amount bounds, charge limits).',
+            },
+            noDevtools,
           ],
         },
       ],
     },
+  },
+  {
+    // Route handlers validate, authorize and delegate: billing operations and subscription
+    // commands do the work. The composition root (server, main, readiness) wires the parts.
+    files: ['src/api/**/*.ts'],
+    ignores: ['src/api/server.ts', 'src/api/main.ts', 'src/api/readiness.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/activities', '**/activities/**'], message: 'The API delegates to src/billing, never to activities.' },
+            { group: ['**/db/prisma-client*', '**/generated/prisma/**', '@prisma/*'], message: 'No Prisma in the API: call a billing operation.' },
+            { group: ['@temporalio/*', '**/temporal/**'], message: 'The API reaches workflows through the subscription commands (src/billing/subscriptions).' },
+            noDevtools,
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.property.name='prisma']", message: 'No queries in the API: call a billing operation.' },
+        { selector: "MemberExpression[object.name='prisma']", message: 'No queries in the API: call a billing operation.' },
+      ],
+    },
+  },
+  {
+    files: ['src/payments/**/*.ts'],
+    rules: {
+      ...restrictImports({ group: ['**/api', '**/api/**'], message: 'Payments know nothing of the HTTP API.' }, noDevtools),
+    },
+  },
+  {
+    // Billing operations are the layer below the API and the workflows: they never reach up.
+    files: ['src/billing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/api', '**/api/**', '**/temporal/**', '@temporalio/*', '**/activities', '**/activities/**', '**/devtools/**'], message: 'Billing operations do not import the layers above them.' },
+            { group: ['**/workflows/**'], allowTypeImports: true, message: 'Billing uses the workflows\' message types only (type-only).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Activities are thin shells over billing operations.
+    files: ['activities/**/*.ts'],
+    rules: {
+      ...restrictImports({ group: ['**/api/**', '**/workflows/**', '**/temporal/**', '**/devtools/**'], message: 'Activities call billing operations, nothing above them.' }),
+    },
+  },
+  {
+    // Production code never depends on local tooling (the embedded stack, the sandbox, the simulator).
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/devtools/**', 'src/api/**', 'src/billing/**', 'src/payments/**'],
+    rules: restrictImports(noDevtools),
   },
   {
     // HTTP tests read JSON bodies whose shape is what the assertions check: typing every response

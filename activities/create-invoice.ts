@@ -1,4 +1,5 @@
-import { createInvoice as createInvoiceFor, type CreateInvoiceInput } from '../src/billing/invoices/create-invoice.js';
+import { createInvoice as createInvoiceFor } from '../src/billing/invoices/create-invoice.js';
+import type { CreateInvoiceInput } from '../src/billing/invoices/invoice-input.js';
 import type { InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 import { clockOf, type ActivityDependencies } from './dependencies.js';
 

@@ -2,7 +2,7 @@ import type { Money } from '../src/domain/index.js';
 import type { PriceInfo } from '../src/billing/catalog/price-info.js';
 import type { BillingPolicy } from '../src/billing/dunning/load-billing-policy.js';
 import type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
-import type { CreateInvoiceInput } from '../src/billing/invoices/create-invoice.js';
+import type { CreateInvoiceInput } from '../src/billing/invoices/invoice-input.js';
 import type { InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 import type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
 import type { SubscriptionSnapshot } from '../src/billing/subscriptions/load-subscription-snapshot.js';
@@ -17,7 +17,7 @@ import type { PersistSubscriptionStateInput } from '../src/billing/subscriptions
 export type { PriceInfo } from '../src/billing/catalog/price-info.js';
 export type { BillingPolicy, TrialEndBehavior } from '../src/billing/dunning/load-billing-policy.js';
 export type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
-export type { CreateInvoiceInput, InvoiceKind, InvoiceLineInput, InvoiceLineKind } from '../src/billing/invoices/create-invoice.js';
+export type { CreateInvoiceInput, InvoiceKind, InvoiceLineInput, InvoiceLineKind } from '../src/billing/invoices/invoice-input.js';
 export type { InvoiceStatus, InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 export type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
 export type { SubscriptionItemSnapshot, SubscriptionSnapshot } from '../src/billing/subscriptions/load-subscription-snapshot.js';

@@ -1,4 +1,3 @@
-import type { InvoiceLineInput } from '../activities/types.js';
 import {
   computeProration,
   priceUsage,
@@ -6,10 +5,7 @@ import {
   type BillingPeriod,
   type ProrationResult,
 } from '../src/domain/index.js';
-import type { ItemState } from './subscription-state.js';
-
-/** A line the workflow priced (recurring fee, proration); the invoice adds discount and tax lines. */
-export type InvoiceLineDraft = InvoiceLineInput;
+import type { InvoiceLineDraft, ItemState } from './subscription-state.js';
 
 /**
  * Pure line drafting for the subscription workflow, on the domain's arithmetic. The same

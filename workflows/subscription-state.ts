@@ -1,8 +1,10 @@
-import type { BillingPolicy, PriceInfo } from '../activities/types.js';
+import type { BillingPolicy, InvoiceLineInput, PriceInfo } from '../activities/types.js';
 import { billingPeriod, instantToIso, sumMoney, type BillingInterval, type BillingPeriod } from '../src/domain/index.js';
-import type { InvoiceLineDraft } from './subscription-lines.js';
 import type { AttentionView, ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
 import type { SubscriptionStatus } from './subscription-status.js';
+
+/** A line the workflow priced (recurring fee, proration); the invoice adds discount and tax lines. */
+export type InvoiceLineDraft = InvoiceLineInput;
 
 /** An item as the workflow prices it: the price's full definition travels with it. */
 export interface ItemState {

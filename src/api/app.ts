@@ -10,6 +10,7 @@ import type { BillingApiDependencies } from './dependencies.js';
 import type { ApiEnv } from './env.js';
 import { ApiError, errorBody, handleError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health/routes.js';
+import { IdempotencyStore } from '../idempotency/idempotency-store.js';
 import { idempotency } from './idempotency/idempotency.js';
 import { applyOpenApiConventions } from './openapi-conventions.js';
 import { DEFAULT_RATE_LIMIT, rateLimit } from './rate-limit.js';
@@ -30,7 +31,7 @@ export const API_VERSION = '0.1.0';
 
 /** Authentication, role, rate limit, text guard and idempotency, in that order, for every /v1 route but webhooks (Stripe signs those). */
 function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv>[] {
-  return [authenticate(billing.prisma), requireWriteRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(billing.prisma)];
+  return [authenticate(billing.prisma), requireWriteRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(new IdempotencyStore(billing.prisma))];
 }
 
 function exceptWebhooks(handler: MiddlewareHandler<ApiEnv>): MiddlewareHandler<ApiEnv> {

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/prisma-client.js';
+import type { BillingDatabase } from '../billing/db.js';
 import type { SubscriptionCommandDependencies } from '../billing/subscriptions/command-dependencies.js';
 import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
 import type { PaymentGateway } from '../payments/gateway.js';
@@ -6,7 +6,7 @@ import type { RateLimitOptions } from './rate-limit.js';
 
 /** What the /v1 routes need. Tests pass the same real parts (Postgres, a Temporal server, the sandbox). */
 export interface BillingApiDependencies {
-  prisma: PrismaClient;
+  prisma: BillingDatabase;
   workflows: SubscriptionWorkflows;
   gateway: PaymentGateway;
   /**

@@ -1,11 +1,7 @@
-import type { ApiKeyRole } from '../generated/prisma/enums.js';
+import type { ApiKeyPrincipal } from '../tenancy/api-keys.js';
 
 /** Who is calling: resolved from the API key by `authenticate`, read by every /v1 handler. */
-export interface Principal {
-  tenantId: string;
-  apiKeyId: string;
-  role: ApiKeyRole;
-}
+export type Principal = ApiKeyPrincipal;
 
 /** The Hono environment of the /v1 routes. */
 export interface ApiEnv {

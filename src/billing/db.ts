@@ -1,6 +1,12 @@
 import type { PrismaClient } from '../db/prisma-client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
+/**
+ * The database handle callers outside billing (the API, the worker) hold and pass to billing
+ * operations without using it themselves.
+ */
+export type BillingDatabase = PrismaClient;
+
 /** A client or an open transaction: helpers that only read or write rows accept either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
 

@@ -50,3 +50,21 @@ export async function issueApiKey(
   });
   return { id: key.id, tenantId: key.tenantId, role: key.role, secret };
 }
+
+export interface ApiKeyPrincipal {
+  tenantId: string;
+  apiKeyId: string;
+  role: 'admin' | 'read_only';
+}
+
+/** The live key a secret belongs to, found by its SHA-256 in one indexed read; null for an unknown or revoked key. */
+export async function findApiKey(prisma: PrismaClient, secret: string): Promise<ApiKeyPrincipal | null> {
+  const key = await prisma.apiKey.findUnique({ where: { hashedKey: hashApiKey(secret) }, select: { id: true, tenantId: true, role: true, revokedAt: true } });
+  if (key === null || key.revokedAt !== null) return null;
+  return { tenantId: key.tenantId, apiKeyId: key.id, role: key.role };
+}
+
+/** Stamps a key's last use. */
+export async function recordApiKeyUse(prisma: PrismaClient, apiKeyId: string, at: Date): Promise<void> {
+  await prisma.apiKey.update({ where: { id: apiKeyId }, data: { lastUsedAt: at } });
+}

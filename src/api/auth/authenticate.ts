@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import type { PrismaClient } from '../../db/prisma-client.js';
-import { API_KEY_PREFIX, hashApiKey } from '../../tenancy/api-keys.js';
+import type { BillingDatabase } from '../../billing/db.js';
+import { API_KEY_PREFIX, findApiKey, recordApiKeyUse } from '../../tenancy/api-keys.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 
@@ -16,7 +16,7 @@ function unauthorized(code: 'authentication_required' | 'invalid_api_key', messa
  * missing, malformed, unknown or revoked key gets the same 401 so nothing can be learned by
  * probing. `lastUsedAt` is written at most once a minute per key, off the request's path.
  */
-export function authenticate(prisma: PrismaClient): MiddlewareHandler<ApiEnv> {
+export function authenticate(prisma: BillingDatabase): MiddlewareHandler<ApiEnv> {
   const lastWritten = new Map<string, number>();
   return async (c, next) => {
     const header = c.req.header('authorization');
@@ -28,13 +28,13 @@ export function authenticate(prisma: PrismaClient): MiddlewareHandler<ApiEnv> {
     if (secret === undefined || !secret.startsWith(API_KEY_PREFIX) || secret.length > MAX_KEY_LENGTH) {
       throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
     }
-    const key = await prisma.apiKey.findUnique({ where: { hashedKey: hashApiKey(secret) }, select: { id: true, tenantId: true, role: true, revokedAt: true } });
-    if (key === null || key.revokedAt !== null) throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
-    c.set('principal', { tenantId: key.tenantId, apiKeyId: key.id, role: key.role });
+    const principal = await findApiKey(prisma, secret);
+    if (principal === null) throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
+    c.set('principal', principal);
     const now = Date.now();
-    if ((lastWritten.get(key.id) ?? 0) + LAST_USED_WRITE_INTERVAL_MS < now) {
-      lastWritten.set(key.id, now);
-      void prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+    if ((lastWritten.get(principal.apiKeyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS < now) {
+      lastWritten.set(principal.apiKeyId, now);
+      void recordApiKeyUse(prisma, principal.apiKeyId, new Date(now)).catch(() => undefined);
     }
     await next();
   };

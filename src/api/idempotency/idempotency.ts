@@ -1,9 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { PrismaClient } from '../../db/prisma-client.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { IdempotencyStore, type IdempotentRequest } from './idempotency-store.js';
+import type { IdempotencyStore, IdempotentRequest } from '../../idempotency/idempotency-store.js';
 import { requestFingerprint } from './request-fingerprint.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -30,8 +29,7 @@ function isReplayable(status: number): boolean {
  * concurrent requests with one key have one effect and both callers see it.
  */
 /** Retention and leases are operational matters, so they run on the wall clock, not the billing clock. */
-export function idempotency(prisma: PrismaClient): MiddlewareHandler<ApiEnv> {
-  const store = new IdempotencyStore(prisma);
+export function idempotency(store: IdempotencyStore): MiddlewareHandler<ApiEnv> {
   let lastPurge = 0;
   return async (c, next) => {
     const key = c.req.header(IDEMPOTENCY_HEADER);

@@ -5,8 +5,9 @@ import { createCoupon } from '../../billing/coupons/create-coupon.js';
 import { getCoupon } from '../../billing/coupons/get-coupon.js';
 import { listCoupons } from '../../billing/coupons/list-coupons.js';
 import { listDiscounts } from '../../billing/coupons/list-discounts.js';
-import { couponViewSchema, discountViewSchema, toDiscountView } from '../../billing/coupons/views.js';
-import { notFound } from '../../billing/failures.js';
+import { couponViewSchema, discountViewSchema } from '../../billing/coupons/views.js';
+import { getDiscount } from '../../billing/coupons/get-discount.js';
+import { resolveCouponId } from '../../billing/coupons/resolve-coupon.js';
 import { billingNow, type BillingApiDependencies } from '../dependencies.js';
 import { applyCouponBody } from '../schemas/customers.js';
 import { createCouponBody, listCouponsQuery } from '../schemas/settings.js';
@@ -79,14 +80,8 @@ export function couponRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
   const now = billingNow(deps);
 
-  /** Resolves `code` to the tenant's coupon id; an unknown code is a 404 like an unknown id. */
-  async function couponIdOf(tenantId: string, body: { couponId?: string | undefined; code?: string | undefined }): Promise<string> {
-    if (body.couponId !== undefined) return body.couponId;
-    const code = body.code ?? '';
-    const coupon = await deps.prisma.coupon.findFirst({ where: { tenantId, code }, select: { id: true } });
-    if (coupon === null) throw notFound('coupon', code);
-    return coupon.id;
-  }
+  const couponIdOf = (tenantId: string, body: { couponId?: string | undefined; code?: string | undefined }) => resolveCouponId(deps.prisma, { tenantId, ...body });
+  const discountOf = (tenantId: string, discountId: string) => getDiscount(deps.prisma, { tenantId, discountId });
 
   app.openapi(routes.create, async (c) => {
     const { tenantId } = c.get('principal');
@@ -103,12 +98,6 @@ export function couponRoutes(deps: BillingApiDependencies) {
   app.openapi(routes.list, async (c) => c.json(listEnvelope(await listCoupons(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('query') })), 200));
   app.openapi(routes.get, async (c) => c.json(await getCoupon(deps.prisma, { tenantId: c.get('principal').tenantId, couponId: c.req.valid('param').couponId }), 200));
   app.openapi(routes.archive, async (c) => c.json(await archiveCoupon(deps.prisma, { tenantId: c.get('principal').tenantId, couponId: c.req.valid('param').couponId }), 200));
-
-  async function discountOf(tenantId: string, discountId: string) {
-    const discount = await deps.prisma.discount.findFirst({ where: { id: discountId, tenantId }, include: { coupon: true } });
-    if (discount === null) throw notFound('discount', discountId);
-    return toDiscountView(discount);
-  }
 
   app.openapi(routes.customer.apply, async (c) => {
     const { tenantId } = c.get('principal');

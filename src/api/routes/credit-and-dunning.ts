@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { adjustCreditBalance } from '../../billing/credit/adjust-credit-balance.js';
 import { getCreditBalance } from '../../billing/credit/get-credit-balance.js';
 import { listCreditTransactions } from '../../billing/credit/list-credit-transactions.js';
-import { creditBalanceViewSchema, creditTransactionViewSchema, toCreditTransactionView } from '../../billing/credit/views.js';
+import { creditBalanceViewSchema, creditTransactionViewSchema } from '../../billing/credit/views.js';
+import { getCreditTransaction } from '../../billing/credit/get-credit-transaction.js';
 import { getDunningPolicy } from '../../billing/dunning/get-dunning-policy.js';
 import { saveDunningPolicy } from '../../billing/dunning/save-dunning-policy.js';
 import { dunningPolicyViewSchema } from '../../billing/dunning/views.js';
@@ -78,8 +79,8 @@ export function creditAndDunningRoutes(deps: BillingApiDependencies) {
       reason: body.reason,
       ...(key === undefined ? {} : { sourceKey: `api:${derivedId('cbt', tenantId, key)}` }),
     });
-    const entry = await deps.prisma.creditBalanceTransaction.findFirstOrThrow({ where: { id: adjustment.transactionId, tenantId } });
-    return c.json({ transaction: toCreditTransactionView(entry), balance: await getCreditBalance(deps.prisma, { tenantId, customerId }) }, 201);
+    const transaction = await getCreditTransaction(deps.prisma, { tenantId, transactionId: adjustment.transactionId });
+    return c.json({ transaction, balance: await getCreditBalance(deps.prisma, { tenantId, customerId }) }, 201);
   });
 
   app.openapi(routes.transactions, async (c) =>

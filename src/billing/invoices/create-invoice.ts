@@ -1,4 +1,4 @@
-import type { Money, TaxRate } from '../../domain/index.js';
+import type { TaxRate } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { newId } from '../../ids.js';
@@ -7,42 +7,9 @@ import { isUniqueViolation, runInTransaction } from '../db.js';
 import { failure, notFound } from '../failures.js';
 import { invoiceEvent, writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { computeInvoice, type ComputedLine } from './invoice-computation.js';
+import type { CreateInvoiceInput } from './invoice-input.js';
 import { consumeDiscounts, loadApplicableDiscounts } from './invoice-discounts.js';
 import { toInvoiceSummary, type InvoiceSummary } from './invoice-summary.js';
-
-/** What an invoice is for: a period's recurring fees, a change's proration, usage, a final bill. */
-export type InvoiceKind = 'recurring' | 'proration' | 'final';
-export type InvoiceLineKind = 'recurring' | 'proration' | 'usage';
-
-/** A line priced by the caller (recurring fee, proration, usage); discount and tax lines are added here. */
-export interface InvoiceLineInput {
-  kind: InvoiceLineKind;
-  description: string;
-  priceId: string | null;
-  quantity: number | null;
-  /** The unit amount in minor units as a decimal string, when one rate explains the line. */
-  unitAmountDecimal: string | null;
-  amount: Money;
-  /** Epoch ms. */
-  periodStart: number | null;
-  periodEnd: number | null;
-  /** Proration credits are not discounted again (their original charge already was). */
-  discountable: boolean;
-}
-
-export interface CreateInvoiceInput {
-  tenantId: string;
-  customerId: string;
-  subscriptionId: string;
-  /** Unique per tenant: the same source (a period, a change, a usage close) always finds the same invoice. */
-  sourceKey: string;
-  kind: InvoiceKind;
-  currency: string;
-  periodIndex: number | null;
-  periodStart: number | null;
-  periodEnd: number | null;
-  lines: InvoiceLineInput[];
-}
 
 async function findBySourceKey(prisma: PrismaClient, input: CreateInvoiceInput): Promise<InvoiceSummary | null> {
   const invoice = await prisma.invoice.findUnique({ where: { tenantId_sourceKey: { tenantId: input.tenantId, sourceKey: input.sourceKey } } });

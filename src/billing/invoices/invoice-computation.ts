@@ -1,7 +1,7 @@
 import { computeInvoiceTotals, createRateTableTaxCalculator, negateMoney, sumMoney } from '../../domain/index.js';
 import type { InvoiceTotals, LineTax, Money, TaxCalculator, TaxRate } from '../../domain/index.js';
 import type { ApplicableDiscount } from './invoice-discounts.js';
-import type { CreateInvoiceInput, InvoiceLineInput } from './create-invoice.js';
+import type { CreateInvoiceInput, InvoiceLineInput } from './invoice-input.js';
 
 /** A line as it is stored, before ids and positions: drafted, discount or tax. */
 export interface ComputedLine {

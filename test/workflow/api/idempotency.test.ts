@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIM_LEASE_MS, IdempotencyStore, KEY_RETENTION_MS, type IdempotentRequest } from '../../../src/api/idempotency/idempotency-store.js';
+import { CLAIM_LEASE_MS, IdempotencyStore, KEY_RETENTION_MS, type IdempotentRequest } from '../../../src/idempotency/idempotency-store.js';
 import { requestFingerprint } from '../../../src/api/idempotency/request-fingerprint.js';
 import { subscriptionWorkflowId } from '../../../src/temporal/workflow-ids.js';
 import { useApiHarness, type ApiHarness, type ApiResponse, type ApiTenant } from '../../support/api-harness.js';

@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../../db/prisma-client.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { PrismaClient } from '../db/prisma-client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 
 /** How long a finished response is replayed (Stripe keeps keys for 24 hours). */
 export const KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
