@@ -5,7 +5,7 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { assertItemsWithinBounds } from '../amount-bounds.js';
 import { isUniqueViolation, runInTransaction } from '../db.js';
-import { failure, notFound } from '../failures.js';
+import { failure, notFound, withDomainValidation } from '../failures.js';
 import { lockCustomer } from '../locks.js';
 import { idSchema, parseInput } from '../validation.js';
 
@@ -86,12 +86,15 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
   if (missing !== undefined) throw notFound('price', missing);
   const { currency, interval } = commonTerms(prices, customer.currency);
   const byId = new Map(prices.map((price) => [price.id, price]));
-  assertItemsWithinBounds(
-    parsed.items.map((item) => {
-      const price = byId.get(item.priceId);
-      return { quantity: item.quantity, price: { definition: price?.definition as unknown as PriceDefinition, usageType: price?.usageType ?? 'licensed' } };
-    }),
-    currency,
+  // A stored price the domain cannot read is refused here as invalid_price_definition.
+  withDomainValidation(() =>
+    assertItemsWithinBounds(
+      parsed.items.map((item) => {
+        const price = byId.get(item.priceId);
+        return { quantity: item.quantity, price: { definition: price?.definition as unknown as PriceDefinition, usageType: price?.usageType ?? 'licensed' } };
+      }),
+      currency,
+    ),
   );
   const trialDays = resolveTrialDays(parsed.trialDays, prices);
   // Billing instants are whole seconds (as in Stripe): periods and lines never carry milliseconds.
