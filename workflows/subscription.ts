@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import { requestedInstant } from './billing-instants.js';
-import { asUpdateFailure, guardValidator } from './refusals.js';
+import { asUpdateFailure, guardValidator, refuse } from './refusals.js';
 import { billing } from './subscription-activities.js';
 import { attemptCharge, endSubscription, handlePaymentEvent } from './subscription-collection.js';
 import { changeItems, expirePendingPaymentChange, previewChange, validateChangeRequest } from './subscription-changes.js';
@@ -43,50 +43,76 @@ import { isFailing, recoverUnlessFailing, transition } from './subscription-stat
  * It completes with its final view when the subscription ends (null if its row is gone).
  */
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, carried?: SubscriptionState): Promise<SubscriptionView | null> {
-  const state = await loadWithRetries(input, carried, initialState);
-  if (state === null) return null;
-  const ctx = new SubscriptionContext(state);
+  // Handlers are registered before the state is loaded, so a request that arrives in the first
+  // moments (a change right after the create) waits for it instead of finding no handler.
+  let loaded: SubscriptionContext | null | undefined = undefined;
+  let announceLoaded: () => void = () => undefined;
+  const loading = new Promise<void>((resolve) => (announceLoaded = resolve));
+  const context = async (): Promise<SubscriptionContext> => {
+    if (loaded === undefined) await loading;
+    if (!loaded) throw refuse('subscription_ended', 'The subscription no longer exists');
+    return loaded;
+  };
   const inbox: Array<{ event: PaymentEvent; at: number }> = [];
   let paymentMethodUpdatedAt: number | null = null;
+  const wake = (): void => {
+    if (loaded) loaded.dirty = true;
+  };
 
-  setHandler(getStateQuery, () => viewOf(ctx.state));
+  setHandler(getStateQuery, () => {
+    if (!loaded) throw new Error('the subscription is still loading');
+    return viewOf(loaded.state);
+  });
   setHandler(paymentEventSignal, (event) => {
-    if (ctx.state.seenPaymentEvents.includes(event.eventId)) return;
-    ctx.state.seenPaymentEvents = [...ctx.state.seenPaymentEvents, event.eventId].slice(-SEEN_EVENTS_KEPT);
     inbox.push({ event, at: requestedInstant() });
-    ctx.dirty = true;
+    wake();
   });
   setHandler(paymentMethodUpdatedSignal, () => {
     paymentMethodUpdatedAt = requestedInstant();
-    ctx.dirty = true;
+    wake();
   });
-  // Each update takes its instant when it arrives, before waiting for the lock.
-  const update = <T>(work: (at: number) => Promise<T>): Promise<T> => {
-    const at = requestedInstant();
-    return asUpdateFailure(ctx.exclusive(() => work(at)));
-  };
-  setHandler(changeItemsUpdate, (request) => update((at) => changeItems(ctx, request, at)), {
-    validator: guardValidator((request: ChangeItemsRequest) => validateChangeRequest(ctx, request)),
+  /**
+   * An update takes its instant when it arrives, then waits for the state and the lock; it is
+   * validated again once it holds the lock, since an update queued ahead of it may have changed
+   * what is allowed (two pauses at once: the second is refused, not half-applied).
+   */
+  const update = <R, T>(validate: (ctx: SubscriptionContext, request: R) => void, work: (ctx: SubscriptionContext, request: R, at: number) => Promise<T>) => ({
+    handler: (request: R): Promise<T> => {
+      const at = requestedInstant();
+      return asUpdateFailure(
+        (async () => {
+          const ctx = await context();
+          return ctx.exclusive(async () => {
+            validate(ctx, request);
+            return work(ctx, request, at);
+          });
+        })(),
+      );
+    },
+    validator: guardValidator((request: R) => {
+      if (loaded) validate(loaded, request);
+    }),
   });
-  setHandler(previewChangeUpdate, (request) => update((at) => previewChange(ctx, request, at)), {
-    validator: guardValidator((request: ChangeItemsRequest) => validateChangeRequest(ctx, request)),
-  });
-  setHandler(cancelUpdate, (request) => update(async (at) => (await cancel(ctx, request, at), viewOf(ctx.state))), {
-    validator: guardValidator((request: CancelRequest) => validateCancel(ctx, request)),
-  });
-  setHandler(pauseCollectionUpdate, () => update(async (at) => (await pause(ctx, at), viewOf(ctx.state))), {
-    validator: guardValidator(() => validatePause(ctx)),
-  });
-  setHandler(payInvoiceUpdate, (request) => update((at) => payInvoiceNow(ctx, request, at)), {
-    validator: guardValidator((request: InvoiceActionRequest) => validatePayInvoice(ctx, request)),
-  });
-  setHandler(voidInvoiceUpdate, (request) => update(async (at) => (await voidInvoice(ctx, request, at), viewOf(ctx.state))), {
-    validator: guardValidator((request: InvoiceActionRequest) => validateVoidInvoice(request)),
-  });
-  setHandler(resumeCollectionUpdate, () => update(async (at) => (await resume(ctx, at), viewOf(ctx.state))), {
-    validator: guardValidator(() => validateResume(ctx)),
-  });
+  const change = update((ctx, request: ChangeItemsRequest) => validateChangeRequest(ctx, request), (ctx, request, at) => changeItems(ctx, request, at));
+  setHandler(changeItemsUpdate, change.handler, { validator: change.validator });
+  const preview = update((ctx, request: ChangeItemsRequest) => validateChangeRequest(ctx, request), (ctx, request, at) => previewChange(ctx, request, at));
+  setHandler(previewChangeUpdate, preview.handler, { validator: preview.validator });
+  const cancelling = update((ctx, request: CancelRequest) => validateCancel(ctx, request), async (ctx, request, at) => (await cancel(ctx, request, at), viewOf(ctx.state)));
+  setHandler(cancelUpdate, cancelling.handler, { validator: cancelling.validator });
+  const pausing = update((ctx) => validatePause(ctx), async (ctx, _none: null, at) => (await pause(ctx, at), viewOf(ctx.state)));
+  setHandler(pauseCollectionUpdate, () => pausing.handler(null), { validator: () => pausing.validator(null) });
+  const resuming = update((ctx) => validateResume(ctx), async (ctx, _none: null, at) => (await resume(ctx, at), viewOf(ctx.state)));
+  setHandler(resumeCollectionUpdate, () => resuming.handler(null), { validator: () => resuming.validator(null) });
+  const paying = update((ctx, request: InvoiceActionRequest) => validatePayInvoice(ctx, request), (ctx, request, at) => payInvoiceNow(ctx, request, at));
+  setHandler(payInvoiceUpdate, paying.handler, { validator: paying.validator });
+  const voiding = update((_ctx, request: InvoiceActionRequest) => validateVoidInvoice(request), async (ctx, request, at) => (await voidInvoice(ctx, request, at), viewOf(ctx.state)));
+  setHandler(voidInvoiceUpdate, voiding.handler, { validator: voiding.validator });
 
+  const state = await loadWithRetries(input, carried, initialState);
+  loaded = state === null ? null : new SubscriptionContext(state);
+  announceLoaded();
+  if (loaded === null) return null;
+  const ctx = loaded;
   ctx.updateSearchAttributes();
 
   for (;;) {
@@ -94,9 +120,13 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
     let rollover = false;
     try {
       rollover = await ctx.exclusive(async () => {
-        // An event leaves the inbox only once handled: a failed step handles it again.
+        // An event leaves the inbox only once handled: a failed step handles it again. A
+        // redelivered webhook (the same event id) changes nothing.
         for (let next = inbox[0]; next !== undefined; next = inbox[0]) {
-          await handlePaymentEvent(ctx, next.event, next.at);
+          if (!ctx.state.seenPaymentEvents.includes(next.event.eventId)) {
+            await handlePaymentEvent(ctx, next.event, next.at);
+            ctx.state.seenPaymentEvents = [...ctx.state.seenPaymentEvents, next.event.eventId].slice(-SEEN_EVENTS_KEPT);
+          }
           inbox.shift();
         }
         if (paymentMethodUpdatedAt !== null) {
