@@ -82,4 +82,30 @@ describe('search attributes in the Temporal UI', () => {
     expect(described.typedSearchAttributes.get(BILLING_SEARCH_ATTRIBUTES[2])).toBe(tenantId);
     expect(described.typedSearchAttributes.get(BILLING_SEARCH_ATTRIBUTES[3])).toEqual([priceId]);
   }, 90_000);
+
+  it('a subscription whose charge the gateway refused is found with BillingAttention = "gateway_rejected"', async () => {
+    const { tenantId } = await seedTenant(db.prisma);
+    const customer = await seedCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD' });
+    const { priceId } = await seedPrice(db.prisma, { tenantId, currency: 'USD', definition: { model: 'flat', currency: 'USD', amount: 2500 }, interval: { unit: 'month', count: 1 } });
+    const record = await seedSubscription(db.prisma, { tenantId, customerId: customer.customerId, items: [{ priceId, quantity: 1 }], startAt: Date.now() });
+    // The next charge request is one the gateway refuses outright (an invalid request).
+    stripe.sandbox.failNext('invalid_request', '/v1/payment_intents');
+    await env.client.workflow.start(subscriptionWorkflow, {
+      taskQueue,
+      workflowId: subscriptionWorkflowId(record.subscriptionId),
+      args: [{ tenantId, subscriptionId: record.subscriptionId }],
+    });
+    const query = `BillingAttention = "gateway_rejected" AND CustomerId = "${customer.customerId}"`;
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const execution of env.client.workflow.list({ query })) ids.push(execution.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+      30_000,
+    );
+    expect(found).toEqual([subscriptionWorkflowId(record.subscriptionId)]);
+    expect((await env.client.workflow.getHandle(subscriptionWorkflowId(record.subscriptionId)).describe()).status.name).toBe('RUNNING');
+  }, 90_000);
 });
