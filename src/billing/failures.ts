@@ -47,6 +47,8 @@ const DOMAIN_FAILURES: { readonly [C in DomainErrorCode]: 'invalid' } = {
   invalid_invoice: 'invalid',
   invalid_dunning_policy: 'invalid',
   invalid_payment_history: 'invalid',
+  invalid_meter: 'invalid',
+  invalid_usage_value: 'invalid',
 };
 
 export const FAILURE_CATALOG = {
@@ -64,6 +66,7 @@ export const FAILURE_CATALOG = {
   discount_not_found: 'not_found',
   subscription_not_found: 'not_found',
   invoice_not_found: 'not_found',
+  meter_not_found: 'not_found',
 
   customer_already_exists: 'conflict',
   customer_currency_locked: 'conflict',
@@ -82,6 +85,11 @@ export const FAILURE_CATALOG = {
   invoice_not_collectible: 'conflict',
   invoice_not_finalized: 'conflict',
   update_rejected: 'conflict',
+  meter_key_taken: 'conflict',
+  meter_in_use: 'conflict',
+  meter_already_billed: 'conflict',
+  usage_event_conflict: 'conflict',
+  usage_closed: 'conflict',
 
   amount_too_large: 'invalid',
   interval_mismatch: 'invalid',
@@ -94,6 +102,8 @@ export const FAILURE_CATALOG = {
   invalid_cancel: 'invalid',
   invalid_invoice_action: 'invalid',
   invalid_items: 'invalid',
+  meter_required: 'invalid',
+  usage_timestamp_out_of_range: 'invalid',
 
   gateway_error: 'gateway',
 

@@ -23,7 +23,9 @@ export type DomainErrorCode =
   | 'unknown_tax_jurisdiction'
   | 'invalid_invoice'
   | 'invalid_dunning_policy'
-  | 'invalid_payment_history';
+  | 'invalid_payment_history'
+  | 'invalid_meter'
+  | 'invalid_usage_value';
 
 /**
  * The one error type the domain throws. `code` is machine-readable, `message` is for humans,

@@ -238,3 +238,25 @@ export { dunningSchedule } from './dunning-policy.js';
 export { isHardDecline } from './dunning-policy.js';
 /** Payment history → `paid`, `retry` at T, or `final` action and invoice state. */
 export { nextDunningStep } from './dunning-policy.js';
+
+// ── Usage metering ──────────────────────────────────────────────────────────────────────────────
+/** Meter aggregations, definitions and filters. */
+export type { MeterAggregation, MeterDefinition, MeterFilter, WindowParts } from './usage.js';
+/** The aggregations a meter may use. */
+export { METER_AGGREGATIONS } from './usage.js';
+/** Checks a meter's shape (`invalid_meter`). */
+export { assertMeterDefinition } from './usage.js';
+/** Whether a meter reads an event (its name and every filter). */
+export { eventMatchesMeter } from './usage.js';
+/** The decimal (or, for unique_count, text) value a meter reads from an event (`invalid_usage_value`). */
+export { meterValue } from './usage.js';
+/** A property's value as text, as filters compare it. */
+export { propertyText } from './usage.js';
+/** One hour in ms, and the hour an instant falls in. */
+export { HOUR_MS, hourStart } from './usage.js';
+/** A window as whole hours plus its ragged edges. */
+export { windowParts } from './usage.js';
+/** The time-weighted average of a running level from roll-up sums. */
+export { weightedAverage } from './usage.js';
+/** Decimal quantity helpers: normalise, subtract, compare (12 places). */
+export { maxQuantity, normaliseQuantity, sameQuantity, subtractQuantities, sumQuantities, USAGE_QUANTITY_PLACES, valueTimesInstant } from './usage.js';

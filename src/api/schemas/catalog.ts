@@ -42,7 +42,8 @@ export const createPriceBody = z
     currency: currencyCode,
     pricing: pricingSchema,
     interval: z.strictObject({ unit: z.enum(['day', 'week', 'month', 'year']), count: z.int().min(1).max(365).default(1) }),
-    usageType: z.enum(['licensed', 'metered']).default('licensed').openapi({ description: 'metered: charged on reported usage rather than quantity' }),
+    usageType: z.enum(['licensed', 'metered']).default('licensed').openapi({ description: 'metered: billed in arrears on the usage its meter aggregates, rather than on the quantity' }),
+    meterId: resourceId.optional().openapi({ description: 'Required for a metered price: the meter whose quantity it prices' }),
     trialDays: z.int().min(0).max(730).nullable().optional(),
     nickname: text.nullable().optional(),
   })

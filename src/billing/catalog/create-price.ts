@@ -17,6 +17,8 @@ const createPriceInput = z.object({
   interval: z.object({ unit: z.enum(['day', 'week', 'month', 'year']), count: z.int().min(1) }),
   trialDays: z.int().min(0).max(730).nullish(),
   usageType: z.enum(['licensed', 'metered']).optional(),
+  /** Required for a metered price: the meter whose quantity it prices. */
+  meterId: idSchema.nullish(),
   nickname: z.string().trim().min(1).nullish(),
 });
 
@@ -28,6 +30,7 @@ export interface CreatePriceInput {
   interval: BillingInterval;
   trialDays?: number | null;
   usageType?: 'licensed' | 'metered';
+  meterId?: string | null;
   nickname?: string | null;
 }
 
@@ -39,6 +42,7 @@ export interface CreatedPrice {
   interval: BillingInterval;
   trialDays: number | null;
   usageType: 'licensed' | 'metered';
+  meterId: string | null;
 }
 
 /** The column Stripe calls `unit_amount_decimal`: only flat and per-unit prices have one rate. */
@@ -46,6 +50,18 @@ function unitAmountOf(definition: PriceDefinition): string | null {
   if (definition.model === 'flat') return String(definition.amount);
   if (definition.model === 'per_unit') return String(definition.unitAmount);
   return null;
+}
+
+/** A metered price prices a meter's quantity, so it names one (active, the tenant's); a licensed one names none. */
+async function meterOf(prisma: PrismaClient, tenantId: string, usageType: 'licensed' | 'metered', meterId: string | null): Promise<string | null> {
+  if (usageType === 'licensed') {
+    if (meterId !== null) throw failure('invalid_input', 'Only a metered price has a meter', { fields: [{ path: 'meterId', message: 'only for usageType metered' }] });
+    return null;
+  }
+  if (meterId === null) throw failure('meter_required', 'A metered price names the meter it bills', { fields: [{ path: 'meterId', code: 'meter_required', message: 'required for usageType metered' }] });
+  const meter = await prisma.meter.findFirst({ where: { id: meterId, tenantId, archivedAt: null }, select: { id: true } });
+  if (meter === null) throw notFound('meter', meterId);
+  return meter.id;
 }
 
 export async function createPrice(prisma: PrismaClient, input: CreatePriceInput): Promise<CreatedPrice> {
@@ -64,6 +80,7 @@ export async function createPrice(prisma: PrismaClient, input: CreatePriceInput)
   assertPriceWithinBounds(definition, 'definition');
   const product = await prisma.product.findFirst({ where: { id: parsed.productId, tenantId: parsed.tenantId, archivedAt: null } });
   if (product === null) throw notFound('product', parsed.productId);
+  const meterId = await meterOf(prisma, parsed.tenantId, parsed.usageType ?? 'licensed', parsed.meterId ?? null);
   const price = await prisma.price.create({
     data: {
       id: newId('price'),
@@ -72,6 +89,7 @@ export async function createPrice(prisma: PrismaClient, input: CreatePriceInput)
       currency: parsed.currency,
       model: strategy.model,
       usageType: parsed.usageType ?? 'licensed',
+      meterId,
       unitAmountDecimal: unitAmountOf(definition),
       definition: toJson({ ...definition, currency: strategy.currency }),
       intervalUnit: parsed.interval.unit,
@@ -88,5 +106,6 @@ export async function createPrice(prisma: PrismaClient, input: CreatePriceInput)
     interval: { unit: parsed.interval.unit, count: parsed.interval.count },
     trialDays: price.trialDays,
     usageType: price.usageType,
+    meterId: price.meterId,
   };
 }

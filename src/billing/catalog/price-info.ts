@@ -13,6 +13,8 @@ export interface PriceInfo {
   interval: BillingInterval;
   trialDays: number | null;
   usageType: 'licensed' | 'metered';
+  /** The meter a metered price bills (null for licensed prices). */
+  meterId: string | null;
 }
 
 /**
@@ -31,6 +33,7 @@ export function toPriceInfo(price: Price & { product: Product }, options: { vali
     interval: { unit: price.intervalUnit, count: price.intervalCount },
     trialDays: price.trialDays,
     usageType: price.usageType,
+    meterId: price.meterId,
   };
 }
 

@@ -42,6 +42,7 @@ export const priceViewSchema = z
     currency: z.string(),
     model: z.enum(PricingModel),
     usageType: z.enum(UsageType),
+    meterId: z.string().nullable().describe('The meter a metered price bills'),
     definition: z
       .looseObject({ model: z.string(), currency: z.string() })
       .describe('The pricing definition as created (amounts in minor units; tiers, package size or percentage by model)'),
@@ -60,6 +61,7 @@ export interface PriceView {
   currency: string;
   model: PricingModel;
   usageType: UsageType;
+  meterId: string | null;
   /** The stored JSON the domain prices with (a `PriceDefinition`). */
   definition: { model: string; currency: string; [key: string]: unknown };
   interval: { unit: IntervalUnit; count: number };
@@ -90,6 +92,7 @@ export function toPriceView(price: Price): PriceView {
     currency: price.currency.toUpperCase(),
     model: price.model,
     usageType: price.usageType,
+    meterId: price.meterId,
     // createPrice validated it with the domain and stored it whole, currency included.
     definition: price.definition as PriceView['definition'],
     interval: { unit: price.intervalUnit, count: price.intervalCount },

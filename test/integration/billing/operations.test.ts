@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrice } from '../../../src/billing/catalog/create-price.js';
+import { createMeter } from '../../../src/billing/meters/create-meter.js';
 import { createProduct } from '../../../src/billing/catalog/create-product.js';
 import { applyCoupon } from '../../../src/billing/coupons/apply-coupon.js';
 import { createCoupon } from '../../../src/billing/coupons/create-coupon.js';
@@ -37,7 +38,9 @@ describe('catalog', () => {
   it('creates a price from a validated definition, filling model and unit amount', async () => {
     const { tenantId } = await seedTenant(db.prisma);
     const product = await createProduct(db.prisma, { tenantId, name: 'API' });
-    const price = await createPrice(db.prisma, { tenantId, productId: product.productId, currency: 'usd', definition: { model: 'per_unit', currency: 'USD', unitAmount: '0.06' }, interval: monthly, usageType: 'metered' });
+    const meter = await createMeter(db.prisma, { tenantId, key: 'api_calls', aggregation: 'count' });
+    const price = await createPrice(db.prisma, { tenantId, productId: product.productId, currency: 'usd', definition: { model: 'per_unit', currency: 'USD', unitAmount: '0.06' }, interval: monthly, usageType: 'metered', meterId: meter.id });
+    await expect(createPrice(db.prisma, { tenantId, productId: product.productId, currency: 'usd', definition: { model: 'per_unit', currency: 'USD', unitAmount: 1 }, interval: monthly, usageType: 'metered' })).rejects.toMatchObject({ code: 'meter_required' });
     const row = await db.prisma.price.findUniqueOrThrow({ where: { id: price.priceId } });
     expect([row.model, row.currency, row.unitAmountDecimal?.toFixed(), row.usageType]).toEqual(['per_unit', 'USD', '0.06', 'metered']);
   });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { archivePrice } from '../../../src/billing/catalog/archive-price.js';
 import { archiveProduct } from '../../../src/billing/catalog/archive-product.js';
 import { createPrice } from '../../../src/billing/catalog/create-price.js';
+import { createMeter } from '../../../src/billing/meters/create-meter.js';
 import { createProduct } from '../../../src/billing/catalog/create-product.js';
 import { deletePrice } from '../../../src/billing/catalog/delete-price.js';
 import { deleteProduct } from '../../../src/billing/catalog/delete-product.js';
@@ -280,6 +281,7 @@ describe('catalog', () => {
     const { tenantId } = await seedTenant(db.prisma);
     const { customerId } = await seedCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD', testPaymentMethod: null });
     const { productId } = await createProduct(db.prisma, { tenantId, name: 'Seats' });
+    const meter = await createMeter(db.prisma, { tenantId, key: 'api_calls', aggregation: 'count' });
     const created = await createPrice(db.prisma, {
       tenantId,
       productId,
@@ -288,6 +290,7 @@ describe('catalog', () => {
       interval: { unit: 'year', count: 1 },
       trialDays: 14,
       usageType: 'metered',
+      meterId: meter.id,
       nickname: 'API calls',
     });
     const view = await getPrice(db.prisma, { tenantId, priceId: created.priceId });
@@ -298,6 +301,7 @@ describe('catalog', () => {
       currency: 'USD',
       model: 'per_unit',
       usageType: 'metered',
+      meterId: meter.id,
       definition: { model: 'per_unit', currency: 'USD', unitAmount: '0.06' },
       interval: { unit: 'year', count: 1 },
       trialDays: 14,

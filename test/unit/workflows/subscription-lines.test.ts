@@ -14,6 +14,7 @@ const price = (priceId: string, productName: string, definition: PriceDefinition
   interval: monthly,
   trialDays: null,
   usageType,
+  meterId: usageType === 'metered' ? 'meter_calls' : null,
 });
 const item = (p: PriceInfo, quantity: number): ItemState => ({ priceId: p.priceId, quantity, price: p });
 

@@ -13,6 +13,7 @@ const team: PriceInfo = {
   interval: { unit: 'month', count: 1 },
   trialDays: null,
   usageType: 'licensed',
+  meterId: null,
 };
 
 /** An active subscription anchored 2027-01-31, in its second period (Feb 28 → Mar 31). */
