@@ -13,6 +13,7 @@ import { loadSubscription } from './load-subscription.js';
 import { markInvoiceUncollectible } from './mark-invoice-uncollectible.js';
 import { persistSubscriptionState } from './persist-subscription-state.js';
 import { recordPaymentOutcome } from './record-payment-outcome.js';
+import { repriceDraftInvoice } from './reprice-draft-invoice.js';
 import type { BillingActivities } from './types.js';
 import { voidInvoice } from './void-invoice.js';
 
@@ -29,6 +30,7 @@ export function createActivities(dependencies: ActivityDependencies): BillingAct
     loadBillingPolicy: bind(loadBillingPolicy),
     hasPaymentMethod: bind(hasPaymentMethod),
     createInvoice: bind(createInvoice),
+    repriceDraftInvoice: bind(repriceDraftInvoice),
     applyCreditBalance: bind(applyCreditBalance),
     finalizeInvoice: bind(finalizeInvoice),
     chargeInvoice: bind(chargeInvoice),

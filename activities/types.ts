@@ -5,6 +5,7 @@ import type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/inv
 import type { CreateInvoiceInput } from '../src/billing/invoices/invoice-input.js';
 import type { InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 import type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
+import type { RepriceDraftInput } from '../src/billing/invoices/reprice-draft-invoice.js';
 import type { SubscriptionSnapshot } from '../src/billing/subscriptions/load-subscription-snapshot.js';
 import type { PersistSubscriptionStateInput } from '../src/billing/subscriptions/persist-subscription-state.js';
 
@@ -17,7 +18,8 @@ import type { PersistSubscriptionStateInput } from '../src/billing/subscriptions
 export type { PriceInfo } from '../src/billing/catalog/price-info.js';
 export type { BillingPolicy, TrialEndBehavior } from '../src/billing/dunning/load-billing-policy.js';
 export type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
-export type { CreateInvoiceInput, InvoiceKind, InvoiceLineInput, InvoiceLineKind } from '../src/billing/invoices/invoice-input.js';
+export type { CreateInvoiceInput, InvoiceKind, InvoiceLineInput, InvoiceLineKind, InvoiceUsage, UsageWindow } from '../src/billing/invoices/invoice-input.js';
+export type { RepriceDraftInput } from '../src/billing/invoices/reprice-draft-invoice.js';
 export type { InvoiceStatus, InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 export type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
 export type { SubscriptionItemSnapshot, SubscriptionSnapshot } from '../src/billing/subscriptions/load-subscription-snapshot.js';
@@ -53,6 +55,8 @@ export interface BillingActivities {
   hasPaymentMethod(input: { tenantId: string; customerId: string }): Promise<boolean>;
   /** The draft invoice for `sourceKey` with discount and tax lines and named totals; a retry returns the same invoice. */
   createInvoice(input: CreateInvoiceInput): Promise<InvoiceSummary>;
+  /** Prices a held draft again (usage as it stands now); a finalized invoice is returned as is. */
+  repriceDraftInvoice(input: RepriceDraftInput): Promise<InvoiceSummary>;
   /** Uses the customer's credit balance on a draft invoice (or banks a negative total as credit). */
   applyCreditBalance(input: InvoiceRef): Promise<InvoiceSummary>;
   /** Draft → open with the next gapless number (→ paid at once when nothing is due). */

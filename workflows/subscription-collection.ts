@@ -3,7 +3,8 @@ import { nextDunningStep, type BillingInterval, type DunningStep } from '../src/
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import { billing } from './subscription-activities.js';
 import type { SubscriptionContext } from './subscription-context.js';
-import type { CollectionState, ItemState } from './subscription-state.js';
+import type { CollectionState, ItemState, SubscriptionState } from './subscription-state.js';
+import { changeMeteredItems, usageWindowsUntil } from './subscription-usage.js';
 import { recoverUnlessFailing, transition } from './subscription-status.js';
 
 /**
@@ -57,6 +58,12 @@ export async function attemptCharge(ctx: SubscriptionContext, collection: Collec
   collection.attempts.push({ at, outcome: 'failed', declineCode: failureCode(result) });
   // The attempt is the operator's (or the schedule's) answer to an earlier rejection.
   collection.attention = null;
+  if (collection.purpose === 'final') {
+    // An ended subscription's last invoice is charged once; what it leaves open stays open.
+    await billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: null });
+    removeCollection(ctx, collection);
+    return result;
+  }
   if (result.status === 'rejected') return rejectCollection(ctx, collection, result, at);
   collection.waitingForCustomer = result.status !== 'declined';
   if (collection.purpose === 'change') {
@@ -100,7 +107,10 @@ async function markPastDue(ctx: SubscriptionContext, collection: CollectionState
   await ctx.persist('payment_failed', at, { invoiceId: collection.invoiceId, attempt: collection.attempts.length, nextRetryAt: collection.nextRetryAt });
 }
 
-/** Ends the subscription at `at`: nothing more is collected. */
+/**
+ * Ends the subscription at `at`: nothing more is collected for its periods, and its metered
+ * items stop there — their usage up to `at` goes on a final invoice before the workflow ends.
+ */
 export function endSubscription(ctx: SubscriptionContext, at: number, how: 'cancel' | 'expire' = 'cancel'): void {
   const s = ctx.state;
   transition(s, how);
@@ -109,6 +119,10 @@ export function endSubscription(ctx: SubscriptionContext, at: number, how: 'canc
   s.collections = [];
   s.scheduledChange = null;
   s.pendingPaymentChange = null;
+  const usage = changeMeteredItems(s.usage, [], at);
+  // Nothing left to bill (no usage since the last invoice, none ever billed that could come late): no final invoice.
+  const owed = usageWindowsUntil(usage, at).length > 0 || usage.billedAny;
+  s.usage = { ...usage, finalAt: at, finalBilled: !owed };
 }
 
 /** Dunning is exhausted (or the decline was hard): the policy's final action. */
@@ -162,13 +176,19 @@ async function settleCollection(ctx: SubscriptionContext, collection: Collection
  */
 export function applyItems(ctx: SubscriptionContext, items: ItemState[], interval: BillingInterval, anchorReset: boolean, at: number): void {
   const s = ctx.state;
-  s.items = items;
+  replaceItems(s, items, at);
   if (anchorReset) {
     s.anchor = at;
     s.interval = interval;
     s.periodIndex = 0;
     s.billedPeriodIndex = 0;
   }
+}
+
+/** The items in force from `at` on; a metered price's usage splits there. */
+export function replaceItems(state: SubscriptionState, items: ItemState[], at: number): void {
+  state.usage = changeMeteredItems(state.usage, items, at);
+  state.items = items;
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { BillingPolicy, InvoiceLineInput, PriceInfo } from '../activities/types.js';
+import type { BillingPolicy, InvoiceLineInput, InvoiceUsage, PriceInfo } from '../activities/types.js';
 import { billingPeriod, instantToIso, sumMoney, type BillingInterval, type BillingPeriod } from '../src/domain/index.js';
 import type { AttentionView, ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
 import type { SubscriptionStatus } from './subscription-status.js';
+import type { UsageState } from './subscription-usage.js';
 
 /** A line the workflow priced (recurring fee, proration); the invoice adds discount and tax lines. */
 export type InvoiceLineDraft = InvoiceLineInput;
@@ -29,8 +30,11 @@ export interface CollectionAttention {
 /** The invoice being collected, and where dunning stands with it. */
 export interface CollectionState {
   invoiceId: string;
-  /** What paying it unlocks: a period's service, or a change waiting for payment. */
-  purpose: 'period' | 'change';
+  /**
+   * What paying it unlocks: a period's service, a change waiting for payment, or nothing (the
+   * final invoice of an ended subscription: charged once, never dunned).
+   */
+  purpose: 'period' | 'change' | 'final';
   attempts: DunningAttemptRecord[];
   nextRetryAt: number | null;
   /** The customer must act (authenticate, add a card); retries wait for them or the schedule. */
@@ -104,6 +108,22 @@ export interface SubscriptionState {
   /** Recent payment event ids, so a redelivered webhook changes nothing. */
   seenPaymentEvents: string[];
   stepFailure: StepFailure | null;
+  usage: UsageState;
+  /** An invoice with usage, held as a draft until the grace period ends. */
+  heldDraft: HeldDraft | null;
+}
+
+/**
+ * A drafted invoice that bills usage, waiting for late events until `finalizeAt`; it is then
+ * priced again from the same drafted lines and usage, finalized and collected.
+ */
+export interface HeldDraft {
+  invoiceId: string;
+  purpose: 'period' | 'final';
+  finalizeAt: number;
+  lines: InvoiceLineDraft[];
+  usage: InvoiceUsage;
+  periodIndex: number | null;
 }
 
 export const RECENT_CHANGES_KEPT = 50;
@@ -111,6 +131,11 @@ export const SEEN_EVENTS_KEPT = 200;
 
 export function currentPeriod(state: SubscriptionState): BillingPeriod {
   return billingPeriod({ anchor: state.anchor, interval: state.interval }, state.periodIndex);
+}
+
+/** Period `index` of the subscription's interval from `anchor`. */
+export function billingPeriodAt(state: SubscriptionState, anchor: number, index: number): BillingPeriod {
+  return billingPeriod({ anchor, interval: state.interval }, index);
 }
 
 /**

@@ -49,7 +49,7 @@ export function transition(state: { status: SubscriptionStatus }, name: StatusTr
 
 interface CollectingState {
   status: SubscriptionStatus;
-  collections: ReadonlyArray<{ purpose: 'period' | 'change'; attempts: readonly unknown[] }>;
+  collections: ReadonlyArray<{ purpose: 'period' | 'change' | 'final'; attempts: readonly unknown[] }>;
 }
 
 /** Whether a period's invoice is still failing to be paid (a change's invoice never makes a subscription past due). */

@@ -4,6 +4,7 @@ import { billing } from './subscription-activities.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import type { SubscriptionWorkflowInput } from './subscription-messages.js';
 import type { SubscriptionState } from './subscription-state.js';
+import { initialUsage } from './subscription-usage.js';
 
 /**
  * What the workflow does with the unexpected: a billing step that throws (a bug, a row no
@@ -67,8 +68,13 @@ export async function loadWithRetries(
   load: (input: SubscriptionWorkflowInput) => Promise<SubscriptionState>,
 ): Promise<SubscriptionState | null> {
   if (carried) {
-    // Runs carried over from before step failures existed have no such field.
-    const state: SubscriptionState = { ...carried, stepFailure: carried.stepFailure ?? null };
+    // Runs carried over from before step failures and usage existed have no such fields.
+    const state: SubscriptionState = {
+      ...carried,
+      stepFailure: carried.stepFailure ?? null,
+      usage: carried.usage ?? initialUsage(carried.items, carried.anchor),
+      heldDraft: carried.heldDraft ?? null,
+    };
     try {
       state.policy = await billing.loadBillingPolicy({ tenantId: input.tenantId });
     } catch (error) {

@@ -1,15 +1,16 @@
 import { allHandlersFinished, condition, continueAsNew, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { InvoiceSummary } from '../activities/types.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import { requestedInstant } from './billing-instants.js';
 import { asUpdateFailure, guardValidator, refuse } from './refusals.js';
 import { billing } from './subscription-activities.js';
-import { attemptCharge, endSubscription, handlePaymentEvent } from './subscription-collection.js';
+import { attemptCharge, endSubscription, handlePaymentEvent, replaceItems } from './subscription-collection.js';
 import { changeItems, expirePendingPaymentChange, previewChange, validateChangeRequest } from './subscription-changes.js';
 import { SubscriptionContext } from './subscription-context.js';
-import { issueInvoice } from './subscription-invoicing.js';
+import { finalizeHeldDraft, holdInvoice, issueInvoice } from './subscription-invoicing.js';
 import { payInvoiceNow, validatePayInvoice, validateVoidInvoice, voidInvoice } from './subscription-invoice-actions.js';
 import { cancel, cancelAtBoundary, pause, resume, validateCancel, validatePause, validateResume } from './subscription-lifecycle.js';
-import { recurringLines } from './subscription-lines.js';
+import { finalInvoiceDraft, periodInvoiceDraft } from './subscription-invoice-drafts.js';
 import {
   cancelUpdate,
   changeItemsUpdate,
@@ -30,6 +31,7 @@ import {
 import { clearStepFailure, loadWithRetries, recordStepFailure } from './subscription-step-failure.js';
 import { currentPeriod, isBilling, nextRetryAt, SEEN_EVENTS_KEPT, viewOf, type SubscriptionState } from './subscription-state.js';
 import { isFailing, recoverUnlessFailing, transition } from './subscription-status.js';
+import { billedThrough, initialUsage } from './subscription-usage.js';
 
 /**
  * One subscription, for its whole life: `subscription:<id>`. The workflow owns what happens next
@@ -142,7 +144,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
       await recordStepFailure(ctx, error);
     }
     const s = ctx.state;
-    if (s.status === 'canceled') break;
+    // An ended subscription stays until its final usage invoice is issued.
+    if (s.status === 'canceled' && s.usage.finalBilled && s.heldDraft === null) break;
     if (rollover) {
       // Every update that started before the boundary finishes in this run.
       await condition(allHandlersFinished);
@@ -192,6 +195,8 @@ async function initialState(input: SubscriptionWorkflowInput): Promise<Subscript
     recentChanges: [],
     seenPaymentEvents: [],
     stepFailure: null,
+    usage: initialUsage(snapshot.items.map((item) => ({ priceId: item.priceId, quantity: item.quantity, price: item.price })), snapshot.usageFrom),
+    heldDraft: null,
   };
 }
 
@@ -199,8 +204,15 @@ async function initialState(input: SubscriptionWorkflowInput): Promise<Subscript
 function nextWake(s: SubscriptionState): number | null {
   // A failed step waits for its back-off (or, once that is spent, for an operator).
   if (s.stepFailure) return s.stepFailure.retryAt;
-  if (s.status === 'canceled' || s.status === 'paused') return null;
-  if (s.status === 'trialing') return s.trialEnd;
+  if (s.heldDraft) return Math.min(s.heldDraft.finalizeAt, s.status === 'canceled' || s.status === 'paused' ? Infinity : periodWake(s));
+  if (s.status === 'canceled') return s.usage.finalBilled ? null : Date.now();
+  if (s.status === 'paused') return null;
+  return periodWake(s);
+}
+
+/** The next instant of the billing cycle itself: a start, a retry, an expiry, or the period end. */
+function periodWake(s: SubscriptionState): number {
+  if (s.status === 'trialing' && s.trialEnd !== null) return s.trialEnd;
   if (s.status === 'incomplete' && s.billedPeriodIndex < 0) return s.anchor;
   const candidates = [currentPeriod(s).end];
   const retry = nextRetryAt(s);
@@ -217,7 +229,22 @@ function nextWake(s: SubscriptionState): number | null {
 async function step(ctx: SubscriptionContext): Promise<boolean> {
   const s = ctx.state;
   const now = Date.now();
-  if (s.status === 'canceled' || s.status === 'paused') return false;
+  if (s.heldDraft && now >= s.heldDraft.finalizeAt) {
+    const { finalizeAt, purpose } = s.heldDraft;
+    await finalizeHeldDraft(ctx, (invoice) =>
+      purpose === 'final' ? ctx.persist('final_invoiced', finalizeAt, { invoiceId: invoice.invoiceId, amountDue: invoice.amountDue }) : afterIssue(ctx, invoice, invoice.status, finalizeAt),
+    );
+    ctx.dirty = true;
+    return false;
+  }
+  if (s.status === 'canceled') {
+    if (!s.usage.finalBilled && s.heldDraft === null) {
+      await billFinalUsage(ctx);
+      ctx.dirty = true;
+    }
+    return false;
+  }
+  if (s.status === 'paused') return false;
   if (s.status === 'trialing') {
     if (s.trialEnd !== null && now >= s.trialEnd) {
       await endTrial(ctx, s.trialEnd);
@@ -250,7 +277,7 @@ async function step(ctx: SubscriptionContext): Promise<boolean> {
     return false;
   }
   if (s.scheduledChange) {
-    s.items = s.scheduledChange.items;
+    replaceItems(s, s.scheduledChange.items, boundary);
     s.scheduledChange = null;
   }
   s.periodIndex += 1;
@@ -284,30 +311,60 @@ async function endTrial(ctx: SubscriptionContext, trialEnd: number): Promise<voi
   await ctx.persist('trial_ended', trialEnd);
 }
 
-/** The period's invoice: recurring fees in advance plus pending prorations; then collect it from the period's start. */
+/**
+ * The period's invoice: recurring fees in advance, pending prorations and the previous period's
+ * usage in arrears; then collect it from the period's start. An invoice that bills usage is held
+ * as a draft for the tenant's grace period first, so late events of the closed period land on it.
+ */
 async function billCurrentPeriod(ctx: SubscriptionContext): Promise<void> {
   const s = ctx.state;
   const period = currentPeriod(s);
-  await issueInvoice(
-    ctx,
-    {
-      // The anchor is part of the key: resuming or changing interval restarts period numbering.
-      sourceKey: `${s.subscriptionId}:anchor:${s.anchor}:period:${s.periodIndex}:recurring`,
-      kind: 'recurring',
-      periodIndex: s.periodIndex,
-      periodStart: period.start,
-      periodEnd: period.end,
-      lines: [...recurringLines(s.items, period), ...s.pendingProrationLines],
-    },
-    { purpose: 'period', at: period.start },
-    async (invoice) => {
-      // Only now is the period billed: a step that failed before this point issues the same invoice again.
-      s.pendingProrationLines = [];
-      s.billedPeriodIndex = s.periodIndex;
-      if (invoice.status === 'paid' && s.status === 'incomplete') transition(s, 'activate');
-      await ctx.persist('period_invoiced', period.start, { invoiceId: invoice.invoiceId, periodIndex: s.periodIndex, amountDue: invoice.amountDue });
-    },
-  );
+  const draft = periodInvoiceDraft(s, period);
+  const windows = draft.usage?.windows ?? [];
+  // Only now is the period billed: a step that failed before this point issues the same invoice again.
+  const billed = () => {
+    s.pendingProrationLines = [];
+    s.billedPeriodIndex = s.periodIndex;
+    s.usage = billedThrough(s.usage, period.start, windows);
+  };
+  if (draft.usage && windows.length > 0 && s.policy.usageGracePeriodMs > 0) {
+    const held = await holdInvoice(ctx, { ...draft, usage: draft.usage }, { purpose: 'period', finalizeAt: period.start + s.policy.usageGracePeriodMs });
+    billed();
+    await ctx.persist('period_invoice_drafted', period.start, { invoiceId: held.invoiceId, periodIndex: s.periodIndex, finalizesAt: new Date(period.start + s.policy.usageGracePeriodMs).toISOString() });
+    return;
+  }
+  await issueInvoice(ctx, draft, { purpose: 'period', at: period.start }, async (invoice) => {
+    billed();
+    await afterIssue(ctx, invoice, invoice.status, period.start);
+  });
+}
+
+/** An invoice was finalized: a first invoice paid at once activates the subscription; the record follows. */
+async function afterIssue(ctx: SubscriptionContext, invoice: InvoiceSummary, status: InvoiceSummary['status'], at: number): Promise<void> {
+  const s = ctx.state;
+  if (status === 'paid' && s.status === 'incomplete') transition(s, 'activate');
+  await ctx.persist('period_invoiced', at, { invoiceId: invoice.invoiceId, periodIndex: s.periodIndex, amountDue: invoice.amountDue });
+}
+
+/** The subscription has ended: its usage up to the end (and late usage) goes on a final invoice, held for the grace period. */
+async function billFinalUsage(ctx: SubscriptionContext): Promise<void> {
+  const s = ctx.state;
+  const endedAt = s.usage.finalAt ?? s.endedAt ?? requestedInstant();
+  const draft = finalInvoiceDraft(s, endedAt);
+  const usage = draft.usage ?? { windows: [], reconcileSince: null, closeUsage: true };
+  const done = () => {
+    s.usage = { ...billedThrough(s.usage, endedAt, usage.windows), finalBilled: true };
+  };
+  if (s.policy.usageGracePeriodMs > 0 && usage.windows.length > 0) {
+    const held = await holdInvoice(ctx, { ...draft, usage }, { purpose: 'final', finalizeAt: endedAt + s.policy.usageGracePeriodMs });
+    done();
+    await ctx.persist('final_invoice_drafted', endedAt, { invoiceId: held.invoiceId });
+    return;
+  }
+  await issueInvoice(ctx, draft, { purpose: 'final', at: endedAt }, async (invoice) => {
+    done();
+    await ctx.persist('final_invoiced', endedAt, { invoiceId: invoice.invoiceId, amountDue: invoice.amountDue });
+  });
 }
 
 /** A new card at `at`: past-due invoices are retried at once; an unpaid subscription bills again. */

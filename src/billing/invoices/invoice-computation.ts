@@ -53,7 +53,7 @@ function taxLines(rates: readonly TaxRate[], recorded: readonly LineTax[], curre
  * Checked invariant: drafted + discount + exclusive tax lines sum exactly to the total.
  */
 export function computeInvoice(
-  input: CreateInvoiceInput,
+  input: Pick<CreateInvoiceInput, 'currency' | 'lines'>,
   discounts: readonly ApplicableDiscount[],
   rates: readonly TaxRate[],
   jurisdiction: string | null,

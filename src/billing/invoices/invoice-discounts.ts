@@ -43,6 +43,22 @@ export async function loadApplicableDiscounts(
 }
 
 /**
+ * The discounts a draft took part with when it was created, in the same order, whatever has
+ * happened to them since (a `once` coupon it used has ended): pricing the draft again applies
+ * exactly what it applied first.
+ */
+export async function loadDiscountsOfDraft(tx: Prisma.TransactionClient, tenantId: string, discountIds: readonly string[]): Promise<ApplicableDiscount[]> {
+  if (discountIds.length === 0) return [];
+  const rows = await tx.discount.findMany({ where: { id: { in: [...discountIds] }, tenantId }, include: { coupon: true } });
+  return discountIds.flatMap((id) => {
+    const row = rows.find((r) => r.id === id);
+    if (row === undefined) return [];
+    const coupon = couponFromRow({ ...row.coupon, id: row.id, percentOff: decimalString(row.coupon.percentOff) });
+    return [{ discountId: row.id, label: row.coupon.name ?? row.coupon.code, coupon, periodsApplied: row.periodsApplied }];
+  });
+}
+
+/**
  * Counts a billing period against each discount used, and notes on the invoice which ones it
  * used (so a void can give the period back). Only the period's recurring invoice counts (the
  * domain counts coupon durations in billing periods), so a proration invoice in the same period

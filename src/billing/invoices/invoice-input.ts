@@ -18,6 +18,31 @@ export interface InvoiceLineInput {
   periodEnd: number | null;
   /** Proration credits are not discounted again (their original charge already was). */
   discountable: boolean;
+  /** Usage lines: the meter and its aggregated quantity (a decimal string). */
+  meterId?: string | null;
+  usageQuantity?: string | null;
+}
+
+/** A stretch of time one metered price bills its meter for. */
+export interface UsageWindow {
+  priceId: string;
+  meterId: string;
+  /** Epoch ms, `[from, to)`. */
+  from: number;
+  to: number;
+}
+
+/**
+ * The usage an invoice bills, priced when the invoice is drafted (and again when a held draft is
+ * finalized): each window's quantity from the meter's roll-ups, and — for windows billed before
+ * and still able to receive late events — the difference as an adjustment line.
+ */
+export interface InvoiceUsage {
+  windows: UsageWindow[];
+  /** Windows billed before that end after this instant are reconciled (null: none). */
+  reconcileSince: number | null;
+  /** The subscription's last invoice: later events are no longer billed (`usage_closed`). */
+  closeUsage: boolean;
 }
 
 export interface CreateInvoiceInput {
@@ -32,4 +57,5 @@ export interface CreateInvoiceInput {
   periodStart: number | null;
   periodEnd: number | null;
   lines: InvoiceLineInput[];
+  usage?: InvoiceUsage | null;
 }

@@ -25,6 +25,8 @@ export const invoiceLineViewSchema = z
     currency: z.string(),
     periodStart: instant.nullable(),
     periodEnd: instant.nullable(),
+    meterId: z.string().nullable().describe('Usage lines: the meter billed'),
+    usageQuantity: z.string().nullable().describe('Usage lines: the aggregated quantity (a decimal string); for a late-usage adjustment, the quantity added'),
   })
   .meta({ id: 'InvoiceLine' });
 
@@ -41,6 +43,8 @@ export interface InvoiceLineView {
   currency: string;
   periodStart: string | null;
   periodEnd: string | null;
+  meterId: string | null;
+  usageQuantity: string | null;
 }
 
 // The fields a list item and a full invoice share; only the lines differ.
@@ -133,6 +137,8 @@ export function toInvoiceLineView(line: InvoiceLine): InvoiceLineView {
     currency: line.currency.toUpperCase(),
     periodStart: isoOrNull(line.periodStart),
     periodEnd: isoOrNull(line.periodEnd),
+    meterId: line.meterId,
+    usageQuantity: decimalString(line.usageQuantity),
   };
 }
 

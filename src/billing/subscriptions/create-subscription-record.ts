@@ -126,6 +126,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
           currentPeriodEnd: new Date(trialEnd ?? firstPeriod.end),
           trialStart: trialEnd === null ? null : new Date(startAt),
           trialEnd: trialEnd === null ? null : new Date(trialEnd),
+          usageFrom: new Date(billingAnchor),
         },
       });
       // Items have no position column: their creation instant orders them (base fee before seats,

@@ -28,6 +28,8 @@ export interface SubscriptionSnapshot {
   canceledAt: number | null;
   pausedAt: number | null;
   stateVersion: number;
+  /** Usage from here on is billed (after any trial). */
+  usageFrom: number;
   items: SubscriptionItemSnapshot[];
 }
 
@@ -58,6 +60,7 @@ export async function loadSubscriptionSnapshot(prisma: Db, input: { tenantId: st
     canceledAt: instantOrNull(row.canceledAt),
     pausedAt: instantOrNull(row.pausedAt),
     stateVersion: row.stateVersion,
+    usageFrom: (row.usageFrom ?? row.trialEnd ?? row.billingAnchor).getTime(),
     items: row.items.map((item) => ({ priceId: item.priceId, quantity: item.quantity, price: toPriceInfo(item.price, { validate: false }) })),
   };
 }

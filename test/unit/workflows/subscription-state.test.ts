@@ -39,10 +39,12 @@ function state(overrides: Partial<SubscriptionState> = {}): SubscriptionState {
     pendingPaymentChange: null,
     pendingProrationLines: [],
     collections: [],
-    policy: { dunning: { ...DEFAULT_DUNNING_POLICY }, trialEndWithoutPaymentMethod: 'create_invoice' },
+    policy: { dunning: { ...DEFAULT_DUNNING_POLICY }, trialEndWithoutPaymentMethod: 'create_invoice', usageGracePeriodMs: 3_600_000 },
     recentChanges: [],
     seenPaymentEvents: [],
     stepFailure: null,
+    usage: { billedUntil: Date.UTC(2027, 0, 31), segments: [], billedAny: false, finalAt: null, finalBilled: false },
+    heldDraft: null,
     ...overrides,
   };
 }

@@ -106,11 +106,12 @@ describe('reads', () => {
 
   it('loadBillingPolicy returns the default, then the saved policy', async () => {
     const seeded = await seedSeatSubscription(harness);
-    expect(await harness.activities.loadBillingPolicy({ tenantId: seeded.tenantId })).toEqual({ dunning: { ...DEFAULT_DUNNING_POLICY }, trialEndWithoutPaymentMethod: 'create_invoice' });
+    expect(await harness.activities.loadBillingPolicy({ tenantId: seeded.tenantId })).toEqual({ dunning: { ...DEFAULT_DUNNING_POLICY }, trialEndWithoutPaymentMethod: 'create_invoice', usageGracePeriodMs: 3_600_000 });
     await saveDunningPolicy(harness.db.prisma, { tenantId: seeded.tenantId, retryOffsetsDays: [2, 4], finalAction: 'mark_unpaid', hardDeclineCodes: ['stolen_card'], trialEndWithoutPaymentMethod: 'pause' });
     expect(await harness.activities.loadBillingPolicy({ tenantId: seeded.tenantId })).toEqual({
       dunning: { retryOffsetsDays: [2, 4], hardDeclineCodes: ['stolen_card'], finalAction: 'mark_unpaid', invoiceFinalState: 'uncollectible' },
       trialEndWithoutPaymentMethod: 'pause',
+      usageGracePeriodMs: 3_600_000,
     });
   });
 
