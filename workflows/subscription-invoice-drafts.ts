@@ -44,21 +44,29 @@ export function finalInvoiceDraft(s: SubscriptionState, endedAt: number): Invoic
  * (after a trial, the first one), with the items then in force and the usage so far. Null while
  * paused (nothing is invoiced until resumed).
  */
-export function upcomingInvoiceDraft(s: SubscriptionState): { draft: InvoiceDraft; heldInvoiceId: string | null } | null {
+/** The next invoice and when it is issued (a held draft: when its grace period ends; a start already due: that start). */
+export interface UpcomingInvoiceDraft {
+  draft: InvoiceDraft;
+  heldInvoiceId: string | null;
+  issuesAt: number;
+}
+
+export function upcomingInvoiceDraft(s: SubscriptionState): UpcomingInvoiceDraft | null {
   if (s.heldDraft) {
     const held = s.heldDraft;
-    return { draft: { sourceKey: '', kind: held.purpose === 'final' ? 'final' : 'recurring', periodIndex: held.periodIndex, periodStart: null, periodEnd: null, lines: held.lines, usage: held.usage }, heldInvoiceId: held.invoiceId };
+    return { draft: { sourceKey: '', kind: held.purpose === 'final' ? 'final' : 'recurring', periodIndex: held.periodIndex, periodStart: null, periodEnd: null, lines: held.lines, usage: held.usage }, heldInvoiceId: held.invoiceId, issuesAt: held.finalizeAt };
   }
-  if (s.status === 'canceled') return s.usage.finalAt !== null && !s.usage.finalBilled ? { draft: finalInvoiceDraft(s, s.usage.finalAt), heldInvoiceId: null } : null;
+  if (s.status === 'canceled') return s.usage.finalAt !== null && !s.usage.finalBilled ? { draft: finalInvoiceDraft(s, s.usage.finalAt), heldInvoiceId: null, issuesAt: s.usage.finalAt } : null;
   if (s.status === 'paused') return null;
   if (s.status === 'trialing') {
     if (s.trialEnd === null || s.cancelAtPeriodEnd) return null;
-    return { draft: periodInvoiceDraft(s, billingPeriodAt(s, s.trialEnd, 0)), heldInvoiceId: null };
+    return { draft: periodInvoiceDraft(s, billingPeriodAt(s, s.trialEnd, 0)), heldInvoiceId: null, issuesAt: s.trialEnd };
   }
   // The first period not yet billed (a future start, or an unpaid subscription's current one), else the next.
   const current = currentPeriod(s);
-  if (s.billedPeriodIndex < s.periodIndex) return { draft: periodInvoiceDraft(s, current), heldInvoiceId: null };
-  if (s.cancelAtPeriodEnd) return { draft: finalInvoiceDraft(s, current.end), heldInvoiceId: null };
+  if (s.billedPeriodIndex < s.periodIndex) return { draft: periodInvoiceDraft(s, current), heldInvoiceId: null, issuesAt: current.start };
+  if (s.cancelAtPeriodEnd) return { draft: finalInvoiceDraft(s, current.end), heldInvoiceId: null, issuesAt: current.end };
   const items = s.scheduledChange?.items ?? s.items;
-  return { draft: periodInvoiceDraft(s, billingPeriodAt(s, s.anchor, s.periodIndex + 1), items), heldInvoiceId: null };
+  const next = billingPeriodAt(s, s.anchor, s.periodIndex + 1);
+  return { draft: periodInvoiceDraft(s, next, items), heldInvoiceId: null, issuesAt: next.start };
 }

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CreateInvoiceInput } from '../activities/types.js';
 import type { SubscriptionStatus } from './subscription-status.js';
 import type { BillingInterval, Money } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
@@ -164,6 +165,22 @@ export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
 export const paymentMethodUpdatedSignal = defineSignal<[PaymentMethodUpdate]>('paymentMethodUpdated');
 
 export const getStateQuery = defineQuery<SubscriptionView>('getState');
+
+/**
+ * What the next invoice and the current usage are computed from (by the billing code, with the
+ * database): the usage segments not yet billed, and the next invoice as the workflow would issue
+ * it now — null while nothing will be invoiced (paused, ended).
+ */
+export interface BillingPreview {
+  usage: { billedUntil: number; segments: Array<{ priceId: string; meterId: string; from: number; to: number | null }> };
+  /** `issuesAt`: when the workflow will issue it (a held draft: when its grace period ends). */
+  upcoming: { draft: InvoiceDraftView; heldInvoiceId: string | null; issuesAt: number } | null;
+}
+
+/** An invoice as the workflow drafts it (see subscription-invoice-drafts.ts). */
+export type InvoiceDraftView = Omit<CreateInvoiceInput, 'tenantId' | 'customerId' | 'subscriptionId' | 'currency'>;
+
+export const billingPreviewQuery = defineQuery<BillingPreview>('billingPreview');
 
 export interface SubscriptionWorkflowInput {
   tenantId: string;

@@ -1,19 +1,16 @@
-import type { BillingPolicy, InvoiceLineInput, InvoiceUsage, PriceInfo } from '../activities/types.js';
+import type { BillingPolicy, InvoiceLineInput, InvoiceUsage } from '../activities/types.js';
 import { billingPeriod, instantToIso, sumMoney, type BillingInterval, type BillingPeriod } from '../src/domain/index.js';
 import type { AttentionView, ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
 import type { SubscriptionStatus } from './subscription-status.js';
+import type { ItemState } from './subscription-item.js';
 import type { UsageState } from './subscription-usage.js';
+
+export type { ItemState } from './subscription-item.js';
 
 /** A line the workflow priced (recurring fee, proration); the invoice adds discount and tax lines. */
 export type InvoiceLineDraft = InvoiceLineInput;
 
 /** An item as the workflow prices it: the price's full definition travels with it. */
-export interface ItemState {
-  priceId: string;
-  quantity: number;
-  price: PriceInfo;
-}
-
 export interface DunningAttemptRecord {
   at: number;
   outcome: 'succeeded' | 'failed';

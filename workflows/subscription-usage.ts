@@ -1,5 +1,6 @@
 import type { UsageWindow } from '../activities/types.js';
-import type { ItemState } from './subscription-state.js';
+import { unbilledWindows, type MeteredSegment as DomainSegment } from '../src/domain/index.js';
+import type { ItemState } from './subscription-item.js';
 
 /**
  * The usage a subscription has yet to bill, kept by the workflow. Each metered item is a segment
@@ -7,10 +8,7 @@ import type { ItemState } from './subscription-state.js';
  * of every segment from `billedUntil` to its own instant, in arrears. A change of metered price
  * closes one segment and opens another at the change instant, so usage splits exactly there.
  */
-export interface MeteredSegment {
-  priceId: string;
-  meterId: string;
-  from: number;
+export interface MeteredSegment extends DomainSegment {
   to: number | null;
 }
 
@@ -45,11 +43,7 @@ export function changeMeteredItems(usage: UsageState, next: readonly ItemState[]
 
 /** The windows an invoice at `until` bills: each segment's unbilled part, in segment order. */
 export function usageWindowsUntil(usage: UsageState, until: number): UsageWindow[] {
-  return usage.segments.flatMap((segment) => {
-    const from = Math.max(segment.from, usage.billedUntil);
-    const to = Math.min(segment.to ?? until, until);
-    return to > from ? [{ priceId: segment.priceId, meterId: segment.meterId, from, to }] : [];
-  });
+  return unbilledWindows(usage.segments, usage.billedUntil, until);
 }
 
 /** After an invoice at `until` has billed its windows: closed segments it finished are dropped. */

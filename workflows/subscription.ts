@@ -10,8 +10,9 @@ import { SubscriptionContext } from './subscription-context.js';
 import { finalizeHeldDraft, holdInvoice, issueInvoice } from './subscription-invoicing.js';
 import { payInvoiceNow, validatePayInvoice, validateVoidInvoice, voidInvoice } from './subscription-invoice-actions.js';
 import { cancel, cancelAtBoundary, pause, resume, validateCancel, validatePause, validateResume } from './subscription-lifecycle.js';
-import { finalInvoiceDraft, periodInvoiceDraft } from './subscription-invoice-drafts.js';
+import { finalInvoiceDraft, periodInvoiceDraft, upcomingInvoiceDraft } from './subscription-invoice-drafts.js';
 import {
+  billingPreviewQuery,
   cancelUpdate,
   changeItemsUpdate,
   getStateQuery,
@@ -64,6 +65,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   setHandler(getStateQuery, () => {
     if (!loaded) throw new Error('the subscription is still loading');
     return viewOf(loaded.state);
+  });
+  setHandler(billingPreviewQuery, () => {
+    if (!loaded) throw new Error('the subscription is still loading');
+    const { usage } = loaded.state;
+    return { usage: { billedUntil: usage.billedUntil, segments: usage.segments }, upcoming: upcomingInvoiceDraft(loaded.state) };
   });
   setHandler(paymentEventSignal, (event) => {
     inbox.push({ event, at: requestedInstant() });

@@ -67,6 +67,7 @@ export const FAILURE_CATALOG = {
   subscription_not_found: 'not_found',
   invoice_not_found: 'not_found',
   meter_not_found: 'not_found',
+  upcoming_invoice_not_found: 'not_found',
 
   customer_already_exists: 'conflict',
   customer_currency_locked: 'conflict',

@@ -241,7 +241,9 @@ export { nextDunningStep } from './dunning-policy.js';
 
 // ── Usage metering ──────────────────────────────────────────────────────────────────────────────
 /** Meter aggregations, definitions and filters. */
-export type { MeterAggregation, MeterDefinition, MeterFilter, WindowParts } from './usage.js';
+export type { MeterAggregation, MeterDefinition, MeterFilter, MeteredSegment, WindowParts } from './usage.js';
+/** The unbilled part of each metered segment up to an instant. */
+export { unbilledWindows } from './usage.js';
 /** The aggregations a meter may use. */
 export { METER_AGGREGATIONS } from './usage.js';
 /** Checks a meter's shape (`invalid_meter`). */

@@ -187,3 +187,20 @@ export function maxQuantity(values: readonly string[]): string | null {
 export function valueTimesInstant(value: string, instant: number): string {
   return toDecimalString(mul(parseDecimal(value, 'value', EXACT), fromInteger(instant)));
 }
+
+/** A stretch of time a metered price is on a subscription (`to` null while it still is). */
+export interface MeteredSegment {
+  readonly priceId: string;
+  readonly meterId: string;
+  readonly from: number;
+  readonly to: number | null;
+}
+
+/** The parts of each segment not yet billed, from `billedUntil` to `until`: the windows an invoice at `until` bills. */
+export function unbilledWindows(segments: readonly MeteredSegment[], billedUntil: number, until: number): Array<{ priceId: string; meterId: string; from: number; to: number }> {
+  return segments.flatMap((segment) => {
+    const from = Math.max(segment.from, billedUntil);
+    const to = Math.min(segment.to ?? until, until);
+    return to > from ? [{ priceId: segment.priceId, meterId: segment.meterId, from, to }] : [];
+  });
+}

@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
 import {
+  billingPreviewQuery,
   cancelUpdate,
   changeItemsUpdate,
   getStateQuery,
@@ -65,6 +66,10 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
     } catch {
       return null; // ended long ago, or no worker is polling
     }
+  }
+
+  billingPreview(subscriptionId: string) {
+    return translatingTemporalFailures(() => this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => this.handle(subscriptionId).query(billingPreviewQuery)));
   }
 
   changeItems(subscriptionId: string, request: Parameters<SubscriptionWorkflows['changeItems']>[1], updateId: string) {

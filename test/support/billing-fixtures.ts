@@ -48,7 +48,7 @@ export async function seedCustomer(
 /** A product and one price on it. */
 export async function seedPrice(
   prisma: PrismaClient,
-  input: { tenantId: string; currency: string; definition: PriceDefinition; interval: BillingInterval; trialDays?: number | null; productName?: string; usageType?: 'licensed' | 'metered' },
+  input: { tenantId: string; currency: string; definition: PriceDefinition; interval: BillingInterval; trialDays?: number | null; productName?: string; usageType?: 'licensed' | 'metered'; meterId?: string },
 ): Promise<{ priceId: string; productId: string }> {
   const product = await createProduct(prisma, { tenantId: input.tenantId, name: input.productName ?? 'Plan' });
   const price = await createPrice(prisma, {
@@ -59,6 +59,7 @@ export async function seedPrice(
     interval: input.interval,
     trialDays: input.trialDays ?? null,
     ...(input.usageType === undefined ? {} : { usageType: input.usageType }),
+    ...(input.meterId === undefined ? {} : { meterId: input.meterId }),
   });
   return { priceId: price.priceId, productId: product.productId };
 }

@@ -77,8 +77,9 @@ export class SubscriptionHarness {
     return customer.customerId;
   }
 
-  async seedPrice(tenantId: string, definition: PriceDefinition, interval: BillingInterval = { unit: 'month', count: 1 }, productName = 'Plan'): Promise<string> {
-    return (await seedPrice(this.db.prisma, { tenantId, currency: definition.currency, definition, interval, productName })).priceId;
+  async seedPrice(tenantId: string, definition: PriceDefinition, interval: BillingInterval = { unit: 'month', count: 1 }, productName = 'Plan', meterId?: string): Promise<string> {
+    const metered = meterId === undefined ? {} : { usageType: 'metered' as const, meterId };
+    return (await seedPrice(this.db.prisma, { tenantId, currency: definition.currency, definition, interval, productName, ...metered })).priceId;
   }
 
   /** Creates the subscription row and starts its workflow. */

@@ -6,12 +6,14 @@ import { couponRoutes } from './coupons.js';
 import { creditAndDunningRoutes } from './credit-and-dunning.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
+import { meterRoutes } from './meters.js';
 import { billingRouter } from './router.js';
 import { subscriptionRoutes } from './subscriptions.js';
+import { usageRoutes } from './usage.js';
 
 /** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
 export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
   const app = billingRouter();
-  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, couponRoutes, creditAndDunningRoutes]) app.route('/', group(deps));
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes]) app.route('/', group(deps));
   return app;
 }

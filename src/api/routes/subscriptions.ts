@@ -3,6 +3,10 @@ import { cancelSubscription } from '../../billing/subscriptions/cancel-subscript
 import { changeSubscription } from '../../billing/subscriptions/change-subscription.js';
 import { createSubscription } from '../../billing/subscriptions/create-subscription.js';
 import { getSubscription } from '../../billing/subscriptions/get-subscription.js';
+import { getSubscriptionUsage } from '../../billing/subscriptions/get-subscription-usage.js';
+import { getUpcomingInvoice } from '../../billing/subscriptions/get-upcoming-invoice.js';
+import { upcomingInvoiceViewSchema } from '../../billing/invoices/views.js';
+import { subscriptionUsageViewSchema } from '../../billing/usage/current-usage.js';
 import { listSubscriptions } from '../../billing/subscriptions/list-subscriptions.js';
 import { pauseSubscription } from '../../billing/subscriptions/pause-subscription.js';
 import { previewSubscriptionChange } from '../../billing/subscriptions/preview-subscription-change.js';
@@ -91,6 +95,24 @@ function lifecycleRoute(action: 'pause' | 'resume', summary: string) {
     responses: { 200: ok(subscriptionWithLive, 'The subscription after the change'), ...commonErrors },
   });
 }
+const usageRouteDef = createRoute({
+  method: 'get',
+  path: '/v1/subscriptions/{subscriptionId}/usage',
+  tags,
+  summary: 'Usage not billed yet, per meter window: the quantity so far and what it costs',
+  request: { params: subscriptionParams },
+  responses: { 200: ok(subscriptionUsageViewSchema, 'The unbilled usage'), ...commonErrors },
+});
+
+const upcomingRouteDef = createRoute({
+  method: 'get',
+  path: '/v1/subscriptions/{subscriptionId}/upcoming-invoice',
+  tags,
+  summary: 'The next invoice exactly as it would be issued now (fees in advance, usage so far, prorations, discounts, tax, credit)',
+  request: { params: subscriptionParams },
+  responses: { 200: ok(upcomingInvoiceViewSchema, 'The upcoming invoice; nothing is stored'), ...commonErrors },
+});
+
 const pauseRouteDef = lifecycleRoute('pause', 'Pause collection: no invoices until resumed');
 const resumeRouteDef = lifecycleRoute('resume', 'Resume: a new period starts now, less credit for paid time the pause left unused');
 
@@ -147,6 +169,14 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
 
   app.openapi(resumeRouteDef, async (c) => {
     return c.json(await resumeSubscription(commands, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId }), 200);
+  });
+
+  app.openapi(usageRouteDef, async (c) => {
+    return c.json(await getSubscriptionUsage(commands, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId }), 200);
+  });
+
+  app.openapi(upcomingRouteDef, async (c) => {
+    return c.json(await getUpcomingInvoice(commands, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId }), 200);
   });
 
   return app;

@@ -187,3 +187,23 @@ export function toInvoiceView(invoice: Invoice, lines: readonly InvoiceLine[]): 
 export function toInvoiceListItemView(invoice: Invoice, lineCount: number): InvoiceListItemView {
   return { ...invoiceFieldsOf(invoice), lineCount };
 }
+
+/** The next invoice as it would be issued now: not stored, so it has no id (a held draft's is its own) and its lines none. */
+export const upcomingInvoiceViewSchema = invoiceViewSchema
+  .extend({
+    id: z.string().nullable().describe('The held draft it will finalize, if there is one'),
+    object: z.literal('upcoming_invoice'),
+    createdAt: instant.describe('When it will be issued (a held draft: when its usage grace period ends)'),
+    lines: z.array(invoiceLineViewSchema.extend({ id: z.null() })),
+  })
+  .meta({ id: 'UpcomingInvoice' });
+
+export type UpcomingInvoiceView = Omit<InvoiceView, 'id' | 'object' | 'lines'> & {
+  id: string | null;
+  object: 'upcoming_invoice';
+  lines: Array<Omit<InvoiceLineView, 'id'> & { id: null }>;
+};
+
+export function toUpcomingInvoiceView(preview: InvoiceView, heldInvoiceId: string | null, issuesAt: number): UpcomingInvoiceView {
+  return { ...preview, id: heldInvoiceId, object: 'upcoming_invoice', createdAt: new Date(issuesAt).toISOString(), lines: preview.lines.map((line) => ({ ...line, id: null })) };
+}

@@ -1,3 +1,4 @@
+import { assertMetersNotBilledElsewhere } from '../usage/assert-meter-free.js';
 import type { SubscriptionCommandDependencies } from './command-dependencies.js';
 import { requireLiveSubscription } from './require-subscription.js';
 import type { ChangeItemsRequest, ChangeItemsResult } from './subscription-workflows.js';
@@ -18,7 +19,9 @@ export interface ChangeSubscriptionInput {
  * the workflow by change id.
  */
 export async function changeSubscription(deps: Pick<SubscriptionCommandDependencies, 'prisma' | 'workflows'>, input: ChangeSubscriptionInput): Promise<ChangeItemsResult> {
-  await requireLiveSubscription(deps.prisma, input.tenantId, input.subscriptionId);
+  const subscription = await requireLiveSubscription(deps.prisma, input.tenantId, input.subscriptionId);
+  const metered = await deps.prisma.price.findMany({ where: { tenantId: input.tenantId, id: { in: input.items.map((item) => item.priceId) }, meterId: { not: null } }, select: { meterId: true } });
+  await assertMetersNotBilledElsewhere(deps.prisma, { tenantId: input.tenantId, customerId: subscription.customerId, meterIds: metered.flatMap((p) => (p.meterId === null ? [] : [p.meterId])), exceptSubscriptionId: subscription.id });
   const request: ChangeItemsRequest = {
     changeId: input.changeId,
     items: input.items,

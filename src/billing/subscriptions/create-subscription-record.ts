@@ -4,6 +4,7 @@ import type { BillingInterval, PriceDefinition } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { assertItemsWithinBounds } from '../amount-bounds.js';
+import { assertMetersNotBilledElsewhere } from '../usage/assert-meter-free.js';
 import { isUniqueViolation, runInTransaction } from '../db.js';
 import { failure, notFound, withDomainValidation } from '../failures.js';
 import { lockCustomer } from '../locks.js';
@@ -142,6 +143,8 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
           createdAt: new Date(createdAt + index),
         })),
       });
+      const meterIds = [...new Set(prices.flatMap((price) => (price.meterId === null ? [] : [price.meterId])))];
+      await assertMetersNotBilledElsewhere(tx, { tenantId, customerId: customer.id, meterIds, exceptSubscriptionId: subscriptionId });
       // The first subscription fixes the customer's billing currency, as Stripe does.
       if (locked.currency === null) await tx.customer.updateMany({ where: { id: customer.id, tenantId }, data: { currency } });
     });

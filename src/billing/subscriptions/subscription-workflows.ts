@@ -1,4 +1,5 @@
 import type {
+  BillingPreview,
   CancelRequest,
   ChangeItemsRequest,
   ChangeItemsResult,
@@ -7,7 +8,7 @@ import type {
   SubscriptionView as LiveSubscriptionView,
 } from '../../../workflows/subscription-messages.js';
 
-export type { CancelRequest, ChangeItemsRequest, ChangeItemsResult, ChangePreview, PayInvoiceResult, LiveSubscriptionView };
+export type { BillingPreview, CancelRequest, ChangeItemsRequest, ChangeItemsResult, ChangePreview, PayInvoiceResult, LiveSubscriptionView };
 
 /**
  * What the subscription commands need from the subscription workflows, and nothing more. The
@@ -23,6 +24,8 @@ export interface SubscriptionWorkflows {
   exists(subscriptionId: string): Promise<boolean>;
   /** The workflow's own view, or null when it cannot answer in time. */
   liveState(subscriptionId: string): Promise<LiveSubscriptionView | null>;
+  /** What the next invoice and the current usage are computed from; fails as `subscription_ended` once the workflow is gone. */
+  billingPreview(subscriptionId: string): Promise<BillingPreview>;
   /** `updateId` deduplicates a retried call in the workflow service itself. */
   changeItems(subscriptionId: string, request: ChangeItemsRequest, updateId: string): Promise<ChangeItemsResult>;
   previewChange(subscriptionId: string, request: ChangeItemsRequest): Promise<ChangePreview>;

@@ -368,6 +368,7 @@ interface TenantIds {
   couponId: string[];
   subscriptionId: string[];
   invoiceId: string[];
+  meterId: string[];
 }
 
 async function ok(response: Promise<{ status: number; body: any }>, label: string): Promise<any> {
@@ -386,6 +387,7 @@ async function seedTenant(t: ApiTenant, label: string): Promise<{ ids: TenantIds
   const product = await post('/v1/products', { name: `${label} plan` });
   const price = await post('/v1/prices', { productId: product.id, currency: 'USD', pricing: { model: 'flat', amount: 2000 }, interval: { unit: 'month' } });
   const price2 = await post('/v1/prices', { productId: product.id, currency: 'USD', pricing: { model: 'flat', amount: 5000 }, interval: { unit: 'month' } });
+  const meter = await post('/v1/meters', { key: 'api_calls', aggregation: 'count' });
   const couponCode = `${label.toUpperCase()}10`;
   const coupon = await post('/v1/coupons', { code: couponCode, percentOff: '10', duration: 'forever' });
   const paying = await post('/v1/subscriptions', { customerId: customer.id, items: [{ priceId: price.id }] });
@@ -409,6 +411,7 @@ async function seedTenant(t: ApiTenant, label: string): Promise<{ ids: TenantIds
       couponId: [coupon.id],
       subscriptionId: [paying.id, declining.id],
       invoiceId: open === undefined ? [paid] : [open, paid],
+      meterId: [meter.id],
     },
     couponCode,
     openInvoiceId: open ?? null,
@@ -447,7 +450,7 @@ function validBodies(ids: TenantIds, couponCode: string, future: string): Record
         interval: { unit: 'year', count: 1 },
         usageType: 'licensed',
       },
-      { productId: ids.productId[0], currency: 'USD', pricing: { model: 'package', packageAmount: 1000, packageSize: 10 }, interval: { unit: 'week', count: 2 }, usageType: 'metered' },
+      { productId: ids.productId[0], currency: 'USD', pricing: { model: 'package', packageAmount: 1000, packageSize: 10 }, interval: { unit: 'week', count: 2 }, usageType: 'metered', meterId: ids.meterId[0] },
       { productId: ids.productId[0], currency: 'USD', pricing: { model: 'percentage', percentage: '2.9', fixedAmount: 30, maxAmountPerTransaction: 10_000 }, interval: { unit: 'day', count: 30 } },
     ],
     'POST /v1/prices/{priceId}/archive': [{}],
@@ -467,6 +470,15 @@ function validBodies(ids: TenantIds, couponCode: string, future: string): Record
     'POST /v1/customers/{customerId}/discounts': [{ couponId: ids.couponId[0] }],
     'POST /v1/subscriptions/{subscriptionId}/discounts': [{ code: couponCode }],
     'POST /v1/customers/{customerId}/credit-balance/adjustments': [{ amount: 500, currency: 'USD', reason: 'fuzz goodwill' }],
+    'POST /v1/meters': [
+      { key: 'fuzz_bytes', eventName: 'request', displayName: 'Bytes', aggregation: 'sum', valueProperty: 'bytes', filters: [{ property: 'region', in: ['eu', 'us'] }] },
+      { key: 'fuzz_users', aggregation: 'unique_count', uniqueProperty: 'user_id' },
+    ],
+    'POST /v1/meters/{meterId}': [{ displayName: 'Calls' }],
+    'POST /v1/meters/{meterId}/archive': [{}],
+    'POST /v1/usage-events': [{ transactionId: 'fuzz-tx-1', eventName: 'api_calls', customerId, properties: { region: 'eu', bytes: 12.5 } }],
+    'POST /v1/usage-events/batch': [{ events: [{ transactionId: 'fuzz-tx-2', eventName: 'api_calls', customerId }, { transactionId: 'fuzz-tx-3', eventName: 'api_calls', subscriptionId: ids.subscriptionId[0], properties: { n: 1 } }] }],
+    'PUT /v1/billing-settings': [{ usageGracePeriodHours: 2 }],
     'PUT /v1/dunning-policy': [
       { retryOffsetsDays: [1, 3, 5], maxAttempts: 4, hardDeclineCodes: ['stolen_card'], finalAction: 'mark_unpaid', invoiceFinalState: 'uncollectible', trialEndWithoutPaymentMethod: 'cancel' },
     ],

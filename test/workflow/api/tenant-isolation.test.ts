@@ -55,7 +55,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, { parameters?:
 // ---------------------------------------------------------------------------------------------
 // Seeded tenants
 
-const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId'] as const;
+const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId'] as const;
 type IdParam = (typeof ID_PARAMS)[number];
 
 function isIdParam(name: string): name is IdParam {
@@ -69,6 +69,7 @@ const NOT_FOUND_CODE: Record<IdParam, string> = {
   subscriptionId: 'subscription_not_found',
   invoiceId: 'invoice_not_found',
   couponId: 'coupon_not_found',
+  meterId: 'meter_not_found',
 };
 
 interface Seeded {
@@ -168,6 +169,11 @@ async function seedTenant(label: string): Promise<Seeded> {
   });
   expectStatus(credit, 201, `${label} credit adjustment`);
 
+  const meter = await api.request('POST', '/v1/meters', { key, body: { key: 'api_calls', displayName: `${label} API calls`, aggregation: 'count' } });
+  expectStatus(meter, 201, `${label} meter`);
+  const usage = await api.request('POST', '/v1/usage-events', { key, body: { transactionId: `seed-${label}`, eventName: 'api_calls', customerId } });
+  expectStatus(usage, 202, `${label} usage event`);
+
   const methods = await api.request('GET', `/v1/customers/${customerId}/payment-methods`, { key });
   const gatewayPaymentMethodId = (methods.body.data as Array<{ gatewayPaymentMethodId: string }>)[0]?.gatewayPaymentMethodId;
   if (gatewayPaymentMethodId === undefined) throw new Error(`${label}'s customer has no payment method`);
@@ -177,11 +183,11 @@ async function seedTenant(label: string): Promise<Seeded> {
   return {
     label,
     tenant,
-    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId },
+    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id },
     paymentId,
     gatewayCustomerId,
     gatewayPaymentMethodId,
-    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`],
+    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`],
   };
 }
 
@@ -238,6 +244,17 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'GET /v1/customers/{customerId}/credit-balance/transactions': NO_BODY,
   'GET /v1/dunning-policy': NO_BODY,
   'PUT /v1/dunning-policy': () => ({ retryOffsetsDays: [1, 2, 4], maxAttempts: 4, finalAction: 'mark_unpaid' }),
+  'POST /v1/meters': () => ({ key: nextName('meter'), aggregation: 'count' }),
+  'GET /v1/meters': NO_BODY,
+  'GET /v1/meters/{meterId}': NO_BODY,
+  'POST /v1/meters/{meterId}': () => ({ displayName: 'Renamed meter' }),
+  'POST /v1/meters/{meterId}/archive': EMPTY,
+  'POST /v1/usage-events': (own) => ({ transactionId: nextName('tx'), eventName: 'api_calls', customerId: own.ids.customerId }),
+  'POST /v1/usage-events/batch': (own) => ({ events: [{ transactionId: nextName('tx'), eventName: 'api_calls', customerId: own.ids.customerId }] }),
+  'GET /v1/billing-settings': NO_BODY,
+  'PUT /v1/billing-settings': () => ({ usageGracePeriodHours: 3 }),
+  'GET /v1/subscriptions/{subscriptionId}/usage': NO_BODY,
+  'GET /v1/subscriptions/{subscriptionId}/upcoming-invoice': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */
@@ -249,6 +266,7 @@ const TOP_LEVEL_LISTS: Record<string, (t: Seeded) => string> = {
   'GET /v1/invoices': (t) => t.ids.invoiceId,
   'GET /v1/payments': (t) => t.paymentId,
   'GET /v1/coupons': (t) => t.ids.couponId,
+  'GET /v1/meters': (t) => t.ids.meterId,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -290,11 +308,18 @@ async function call(op: Operation, options: CallOptions): Promise<ApiResponse> {
 
 type Snapshot = Record<string, { status: number; body: unknown }>;
 
+/** A subscription's usage so far is measured up to now (`to`): the one field a snapshot may not compare. */
+function withoutClock(opId: string, body: unknown): unknown {
+  if (opId !== 'GET /v1/subscriptions/{subscriptionId}/usage' || body === null || typeof body !== 'object') return body;
+  const usage = body as { to?: unknown; meters?: Array<{ to?: unknown }> };
+  return { ...usage, to: '<now>', meters: (usage.meters ?? []).map((m) => ({ ...m, to: '<now>' })) };
+}
+
 /** Every documented GET, as the tenant itself sees it on its own ids. */
 async function snapshot(t: Seeded): Promise<Snapshot> {
   const gets = operations.filter((op) => op.method === 'GET');
   const responses = await Promise.all(gets.map((op) => api.request('GET', fillPath(op, t.ids), { key: t.tenant.key })));
-  return Object.fromEntries(gets.map((op, i) => [op.id, { status: responses[i]?.status ?? 0, body: responses[i]?.body }]));
+  return Object.fromEntries(gets.map((op, i) => [op.id, { status: responses[i]?.status ?? 0, body: withoutClock(op.id, responses[i]?.body) }]));
 }
 
 /** The tenant's customer at the gateway, its saved cards and its charges. */
@@ -405,7 +430,7 @@ describe('tenant isolation over every documented route', () => {
     for (const op of operations.filter((o) => o.method === 'GET')) {
       const response = await call(op, { key: B.tenant.readOnlyKey, pathIds: B.ids, own: B });
       expectStatus(response, 200, `${op.id} with B's read-only key`);
-      expect(response.body, op.id).toEqual(bBefore.api[op.id]?.body);
+      expect(withoutClock(op.id, response.body), op.id).toEqual(bBefore.api[op.id]?.body);
     }
     await expectUnchanged(B, bBefore);
     await expectUnchanged(A, aBefore);
