@@ -10,6 +10,8 @@ import { adjustCreditBalance } from '../../billing/credit/adjust-credit-balance.
 import { createCustomer } from '../../billing/customers/create-customer.js';
 import { setDefaultPaymentMethod } from '../../billing/customers/set-default-payment-method.js';
 import { saveDunningPolicy } from '../../billing/dunning/save-dunning-policy.js';
+import { createMeter } from '../../billing/meters/create-meter.js';
+import { saveBillingSettings } from '../../billing/settings/save-billing-settings.js';
 import { isBillingError } from '../../billing/failures.js';
 import { cancelSubscription } from '../../billing/subscriptions/cancel-subscription.js';
 import { changeSubscription } from '../../billing/subscriptions/change-subscription.js';
@@ -20,7 +22,9 @@ import { pauseSubscription } from '../../billing/subscriptions/pause-subscriptio
 import { previewSubscriptionChange } from '../../billing/subscriptions/preview-subscription-change.js';
 import { resumeSubscription } from '../../billing/subscriptions/resume-subscription.js';
 import { createTaxRate } from '../../billing/tax/create-tax-rate.js';
+import { ingestUsageBatch, type UsageEventRequest } from '../../billing/usage/ingest-usage.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
+import type { MeterAggregation } from '../../domain/index.js';
 import { randomBase62 } from '../../ids.js';
 import { startReaper, type Reaper } from '../process/reaper-client.js';
 import { TemporalSubscriptionWorkflows } from '../../temporal/temporal-subscription-workflows.js';
@@ -125,6 +129,8 @@ function refusalOf(error: unknown): ActionError | undefined {
 class ScenarioRun {
   private readonly actions: ActionRecord[] = [];
   private readonly priceIds = new Map<string, string>();
+  /** Meter key → the created meter (its id, and what its events carry). */
+  private readonly meters = new Map<string, { id: string; eventName: string; valueProperty: string | null }>();
   private tenantId = '';
   private customerId = '';
 
@@ -173,6 +179,48 @@ class ScenarioRun {
     return id;
   }
 
+  private meter(key: string): { id: string; eventName: string; valueProperty: string | null } {
+    const meter = this.meters.get(key);
+    if (meter === undefined) throw new Error(`no meter ${key}`);
+    return meter;
+  }
+
+  /**
+   * A usage action's events, through the same ingestion the API's batch endpoint uses, 1,000 at a
+   * time. All refused: recorded as the action's refusal; otherwise what was accepted, duplicated
+   * and refused (with the first refusal's code).
+   */
+  private async reportUsage(action: Extract<ScenarioAction, { type: 'usage' }>, index: number): Promise<unknown> {
+    const meter = action.meter === undefined ? undefined : this.meter(action.meter);
+    const eventName = meter?.eventName ?? action.event ?? '';
+    const properties: Record<string, unknown> = { ...(action.properties ?? {}) };
+    if (action.value !== undefined && meter?.valueProperty) properties[meter.valueProperty] = action.value;
+    const count = action.count ?? 1;
+    const base = action.transactionId ?? `scenario-action-${index}`;
+    const timestamp = instantMs(action.timestamp ?? action.at);
+    const now = await this.env.currentTimeMs();
+    const totals = { accepted: 0, duplicates: 0, rejected: 0, billable: 0, notBillable: {} as Record<string, number> };
+    let firstRefusal: ActionError | undefined;
+    for (let from = 0; from < count; from += 1000) {
+      const events: UsageEventRequest[] = [];
+      for (let n = from; n < Math.min(count, from + 1000); n++) {
+        const transactionId = count === 1 && action.transactionId !== undefined ? base : `${base}-${n + 1}`;
+        events.push({ transactionId, eventName, customerId: this.customerId, timestamp, properties });
+      }
+      const batch = await ingestUsageBatch(this.prisma, { tenantId: this.tenantId, events, now });
+      totals.accepted += batch.accepted;
+      totals.duplicates += batch.duplicates;
+      totals.rejected += batch.rejected;
+      for (const result of batch.results) {
+        if (result.status === 'rejected') firstRefusal ??= { type: result.error.code, message: result.error.message };
+        else if (result.billable) totals.billable += 1;
+        else totals.notBillable[result.reason ?? 'unknown'] = (totals.notBillable[result.reason ?? 'unknown'] ?? 0) + 1;
+      }
+    }
+    if (firstRefusal !== undefined && totals.rejected === count) throw new ActionRefused(firstRefusal.type, firstRefusal.message);
+    return { events: count, ...totals, ...(firstRefusal === undefined ? {} : { firstRefusal }) };
+  }
+
   private async seed(): Promise<{ subscriptionId: string; initialStatus: string }> {
     const s = this.scenario;
     const { prisma } = this;
@@ -182,6 +230,21 @@ class ScenarioRun {
     const { tenant } = await createTenantWithKey(prisma, { name: s.name, slug, keyName: 'simulator' });
     const tenantId = tenant.id;
     this.tenantId = tenantId;
+
+    if (s.settings) await saveBillingSettings(prisma, { tenantId, ...s.settings });
+    for (const m of s.catalog.meters ?? []) {
+      const created = await createMeter(prisma, {
+        tenantId,
+        key: m.key,
+        aggregation: m.aggregation as MeterAggregation,
+        ...(m.eventName === undefined ? {} : { eventName: m.eventName }),
+        ...(m.displayName === undefined ? {} : { displayName: m.displayName }),
+        ...(m.valueProperty === undefined ? {} : { valueProperty: m.valueProperty }),
+        ...(m.uniqueProperty === undefined ? {} : { uniqueProperty: m.uniqueProperty }),
+        ...(m.filters === undefined ? {} : { filters: m.filters }),
+      });
+      this.meters.set(m.key, { id: created.id, eventName: created.eventName, valueProperty: created.valueProperty ?? created.uniqueProperty });
+    }
 
     const products = new Map<string, string>();
     for (const p of s.catalog.prices) {
@@ -198,6 +261,7 @@ class ScenarioRun {
         interval: p.interval,
         trialDays: p.trialDays ?? null,
         nickname: p.id,
+        ...(p.meter === undefined ? {} : { usageType: 'metered' as const, meterId: this.meter(p.meter).id }),
       });
       this.priceIds.set(p.id, created.priceId);
     }
@@ -312,6 +376,8 @@ class ScenarioRun {
       }
       case 'authenticate_payment':
         return this.authenticate(subscriptionId, action.outcome ?? 'succeed');
+      case 'usage':
+        return this.reportUsage(action, index);
     }
   }
 
@@ -360,6 +426,7 @@ class ScenarioRun {
       actions: this.actions,
       final: await this.finalState(workflowId),
       priceNames: new Map([...this.priceIds].map(([local, id]) => [id, local])),
+      meterKeys: new Map([...this.meters].map(([key, meter]) => [meter.id, key])),
     });
   }
 

@@ -3,12 +3,15 @@ import {
   assertCoupon,
   assertDunningPolicy,
   assertInterval,
+  assertMeterDefinition,
+  METER_AGGREGATIONS,
   createPricingStrategy,
   intervalsEqual,
   isCurrencyCode,
   type BillingInterval,
   type Coupon,
   type DunningPolicy,
+  type MeterAggregation,
   type PriceDefinition,
 } from '../../domain/index.js';
 import { testCardFor } from '../stripe-sandbox/test-cards.js';
@@ -93,11 +96,27 @@ const interval = z.strictObject({
   count: z.int({ error: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).default(1),
 });
 
+const propertyName = z.string({ error: 'must be a property name' }).trim().min(1, { message: 'must not be empty' });
+
+const meter = z.strictObject({
+  /** The meter's key, which metered prices and usage actions name. */
+  key: localId,
+  /** The event name it reads; defaults to the key. */
+  eventName: z.string({ error: 'must be a string' }).trim().min(1).optional(),
+  displayName: z.string({ error: 'must be a string' }).trim().min(1).optional(),
+  aggregation: z.enum(METER_AGGREGATIONS as [string, ...string[]], { error: `must be one of ${METER_AGGREGATIONS.join(', ')}` }),
+  valueProperty: propertyName.optional(),
+  uniqueProperty: propertyName.optional(),
+  filters: z.array(z.strictObject({ property: propertyName, in: z.array(z.string({ error: 'must be a string' })).min(1, { message: 'must list at least one value' }) })).optional(),
+});
+
 const price = z.strictObject({
   /** The scenario's own name for the price, used by items and actions. */
   id: localId,
   /** Product name; prices naming the same product share it. */
   product: z.string({ error: 'must be a string' }).trim().min(1, { message: 'must not be empty' }),
+  /** A catalog meter's key: the price is metered, billed in arrears on that meter's quantity. */
+  meter: localId.optional(),
   definition: priceDefinition,
   interval,
   trialDays: z.int({ error: 'must be a whole number of days' }).min(0).max(730).optional(),
@@ -184,8 +203,26 @@ const action = z.discriminatedUnion(
     z.strictObject({ type: z.literal('resume'), at: instant }),
     z.strictObject({ type: z.literal('payment_method'), at: instant, paymentMethod: testPaymentMethod }),
     z.strictObject({ type: z.literal('authenticate_payment'), at: instant, outcome: z.enum(['succeed', 'fail'], { error: 'must be succeed or fail' }).optional() }),
+    z.strictObject({
+      type: z.literal('usage'),
+      /** When the events arrive. */
+      at: instant,
+      /** A catalog meter's key: the events carry its event name. */
+      meter: localId.optional(),
+      /** Or an event name of its own (read by whichever meters read it, or by none). */
+      event: z.string({ error: 'must be a string' }).trim().min(1).optional(),
+      /** When the events happened; defaults to `at`. */
+      timestamp: instant.optional(),
+      /** The meter's valueProperty (or uniqueProperty) value. */
+      value: z.union([z.number({ error: 'must be a number or a string' }), z.string()]).optional(),
+      properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'must be a string, number, boolean or null' })).optional(),
+      /** The dedup key; a repeat is a duplicate. With `count`, each event gets `<transactionId>-<n>`. */
+      transactionId: z.string({ error: 'must be a string' }).trim().min(1).max(255).optional(),
+      /** That many events (default 1), each with its own transaction id. */
+      count: z.int({ error: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000).optional(),
+    }),
   ],
-  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment' },
+  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment, usage' },
 );
 
 export const scenarioSchema = z.strictObject({
@@ -194,7 +231,12 @@ export const scenarioSchema = z.strictObject({
   start: instant,
   until: instant,
   currency,
-  catalog: z.strictObject({ prices: z.array(price, { error: 'must be a list of prices' }).min(1, { message: 'must list at least one price' }) }),
+  catalog: z.strictObject({
+    meters: z.array(meter, { error: 'must be a list of meters' }).optional(),
+    prices: z.array(price, { error: 'must be a list of prices' }).min(1, { message: 'must list at least one price' }),
+  }),
+  /** The tenant's billing settings. */
+  settings: z.strictObject({ usageGracePeriodHours: z.int({ error: 'must be a whole number of hours' }).min(0, { message: 'must be 0 to 72' }).max(72, { message: 'must be 0 to 72' }) }).optional(),
   customer,
   taxRates: z.array(taxRate).optional(),
   coupons: z.array(coupon).optional(),
@@ -209,6 +251,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioPrice = Scenario['catalog']['prices'][number];
 export type ScenarioAction = Scenario['actions'][number];
 export type ScenarioCoupon = NonNullable<Scenario['coupons']>[number];
+export type ScenarioMeter = NonNullable<Scenario['catalog']['meters']>[number];
 
 // ── Errors ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -266,7 +309,29 @@ export function priceDefinitionOf(definition: ScenarioPrice['definition'], scena
   return { ...definition, currency: (definition.currency ?? scenarioCurrency).toUpperCase() };
 }
 
-function checkCatalog(raw: Raw, scenarioCurrency: string | undefined, issues: ScenarioIssue[]): Map<string, BillingInterval | null> {
+/** The meters by key (with what they read), each definition judged by the domain's rules. */
+function checkMeters(raw: Raw, issues: ScenarioIssue[]): Map<string, ScenarioMeter | null> {
+  const known = new Map<string, ScenarioMeter | null>();
+  asArray(asRecord(raw.catalog)?.meters).forEach((entry, index) => {
+    const path = `catalog.meters[${index}]`;
+    const key = asRecord(entry)?.key;
+    const parsed = meter.safeParse(entry);
+    if (typeof key === 'string' && key.trim() !== '') {
+      if (known.has(key.trim())) issues.push({ path: `${path}.key`, message: `repeats the meter key "${key.trim()}"` });
+      known.set(key.trim(), parsed.success ? parsed.data : null);
+    }
+    if (!parsed.success) return;
+    const m = parsed.data;
+    try {
+      assertMeterDefinition({ eventName: m.eventName ?? m.key, aggregation: m.aggregation as MeterAggregation, valueProperty: m.valueProperty ?? null, uniqueProperty: m.uniqueProperty ?? null, filters: m.filters ?? [] });
+    } catch (error) {
+      issues.push({ path, message: domainMessage(error) });
+    }
+  });
+  return known;
+}
+
+function checkCatalog(raw: Raw, scenarioCurrency: string | undefined, meters: Map<string, ScenarioMeter | null>, issues: ScenarioIssue[]): Map<string, BillingInterval | null> {
   const known = new Map<string, BillingInterval | null>();
   asArray(asRecord(raw.catalog)?.prices).forEach((entry, index) => {
     const path = `catalog.prices[${index}]`;
@@ -278,6 +343,10 @@ function checkCatalog(raw: Raw, scenarioCurrency: string | undefined, issues: Sc
       known.set(id, parsed.success ? parsed.data.interval : null);
     }
     if (!parsed.success) return;
+    if (parsed.data.meter !== undefined && !meters.has(parsed.data.meter)) {
+      const keys = [...meters.keys()];
+      issues.push({ path: `${path}.meter`, message: `no meter "${parsed.data.meter}" in catalog.meters${keys.length > 0 ? ` (known: ${keys.join(', ')})` : ''}` });
+    }
     const definition = parsed.data.definition;
     if (scenarioCurrency !== undefined && definition.currency !== undefined && definition.currency.toUpperCase() !== scenarioCurrency) {
       issues.push({ path: `${path}.definition.currency`, message: `is ${definition.currency}, the scenario's currency is ${scenarioCurrency}` });
@@ -396,10 +465,25 @@ function checkTimes(raw: Raw, now: number, issues: ScenarioIssue[]): void {
   });
 }
 
-function checkActions(raw: Raw, prices: Map<string, BillingInterval | null>, issues: ScenarioIssue[]): void {
+function checkUsageAction(a: Raw, path: string, meters: Map<string, ScenarioMeter | null>, issues: ScenarioIssue[]): void {
+  const named = typeof a.meter === 'string' ? a.meter.trim() : undefined;
+  if ((named === undefined) === (a.event === undefined)) issues.push({ path, message: 'a usage action names exactly one of meter and event' });
+  if (named !== undefined && !meters.has(named)) {
+    const keys = [...meters.keys()];
+    issues.push({ path: `${path}.meter`, message: `no meter "${named}" in catalog.meters${keys.length > 0 ? ` (known: ${keys.join(', ')})` : ''}` });
+  }
+  const m = named === undefined ? undefined : meters.get(named);
+  if (a.value !== undefined && m !== undefined && m !== null && m.valueProperty === undefined && m.uniqueProperty === undefined) {
+    issues.push({ path: `${path}.value`, message: `meter "${named}" counts events and reads no value; leave value out` });
+  }
+  if (a.value !== undefined && a.event !== undefined) issues.push({ path: `${path}.value`, message: 'value needs a meter (it fills the meter\'s valueProperty); with event, put it in properties' });
+}
+
+function checkActions(raw: Raw, prices: Map<string, BillingInterval | null>, meters: Map<string, ScenarioMeter | null>, issues: ScenarioIssue[]): void {
   asArray(raw.actions).forEach((entry, index) => {
     const a = asRecord(entry);
     if (a === undefined) return;
+    if (a.type === 'usage') checkUsageAction(a, `actions[${index}]`, meters, issues);
     if (a.type === 'change' || a.type === 'preview_change') checkItems(a.items, `actions[${index}].items`, prices, issues, true);
     if (a.type === 'cancel' && a.prorate === true && a.mode !== 'now') {
       issues.push({ path: `actions[${index}].prorate`, message: 'applies only to mode "now"' });
@@ -414,12 +498,13 @@ function semanticIssues(input: unknown, now: number): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const parsedCurrency = currency.safeParse(raw.currency);
   const scenarioCurrency = parsedCurrency.success ? parsedCurrency.data : undefined;
-  const prices = checkCatalog(raw, scenarioCurrency, issues);
+  const meters = checkMeters(raw, issues);
+  const prices = checkCatalog(raw, scenarioCurrency, meters, issues);
   checkItems(asRecord(raw.subscription)?.items, 'subscription.items', prices, issues, true);
   checkCoupons(raw, scenarioCurrency, issues);
   checkDunningPolicy(raw, issues);
   checkTimes(raw, now, issues);
-  checkActions(raw, prices, issues);
+  checkActions(raw, prices, meters, issues);
   return issues;
 }
 

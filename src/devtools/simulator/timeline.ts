@@ -33,7 +33,12 @@ export interface ActionError {
 export interface TimelineInvoiceLine {
   kind: string;
   description: string;
-  quantity: number | null;
+  /** Items: the quantity; usage lines: the aggregated quantity as a decimal string (an adjustment: the quantity added). */
+  quantity: number | string | null;
+  /** Usage lines only: the meter's key. */
+  meter?: string;
+  /** Usage lines only: the unit amount in minor units as a decimal string (null where the price has no single one, e.g. tiers). */
+  unitAmount?: string | null;
   amount: number;
   periodStart: string | null;
   periodEnd: string | null;
@@ -97,6 +102,8 @@ export interface TimelineContext {
   final: SubscriptionView | null;
   /** Database price id → the scenario's id. */
   priceNames: ReadonlyMap<string, string>;
+  /** Database meter id → the scenario's meter key. */
+  meterKeys?: ReadonlyMap<string, string>;
 }
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
@@ -275,14 +282,20 @@ export async function buildTimeline(prisma: PrismaClient, context: TimelineConte
     kind: invoice.kind,
     periodStart: iso(invoice.periodStart),
     periodEnd: iso(invoice.periodEnd),
-    lines: invoice.lines.map((line) => ({
-      kind: line.kind,
-      description: line.description,
-      quantity: line.quantity,
-      amount: num(line.amount),
-      periodStart: iso(line.periodStart),
-      periodEnd: iso(line.periodEnd),
-    })),
+    lines: invoice.lines.map((line): TimelineInvoiceLine =>
+      line.kind === 'usage'
+        ? {
+            kind: line.kind,
+            description: line.description,
+            meter: line.meterId === null ? '' : (context.meterKeys?.get(line.meterId) ?? line.meterId),
+            quantity: line.usageQuantity?.toFixed() ?? null,
+            unitAmount: line.unitAmountDecimal?.toFixed() ?? null,
+            amount: num(line.amount),
+            periodStart: iso(line.periodStart),
+            periodEnd: iso(line.periodEnd),
+          }
+        : { kind: line.kind, description: line.description, quantity: line.quantity, amount: num(line.amount), periodStart: iso(line.periodStart), periodEnd: iso(line.periodEnd) },
+    ),
     subtotal: num(invoice.subtotal),
     discount: num(invoice.discountTotal),
     tax: num(invoice.taxTotal),

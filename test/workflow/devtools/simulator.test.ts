@@ -209,6 +209,99 @@ describe('three-d-secure.json', () => {
   });
 });
 
+/** What a `usage` action reports in the timeline. */
+interface UsageResult {
+  events: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  billable: number;
+  notBillable: Record<string, number>;
+}
+
+const usageLines = (timeline: Timeline, number: string) =>
+  (timeline.invoices.find((i) => i.number === number)?.lines ?? []).filter((l) => l.kind === 'usage').map((l) => [l.meter, l.quantity, l.unitAmount, l.amount, day(l.periodStart), day(l.periodEnd)]);
+
+describe('usage-in-arrears.json', () => {
+  let timeline: Timeline;
+  beforeAll(async () => {
+    timeline = await runScenario(await example('usage-in-arrears'), options());
+  });
+
+  it("bills March's usage on the April 1 invoice, with the events that arrived during the grace period", () => {
+    // March: 1,000 calls + 1 (its repeat is a duplicate) + 500 sent at 00:30 on April 1, timestamped
+    // March 31 23:00, inside the 1-hour grace: 1,501 calls × 0.2¢ = 300.2¢ → 300.
+    // Tokens: 2 × 50,000 = 100,000; the first 1,000 free, 99,000 × 0.001¢ = 99¢.
+    // April 1: 2000 (April's base fee, in advance) + 300 + 99 = 2399.
+    expect(timeline.invoices.map((i) => [i.number, i.kind, i.status, i.total, i.amountPaid])).toEqual([
+      ['INV-000001', 'recurring', 'paid', 2000, 2000],
+      ['INV-000002', 'recurring', 'paid', 2399, 2399],
+      ['INV-000003', 'final', 'paid', 52, 52],
+    ]);
+    expect(usageLines(timeline, 'INV-000002')).toEqual([
+      ['api_calls', '1501', '0.2', 300, '2030-03-01', '2030-04-01'],
+      ['tokens', '100000', null, 99, '2030-03-01', '2030-04-01'],
+    ]);
+    // Held as a draft for the grace period, finalized by the workflow's timer at 01:00.
+    expect(hour(timeline.invoices[1]?.finalizedAt)).toBe('2030-04-01T01');
+  });
+
+  it('bills calls that arrived after the grace period as a late-usage adjustment labelled with March, and April to the cancel instant', () => {
+    // Cancel now on April 20: April 1–20 has no calls (the 250 sent on April 2 are March's) and
+    // 3,000 tokens: (3,000 − 1,000 free) × 0.001¢ = 2¢. March now holds 1,751 calls:
+    // 1,751 × 0.2¢ = 350.2¢ → 350, 300 billed, so 50 more for 250 calls. 0 + 2 + 50 = 52.
+    expect(usageLines(timeline, 'INV-000003')).toEqual([
+      ['api_calls', '0', '0.2', 0, '2030-04-01', '2030-04-20'],
+      ['tokens', '3000', null, 2, '2030-04-01', '2030-04-20'],
+      ['api_calls', '250', '0.2', 50, '2030-03-01', '2030-04-01'],
+    ]);
+    expect(timeline.invoices[2]?.lines.map((l) => l.description)[2]).toMatch(/^Late usage: /);
+    expect(timeline.final?.status).toBe('canceled');
+  });
+
+  it('acknowledges the repeated transaction id as a duplicate and counts every event once', async () => {
+    const usageActions = timeline.events.filter((e): e is Extract<TimelineEvent, { type: 'action' }> => e.type === 'action' && e.action === 'usage');
+    const results = usageActions.map((e) => e.result as UsageResult);
+    expect(results.map((r) => [r.events, r.accepted, r.duplicates, r.rejected])).toEqual([
+      [1000, 1000, 0, 0],
+      [2, 2, 0, 0],
+      [1, 1, 0, 0],
+      [1, 0, 1, 0],
+      [500, 500, 0, 0],
+      [250, 250, 0, 0],
+      [1, 1, 0, 0],
+    ]);
+    // Reconciled: every accepted call is billed exactly once, across all invoices and adjustments.
+    const scenario = parseScenario(await example('usage-in-arrears'));
+    const meterOf = (index: number) => { const a = scenario.actions[index]; return a?.type === 'usage' ? a.meter : undefined; };
+    const acceptedCalls = usageActions.filter((e) => meterOf(e.index) === 'api_calls').reduce((sum, e) => sum + (e.result as UsageResult).accepted, 0);
+    const billedCalls = timeline.invoices.flatMap((i) => i.lines).filter((l) => l.meter === 'api_calls').reduce((sum, l) => sum + Number(l.quantity), 0);
+    expect([acceptedCalls, billedCalls]).toEqual([1751, 1751]); // 1,000 + 1 + 500 + 250
+  });
+});
+
+describe('usage-aggregations.json', () => {
+  it('bills a time-weighted seat average, distinct users and filtered requests on May 1', async () => {
+    const timeline = await runScenario(await example('usage-aggregations'), options());
+    // Seats: 10 from April 1, 30 from April 16 (15 days each of April's 30): (10×15 + 30×15)/30 = 20,
+    // × 500 = 10000. Users u1, u2, u1, u3: 3 distinct × 100 = 300. Requests: 5 in the EU (the 3 in
+    // the US are read by no meter): one package of up to 1,000 = 1000. Total 11300; no grace period,
+    // so finalized at 00:00.
+    expect(timeline.invoices.map((i) => [i.number, i.total, i.status])).toEqual([
+      ['INV-000001', 0, 'paid'],
+      ['INV-000002', 11300, 'paid'],
+    ]);
+    expect(usageLines(timeline, 'INV-000002')).toEqual([
+      ['seats', '20', '500', 10000, '2030-04-01', '2030-05-01'],
+      ['active_users', '3', '100', 300, '2030-04-01', '2030-05-01'],
+      ['eu_requests', '5', '1000', 1000, '2030-04-01', '2030-05-01'],
+    ]);
+    expect(hour(timeline.invoices[1]?.finalizedAt)).toBe('2030-05-01T00');
+    const us = timeline.events.find((e) => e.type === 'action' && (e.result as UsageResult | undefined)?.notBillable.no_meter === 3);
+    expect(us, 'the US requests are kept and reported as read by no meter').toBeDefined();
+  });
+});
+
 describe('a malformed scenario', () => {
   const malformed = {
     name: 'broken',
@@ -254,9 +347,61 @@ describe('a malformed scenario', () => {
     expect((error as Error).message).toContain(`Invalid scenario (${issues.length} problems)`);
   });
 
+  it('refuses usage that names no meter, both a meter and an event, a value for a count, and an unknown metered price meter', () => {
+    const scenario = {
+      name: 'bad-usage',
+      start: '2031-01-01T00:00:00Z',
+      until: '2031-02-01T00:00:00Z',
+      currency: 'USD',
+      settings: { usageGracePeriodHours: 100 },
+      catalog: {
+        meters: [
+          { key: 'calls', aggregation: 'count' },
+          { key: 'calls', aggregation: 'sum' },
+          { key: 'bytes', aggregation: 'sum' },
+        ],
+        prices: [{ id: 'p', product: 'P', meter: 'tokens', definition: { model: 'per_unit', unitAmount: '0.1' }, interval: { unit: 'month' } }],
+      },
+      customer: { paymentMethod: 'pm_card_visa' },
+      subscription: { items: [{ price: 'p', quantity: 1 }] },
+      actions: [
+        { at: '2031-01-02T00:00:00Z', type: 'usage' },
+        { at: '2031-01-03T00:00:00Z', type: 'usage', meter: 'calls', event: 'calls' },
+        { at: '2031-01-04T00:00:00Z', type: 'usage', meter: 'calls', value: 3 },
+        { at: '2031-01-05T00:00:00Z', type: 'usage', meter: 'nope', count: 0 },
+      ],
+    };
+    const error = (() => {
+      try {
+        parseScenario(scenario, { now: Date.parse('2030-01-01T00:00:00Z') });
+      } catch (e) {
+        return e as ScenarioValidationError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.issues.map((i) => i.path).sort()).toEqual(
+      [
+        'settings.usageGracePeriodHours', // 0 to 72
+        'catalog.meters[1].key', // repeats "calls"
+        'catalog.meters[1]', // a sum needs a valueProperty
+        'catalog.meters[2]', // likewise
+        'catalog.prices[0].meter', // no meter "tokens"
+        'actions[0]', // neither meter nor event
+        'actions[1]', // both
+        'actions[2].value', // a count meter reads no value
+        'actions[3].meter', // no meter "nope"
+        'actions[3].count', // at least 1
+      ].sort(),
+    );
+  });
+
   it('every shipped example is valid', async () => {
-    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure']) {
+    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure', 'usage-in-arrears', 'usage-aggregations']) {
       expect(parseScenario(await example(name)).name).toBe(name);
     }
+    // And the README's full example, every optional field shown.
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const full = /### The format[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(parseScenario(JSON.parse(full ?? 'null')).name).toBe('pro-with-seats');
   });
 });
