@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { BillingDatabase } from '../../billing/db.js';
-import { API_KEY_PREFIX, findApiKey, recordApiKeyUse } from '../../tenancy/api-keys.js';
+import { API_KEY_PREFIX, findApiKey, recordApiKeyUse, type ApiKeyPrincipal } from '../../tenancy/api-keys.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 
@@ -14,10 +14,21 @@ function unauthorized(code: 'authentication_required' | 'invalid_api_key', messa
 /**
  * `Authorization: Bearer dbk_…`. The key is looked up by its SHA-256 (one indexed read); a
  * missing, malformed, unknown or revoked key gets the same 401 so nothing can be learned by
- * probing. `lastUsedAt` is written at most once a minute per key, off the request's path.
+ * probing; concurrent requests with one key share one read. `lastUsedAt` is written at most once a minute per key, off the request's path.
  */
 export function authenticate(prisma: BillingDatabase): MiddlewareHandler<ApiEnv> {
   const lastWritten = new Map<string, number>();
+  // Concurrent requests with the same key share the lookup in flight (never a cached answer: a
+  // request that arrives after a lookup finished makes a new one, so a revocation is seen at once).
+  const inFlight = new Map<string, Promise<ApiKeyPrincipal | null>>();
+  const lookUp = (secret: string): Promise<ApiKeyPrincipal | null> => {
+    let lookup = inFlight.get(secret);
+    if (lookup === undefined) {
+      lookup = findApiKey(prisma, secret).finally(() => inFlight.delete(secret));
+      inFlight.set(secret, lookup);
+    }
+    return lookup;
+  };
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined || header.trim() === '') {
@@ -28,7 +39,7 @@ export function authenticate(prisma: BillingDatabase): MiddlewareHandler<ApiEnv>
     if (secret === undefined || !secret.startsWith(API_KEY_PREFIX) || secret.length > MAX_KEY_LENGTH) {
       throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
     }
-    const principal = await findApiKey(prisma, secret);
+    const principal = await lookUp(secret);
     if (principal === null) throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
     c.set('principal', principal);
     const now = Date.now();

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { getBillingSettings, billingSettingsViewSchema } from '../../billing/settings/get-billing-settings.js';
 import { saveBillingSettings } from '../../billing/settings/save-billing-settings.js';
 import { ingestUsageBatch, ingestUsageEvent, type UsageEventRequest } from '../../billing/usage/ingest-usage.js';
+import { UsageEventBatcher } from '../../billing/usage/usage-event-batcher.js';
 import { billingNow, type BillingApiDependencies } from '../dependencies.js';
 import { billingSettingsBody, usageEventBatchBody, usageEventBatchResultSchema, usageEventBody, usageEventResultSchema } from '../schemas/usage.js';
 import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, ok } from './router.js';
@@ -56,7 +57,9 @@ const toRequest = (event: EventBody): UsageEventRequest => ({
 export function usageRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
   const now = billingNow(deps);
-  app.openapi(routes.event, async (c) => c.json(await ingestUsageEvent(deps.prisma, { tenantId: c.get('principal').tenantId, event: toRequest(c.req.valid('json')), now: await now() }), 202));
+  // One per app: concurrent single events share a commit.
+  const batcher = new UsageEventBatcher(deps.prisma);
+  app.openapi(routes.event, async (c) => c.json(await ingestUsageEvent(batcher, { tenantId: c.get('principal').tenantId, event: toRequest(c.req.valid('json')), now: await now() }), 202));
   app.openapi(routes.batch, async (c) =>
     c.json(await ingestUsageBatch(deps.prisma, { tenantId: c.get('principal').tenantId, events: c.req.valid('json').events.map(toRequest), now: await now() }), 202),
   );

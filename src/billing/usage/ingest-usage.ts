@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { BillingError } from '../failures.js';
 import { recordUsageEvents, type UsageEventInput } from './record-usage-events.js';
+import type { UsageEventBatcher } from './usage-event-batcher.js';
 import { toBatchItemView, toUsageEventView, type UsageEventBatchItemView, type UsageEventView } from './usage-event-views.js';
 
 export interface UsageEventRequest extends Omit<UsageEventInput, 'timestamp' | 'properties'> {
@@ -11,10 +12,12 @@ export interface UsageEventRequest extends Omit<UsageEventInput, 'timestamp' | '
 
 const toInput = (event: UsageEventRequest, now: number): UsageEventInput => ({ ...event, timestamp: event.timestamp ?? now, properties: event.properties ?? {} });
 
-/** One usage event: accepted or a duplicate (stored before this returns); anything else is thrown as its refusal. */
-export async function ingestUsageEvent(prisma: PrismaClient, input: { tenantId: string; event: UsageEventRequest; now: number }): Promise<UsageEventView> {
-  const [result] = await recordUsageEvents(prisma, { tenantId: input.tenantId, events: [toInput(input.event, input.now)], now: input.now });
-  if (result === undefined) throw new Error('no result for the usage event');
+/**
+ * One usage event: accepted or a duplicate (committed before this returns, in a transaction it
+ * may share with other concurrent events — see UsageEventBatcher); anything else is thrown as its refusal.
+ */
+export async function ingestUsageEvent(batcher: UsageEventBatcher, input: { tenantId: string; event: UsageEventRequest; now: number }): Promise<UsageEventView> {
+  const result = await batcher.record(input.tenantId, toInput(input.event, input.now), input.now);
   if (result.status === 'rejected') throw new BillingError(result.code, result.kind, result.message, { transactionId: result.transactionId });
   return toUsageEventView(result);
 }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { eventMatchesMeter, isDomainError, meterValue, type MeterDefinition } from '../../domain/index.js';
-import type { PrismaClient } from '../../db/prisma-client.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { runInTransaction } from '../db.js';
+import type pg from 'pg';
+import { withSqlTransaction, type PrismaClient } from '../../db/prisma-client.js';
 import { failure, type BillingError, type FailureCode } from '../failures.js';
 import { filtersOf } from '../meters/views.js';
 import { attributeUsage, lockUsageSubscriptions, type UsageAttribution } from './usage-attribution.js';
@@ -44,7 +43,7 @@ function reject(transactionId: string, error: BillingError): UsageEventResult {
 /** The content an id stands for: a repeat with other content is a conflict, not a duplicate. */
 function contentHash(event: UsageEventInput, customerId: string): string {
   const canonical = JSON.stringify([event.eventName, customerId, event.subscriptionId ?? null, event.timestamp, sortKeys(event.properties)]);
-  return createHash('sha256').update(canonical).digest('base64url');
+  return hash('sha256', canonical, 'base64url');
 }
 
 function sortKeys(value: unknown): unknown {
@@ -55,25 +54,33 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-async function metersFor(tx: Prisma.TransactionClient, tenantId: string, eventNames: string[]): Promise<Map<string, MeterRow[]>> {
-  const rows = await tx.meter.findMany({ where: { tenantId, eventName: { in: eventNames } } });
+async function metersFor(client: pg.PoolClient, tenantId: string, eventNames: string[]): Promise<Map<string, MeterRow[]>> {
+  const { rows } = await client.query<{ id: string; event_name: string; aggregation: MeterDefinition['aggregation']; value_property: string | null; unique_property: string | null; filters: unknown }>(
+    'SELECT id, event_name, aggregation::text AS aggregation, value_property, unique_property, filters FROM meters WHERE tenant_id = $1 AND event_name = ANY($2::text[])',
+    [tenantId, eventNames],
+  );
   const byName = new Map<string, MeterRow[]>();
   for (const row of rows) {
-    const meter: MeterRow = { id: row.id, eventName: row.eventName, aggregation: row.aggregation, valueProperty: row.valueProperty, uniqueProperty: row.uniqueProperty, filters: filtersOf(row.filters) };
-    byName.set(row.eventName, [...(byName.get(row.eventName) ?? []), meter]);
+    const meter: MeterRow = { id: row.id, eventName: row.event_name, aggregation: row.aggregation, valueProperty: row.value_property, uniqueProperty: row.unique_property, filters: filtersOf(row.filters) };
+    byName.set(row.event_name, [...(byName.get(row.event_name) ?? []), meter]);
   }
   return byName;
 }
 
 /** Who each event is for: its customer directly, or its subscription's customer (tenant-scoped). */
-async function customersOf(tx: Prisma.TransactionClient, tenantId: string, events: readonly UsageEventInput[]): Promise<{ customers: Set<string>; subscriptions: Map<string, string> }> {
+async function customersOf(client: pg.PoolClient, tenantId: string, events: readonly UsageEventInput[]): Promise<{ customers: Set<string>; subscriptions: Map<string, string> }> {
   const customerIds = [...new Set(events.flatMap((e) => (e.customerId === undefined ? [] : [e.customerId])))];
   const subscriptionIds = [...new Set(events.flatMap((e) => (e.subscriptionId === undefined ? [] : [e.subscriptionId])))];
-  const [customers, subscriptions] = await Promise.all([
-    customerIds.length === 0 ? [] : tx.customer.findMany({ where: { tenantId, id: { in: customerIds } }, select: { id: true } }),
-    subscriptionIds.length === 0 ? [] : tx.subscription.findMany({ where: { tenantId, id: { in: subscriptionIds } }, select: { id: true, customerId: true } }),
-  ]);
-  return { customers: new Set(customers.map((c) => c.id)), subscriptions: new Map(subscriptions.map((s) => [s.id, s.customerId])) };
+  const { rows } = await client.query<{ kind: 'customer' | 'subscription'; id: string; customer_id: string }>(
+    `SELECT 'customer' AS kind, id, id AS customer_id FROM customers WHERE tenant_id = $1 AND id = ANY($2::text[])
+     UNION ALL
+     SELECT 'subscription', id, customer_id FROM subscriptions WHERE tenant_id = $1 AND id = ANY($3::text[])`,
+    [tenantId, customerIds, subscriptionIds],
+  );
+  return {
+    customers: new Set(rows.filter((r) => r.kind === 'customer').map((r) => r.id)),
+    subscriptions: new Map(rows.filter((r) => r.kind === 'subscription').map((r) => [r.id, r.customer_id])),
+  };
 }
 
 /** Validates one event against the clock, its customer and the meters that read it. */
@@ -109,19 +116,27 @@ function prepare(event: UsageEventInput, now: number, meters: Map<string, MeterR
 }
 
 /** Inserts the new events; returns the ids that were new. */
-async function insertEvents(tx: Prisma.TransactionClient, tenantId: string, events: readonly Prepared[], attribution: Map<string, UsageAttribution>): Promise<Set<string>> {
+async function insertEvents(client: pg.PoolClient, tenantId: string, events: readonly Prepared[], attribution: Map<string, UsageAttribution>): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const inserted = await tx.$queryRaw<Array<{ transaction_id: string }>>`
-    INSERT INTO usage_events (tenant_id, transaction_id, event_name, customer_id, subscription_id, timestamp, properties, content_hash)
-    SELECT ${tenantId}, e.transaction_id, e.event_name, e.customer_id, e.subscription_id, e.ts, e.properties, e.content_hash
-    FROM unnest(${events.map((e) => e.input.transactionId)}::text[], ${events.map((e) => e.input.eventName)}::text[], ${events.map((e) => e.customerId)}::text[],
-                ${events.map((e) => attribution.get(e.input.transactionId)?.subscriptionId ?? null)}::text[],
-                ${events.map((e) => new Date(e.input.timestamp).toISOString())}::timestamp(3)[], ${events.map((e) => JSON.stringify(e.input.properties))}::jsonb[],
-                ${events.map((e) => e.hash)}::text[])
-         AS e(transaction_id, event_name, customer_id, subscription_id, ts, properties, content_hash)
-    ON CONFLICT (tenant_id, transaction_id) DO NOTHING
-    RETURNING transaction_id`;
-  return new Set(inserted.map((row) => row.transaction_id));
+  const { rows } = await client.query<{ transaction_id: string }>(
+    `INSERT INTO usage_events (tenant_id, transaction_id, event_name, customer_id, subscription_id, timestamp, properties, content_hash)
+     SELECT $1, e.transaction_id, e.event_name, e.customer_id, e.subscription_id, e.ts, e.properties, e.content_hash
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamp(3)[], $7::jsonb[], $8::text[])
+          AS e(transaction_id, event_name, customer_id, subscription_id, ts, properties, content_hash)
+     ON CONFLICT (tenant_id, transaction_id) DO NOTHING
+     RETURNING transaction_id`,
+    [
+      tenantId,
+      events.map((e) => e.input.transactionId),
+      events.map((e) => e.input.eventName),
+      events.map((e) => e.customerId),
+      events.map((e) => attribution.get(e.input.transactionId)?.subscriptionId ?? null),
+      events.map((e) => new Date(e.input.timestamp).toISOString()),
+      events.map((e) => JSON.stringify(e.input.properties)),
+      events.map((e) => e.hash),
+    ],
+  );
+  return new Set(rows.map((row) => row.transaction_id));
 }
 
 /**
@@ -129,7 +144,7 @@ async function insertEvents(tx: Prisma.TransactionClient, tenantId: string, even
  * a window's quantity is read from. Rows are upserted in key order, so concurrent batches that
  * touch the same hours queue rather than deadlock.
  */
-async function rollUp(tx: Prisma.TransactionClient, tenantId: string, events: readonly Prepared[]): Promise<void> {
+async function rollUp(client: pg.PoolClient, tenantId: string, events: readonly Prepared[]): Promise<void> {
   const pairs = events.flatMap((e) => e.meters.map((m) => ({ e, m })));
   if (pairs.length === 0) return;
   const customers = pairs.map(({ e }) => e.customerId);
@@ -138,12 +153,12 @@ async function rollUp(tx: Prisma.TransactionClient, tenantId: string, events: re
   const ids = pairs.map(({ e }) => e.input.transactionId);
   // unique_count reads text; every other aggregation reads a decimal (count reads none).
   const numbers = pairs.map(({ m }) => (m.aggregation === 'unique_count' ? null : m.value));
-  await tx.$executeRaw`
-    INSERT INTO usage_rollups AS r (tenant_id, customer_id, meter_id, hour_start, event_count, value_sum, value_max, latest_at, latest_transaction_id, latest_value, value_time_sum)
-    SELECT ${tenantId}, e.c, e.m, date_trunc('hour', e.t), count(*), coalesce(sum(e.v), 0), max(e.v), max(e.t),
+  await client.query(
+    `    INSERT INTO usage_rollups AS r (tenant_id, customer_id, meter_id, hour_start, event_count, value_sum, value_max, latest_at, latest_transaction_id, latest_value, value_time_sum)
+    SELECT $1, e.c, e.m, date_trunc('hour', e.t), count(*), coalesce(sum(e.v), 0), max(e.v), max(e.t),
            (array_agg(e.x ORDER BY e.t DESC, e.x COLLATE "C" DESC))[1], (array_agg(e.v ORDER BY e.t DESC, e.x COLLATE "C" DESC))[1],
            coalesce(sum(e.v * floor(extract(epoch FROM e.t) * 1000)), 0)
-    FROM unnest(${customers}::text[], ${meters}::text[], ${times}::timestamp(3)[], ${ids}::text[], ${numbers}::numeric[]) AS e(c, m, t, x, v)
+    FROM unnest($2::text[], $3::text[], $4::timestamp(3)[], $5::text[], $6::numeric[]) AS e(c, m, t, x, v)
     GROUP BY e.c, e.m, date_trunc('hour', e.t)
     ORDER BY e.c, e.m, date_trunc('hour', e.t)
     ON CONFLICT (tenant_id, customer_id, meter_id, hour_start) DO UPDATE SET
@@ -153,15 +168,18 @@ async function rollUp(tx: Prisma.TransactionClient, tenantId: string, events: re
       latest_value = CASE WHEN r.latest_at IS NULL OR (EXCLUDED.latest_at, EXCLUDED.latest_transaction_id COLLATE "C") > (r.latest_at, r.latest_transaction_id COLLATE "C") THEN EXCLUDED.latest_value ELSE r.latest_value END,
       latest_transaction_id = CASE WHEN r.latest_at IS NULL OR (EXCLUDED.latest_at, EXCLUDED.latest_transaction_id COLLATE "C") > (r.latest_at, r.latest_transaction_id COLLATE "C") THEN EXCLUDED.latest_transaction_id ELSE r.latest_transaction_id END,
       latest_at = GREATEST(r.latest_at, EXCLUDED.latest_at),
-      value_time_sum = r.value_time_sum + EXCLUDED.value_time_sum`;
+      value_time_sum = r.value_time_sum + EXCLUDED.value_time_sum`,
+    [tenantId, customers, meters, times, ids, numbers],
+  );
   const unique = pairs.filter(({ m }) => m.aggregation === 'unique_count' && m.value !== null);
   if (unique.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO usage_unique_values (tenant_id, customer_id, meter_id, hour_start, value)
-    SELECT DISTINCT ${tenantId}, e.c, e.m, date_trunc('hour', e.t), e.u
-    FROM unnest(${unique.map(({ e }) => e.customerId)}::text[], ${unique.map(({ m }) => m.meterId)}::text[],
-                ${unique.map(({ e }) => new Date(e.input.timestamp).toISOString())}::timestamp(3)[], ${unique.map(({ m }) => m.value)}::text[]) AS e(c, m, t, u)
-    ON CONFLICT DO NOTHING`;
+  await client.query(
+    `INSERT INTO usage_unique_values (tenant_id, customer_id, meter_id, hour_start, value)
+     SELECT DISTINCT $1, e.c, e.m, date_trunc('hour', e.t), e.u
+     FROM unnest($2::text[], $3::text[], $4::timestamp(3)[], $5::text[]) AS e(c, m, t, u)
+     ON CONFLICT DO NOTHING`,
+    [tenantId, unique.map(({ e }) => e.customerId), unique.map(({ m }) => m.meterId), unique.map(({ e }) => new Date(e.input.timestamp).toISOString()), unique.map(({ m }) => m.value)],
+  );
 }
 
 /**
@@ -174,7 +192,7 @@ export async function recordUsageEvents(prisma: PrismaClient, input: { tenantId:
   const { tenantId, now } = input;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runInTransaction(prisma, (tx) => record(tx, tenantId, input.events, now));
+      return await withSqlTransaction(prisma, (client) => record(client, tenantId, input.events, now));
     } catch (error) {
       // Two batches locking the same hours in a different order: one is chosen and simply runs again.
       if (attempt < 5 && isSerializationFailure(error)) continue;
@@ -184,12 +202,15 @@ export async function recordUsageEvents(prisma: PrismaClient, input: { tenantId:
 }
 
 function isSerializationFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === '40P01' || code === '40001') return true;
   const text = error instanceof Error ? error.message : String(error);
   return /deadlock detected|could not serialize|40P01|40001/.test(text);
 }
 
-async function record(tx: Prisma.TransactionClient, tenantId: string, events: readonly UsageEventInput[], now: number): Promise<UsageEventResult[]> {
-  const [meters, who] = await Promise.all([metersFor(tx, tenantId, [...new Set(events.map((e) => e.eventName))]), customersOf(tx, tenantId, events)]);
+async function record(client: pg.PoolClient, tenantId: string, events: readonly UsageEventInput[], now: number): Promise<UsageEventResult[]> {
+  const meters = await metersFor(client, tenantId, [...new Set(events.map((e) => e.eventName))]);
+  const who = await customersOf(client, tenantId, events);
   const results = new Map<number, UsageEventResult>();
   const firstIndex = new Map<string, number>();
   const fresh: Array<{ index: number; prepared: Prepared }> = [];
@@ -204,18 +225,19 @@ async function record(tx: Prisma.TransactionClient, tenantId: string, events: re
     firstIndex.set(event.transactionId, index);
     fresh.push({ index, prepared });
   }
-  const subscriptions = await lockUsageSubscriptions(tx, tenantId, [...new Set(fresh.map((f) => f.prepared.customerId))]);
+  const subscriptions = await lockUsageSubscriptions(client, tenantId, [...new Set(fresh.map((f) => f.prepared.customerId))]);
   const attribution = attributeUsage(subscriptions, fresh.map((f) => f.prepared));
-  const inserted = await insertEvents(tx, tenantId, fresh.map((f) => f.prepared), attribution);
+  const inserted = await insertEvents(client, tenantId, fresh.map((f) => f.prepared), attribution);
   const existing = fresh.filter((f) => !inserted.has(f.prepared.input.transactionId));
-  const storedHashes = existing.length === 0
-    ? new Map<string, { hash: string; subscriptionId: string | null }>()
-    : new Map(
-        (
-          await tx.usageEvent.findMany({ where: { tenantId, transactionId: { in: existing.map((f) => f.prepared.input.transactionId) } }, select: { transactionId: true, contentHash: true, subscriptionId: true } })
-        ).map((row) => [row.transactionId, { hash: row.contentHash, subscriptionId: row.subscriptionId }]),
-      );
-  await rollUp(tx, tenantId, fresh.filter((f) => inserted.has(f.prepared.input.transactionId)).map((f) => f.prepared));
+  const storedHashes = new Map<string, { hash: string; subscriptionId: string | null }>();
+  if (existing.length > 0) {
+    const { rows } = await client.query<{ transaction_id: string; content_hash: string; subscription_id: string | null }>(
+      'SELECT transaction_id, content_hash, subscription_id FROM usage_events WHERE tenant_id = $1 AND transaction_id = ANY($2::text[])',
+      [tenantId, existing.map((f) => f.prepared.input.transactionId)],
+    );
+    for (const row of rows) storedHashes.set(row.transaction_id, { hash: row.content_hash, subscriptionId: row.subscription_id });
+  }
+  await rollUp(client, tenantId, fresh.filter((f) => inserted.has(f.prepared.input.transactionId)).map((f) => f.prepared));
   const outcomeOf = (prepared: Prepared, isNew: boolean): UsageEventResult => {
     const id = prepared.input.transactionId;
     const base = { transactionId: id, customerId: prepared.customerId, meterIds: prepared.meters.map((m) => m.meterId) };
@@ -228,9 +250,10 @@ async function record(tx: Prisma.TransactionClient, tenantId: string, events: re
   };
   for (const { index, prepared } of fresh) results.set(index, outcomeOf(prepared, inserted.has(prepared.input.transactionId)));
   // Repeats inside the batch answer like a repeat of the stored event.
+  const freshById = new Map(fresh.map((f) => [f.prepared.input.transactionId, f]));
   for (const [index, event] of events.entries()) {
     if (results.has(index)) continue;
-    const first = fresh.find((f) => f.prepared.input.transactionId === event.transactionId);
+    const first = freshById.get(event.transactionId);
     const prepared = prepare(event, now, meters, who);
     if (first === undefined || !('input' in prepared)) continue;
     const firstResult = results.get(first.index);

@@ -1,4 +1,4 @@
-import type { Prisma } from '../../generated/prisma/client.js';
+import type pg from 'pg';
 
 /** Whether an event will be billed, and by which subscription; why not, when it will not. */
 export type UsageAttribution =
@@ -18,23 +18,34 @@ export interface UsageSubscription {
  * The customers' subscriptions that bill a meter, locked FOR SHARE until the events are stored:
  * a final invoice closes a subscription's usage under the row's exclusive lock, so an event is
  * either counted before that or reported as not billable, never silently lost in between.
+ * (Plain SQL on the ingestion transaction's connection: see record-usage-events.ts.)
  */
-export async function lockUsageSubscriptions(tx: Prisma.TransactionClient, tenantId: string, customerIds: readonly string[]): Promise<UsageSubscription[]> {
+export async function lockUsageSubscriptions(client: pg.PoolClient, tenantId: string, customerIds: readonly string[]): Promise<UsageSubscription[]> {
   if (customerIds.length === 0) return [];
-  await tx.$queryRaw`SELECT id FROM subscriptions WHERE tenant_id = ${tenantId} AND customer_id = ANY(${[...customerIds]}::text[]) ORDER BY id FOR SHARE`;
-  const rows = await tx.$queryRaw<Array<{ id: string; customer_id: string; usage_from: Date; ended_at: Date | null; usage_closed_at: Date | null; meter_ids: string[] }>>`
-    SELECT s.id, s.customer_id, COALESCE(s.usage_from, s.trial_end, s.billing_anchor) AS usage_from, s.ended_at, s.usage_closed_at, array_agg(DISTINCT p.meter_id) AS meter_ids
-    FROM subscriptions s
-    JOIN subscription_items si ON si.subscription_id = s.id
-    JOIN prices p ON p.id = si.price_id
-    WHERE s.tenant_id = ${tenantId} AND s.customer_id = ANY(${[...customerIds]}::text[]) AND p.meter_id IS NOT NULL
-    GROUP BY s.id`;
+  const { rows } = await client.query<{ id: string; customer_id: string; usage_from: string; ended_at: string | null; usage_closed_at: string | null; meter_ids: string[] }>(
+    `WITH locked AS MATERIALIZED (
+       SELECT id, customer_id, COALESCE(usage_from, trial_end, billing_anchor) AS usage_from, ended_at, usage_closed_at
+       FROM subscriptions WHERE tenant_id = $1 AND customer_id = ANY($2::text[]) ORDER BY id FOR SHARE
+     )
+     SELECT l.id, l.customer_id,
+            floor(extract(epoch FROM l.usage_from) * 1000)::text AS usage_from,
+            floor(extract(epoch FROM l.ended_at) * 1000)::text AS ended_at,
+            floor(extract(epoch FROM l.usage_closed_at) * 1000)::text AS usage_closed_at,
+            array_agg(DISTINCT p.meter_id) AS meter_ids
+     FROM locked l
+     JOIN subscription_items si ON si.subscription_id = l.id
+     JOIN prices p ON p.id = si.price_id
+     WHERE p.meter_id IS NOT NULL
+     GROUP BY l.id, l.customer_id, l.usage_from, l.ended_at, l.usage_closed_at`,
+    [tenantId, [...customerIds]],
+  );
+  const ms = (value: string | null): number | null => (value === null ? null : Number(value));
   return rows.map((row) => ({
     id: row.id,
     customerId: row.customer_id,
-    usageFrom: row.usage_from.getTime(),
-    endedAt: row.ended_at?.getTime() ?? null,
-    usageClosedAt: row.usage_closed_at?.getTime() ?? null,
+    usageFrom: Number(row.usage_from),
+    endedAt: ms(row.ended_at),
+    usageClosedAt: ms(row.usage_closed_at),
     meterIds: new Set(row.meter_ids),
   }));
 }

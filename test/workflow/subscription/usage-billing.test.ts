@@ -152,4 +152,27 @@ describe('usage in arrears', () => {
     // Usage is closed: a late event for the ended subscription is kept and reported.
     expect((await calls(sub.tenantId, sub.customerId, 1, canceledAt - 2 * HOUR))[0]).toMatchObject({ status: 'accepted', billable: false, reason: 'usage_closed' });
   });
+
+  it('cancel at period end bills the last period usage on a final invoice at the end, with no fee for a next period', async () => {
+    const anchor = utc(Y, 11, 1);
+    const december = utc(Y, 12, 1);
+    const sub = await meteredSubscription(anchor);
+    await saveBillingSettings(h.db.prisma, { tenantId: sub.tenantId, usageGracePeriodHours: 0 });
+    await h.skipTo(utc(Y, 11, 3));
+    await calls(sub.tenantId, sub.customerId, 40, utc(Y, 11, 3));
+    await cancelSubscription(commands(), { tenantId: sub.tenantId, subscriptionId: sub.subscriptionId, mode: 'period_end' });
+    await calls(sub.tenantId, sub.customerId, 10, utc(Y, 11, 3) - HOUR);
+    // The upcoming invoice is that final one: November's 50 calls × 2¢ = 100, no December base fee.
+    const upcoming = await getUpcomingInvoice(commands(), { tenantId: sub.tenantId, subscriptionId: sub.subscriptionId });
+    expect([upcoming.kind, upcoming.total, upcoming.createdAt]).toEqual(['final', 100, `${Y}-12-01T00:00:00.000Z`]);
+    await h.skipTo(december + HOUR);
+    const invoices = await eventually(() => h.invoices(sub.subscriptionId), (list) => list.some((i) => i.kind === 'final' && i.status === 'paid'), 30_000);
+    // November 1: the $20.00 base fee in advance; December 1: only November's usage.
+    expect(invoices.map((i) => [i.kind, Number(i.total)])).toEqual([
+      ['recurring', 2000],
+      ['final', 100],
+    ]);
+    expect(lines(invoices.find((i) => i.kind === 'final'))).toEqual([['usage', 100, '50', `${Y}-11-01T00:00:00.000Z`, `${Y}-12-01T00:00:00.000Z`]]);
+    expect((await eventually(() => sub.handle.describe(), (d) => d.status.name === 'COMPLETED', 30_000)).status.name).toBe('COMPLETED');
+  });
 });
