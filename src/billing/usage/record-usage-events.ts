@@ -115,71 +115,68 @@ function prepare(event: UsageEventInput, now: number, meters: Map<string, MeterR
   return { input: event, customerId, hash: contentHash(event, customerId), meters: matched };
 }
 
-/** Inserts the new events; returns the ids that were new. */
-async function insertEvents(client: pg.PoolClient, tenantId: string, events: readonly Prepared[], attribution: Map<string, UsageAttribution>): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
-  const { rows } = await client.query<{ transaction_id: string }>(
-    `INSERT INTO usage_events (tenant_id, transaction_id, event_name, customer_id, subscription_id, timestamp, properties, content_hash)
-     SELECT $1, e.transaction_id, e.event_name, e.customer_id, e.subscription_id, e.ts, e.properties, e.content_hash
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamp(3)[], $7::jsonb[], $8::text[])
-          AS e(transaction_id, event_name, customer_id, subscription_id, ts, properties, content_hash)
-     ON CONFLICT (tenant_id, transaction_id) DO NOTHING
-     RETURNING transaction_id`,
-    [
-      tenantId,
-      events.map((e) => e.input.transactionId),
-      events.map((e) => e.input.eventName),
-      events.map((e) => e.customerId),
-      events.map((e) => attribution.get(e.input.transactionId)?.subscriptionId ?? null),
-      events.map((e) => new Date(e.input.timestamp).toISOString()),
-      events.map((e) => JSON.stringify(e.input.properties)),
-      events.map((e) => e.hash),
-    ],
-  );
-  return new Set(rows.map((row) => row.transaction_id));
-}
-
 /**
- * Adds the new events to the per-(customer, meter, hour) roll-ups in the same transaction: what
- * a window's quantity is read from. Rows are upserted in key order, so concurrent batches that
- * touch the same hours queue rather than deadlock.
+ * Stores the new events and adds them to the per-(customer, meter, hour) roll-ups in one
+ * statement: the rows go to PostgreSQL as one JSON document, the INSERT skips ids already stored,
+ * and only the rows it inserted are rolled up (what a window's quantity is read from). Roll-up
+ * rows are upserted in key order, so concurrent batches that touch the same hours queue rather
+ * than deadlock. Returns the ids that were new.
  */
-async function rollUp(client: pg.PoolClient, tenantId: string, events: readonly Prepared[]): Promise<void> {
-  const pairs = events.flatMap((e) => e.meters.map((m) => ({ e, m })));
-  if (pairs.length === 0) return;
-  const customers = pairs.map(({ e }) => e.customerId);
-  const meters = pairs.map(({ m }) => m.meterId);
-  const times = pairs.map(({ e }) => new Date(e.input.timestamp).toISOString());
-  const ids = pairs.map(({ e }) => e.input.transactionId);
-  // unique_count reads text; every other aggregation reads a decimal (count reads none).
-  const numbers = pairs.map(({ m }) => (m.aggregation === 'unique_count' ? null : m.value));
-  await client.query(
-    `    INSERT INTO usage_rollups AS r (tenant_id, customer_id, meter_id, hour_start, event_count, value_sum, value_max, latest_at, latest_transaction_id, latest_value, value_time_sum)
-    SELECT $1, e.c, e.m, date_trunc('hour', e.t), count(*), coalesce(sum(e.v), 0), max(e.v), max(e.t),
-           (array_agg(e.x ORDER BY e.t DESC, e.x COLLATE "C" DESC))[1], (array_agg(e.v ORDER BY e.t DESC, e.x COLLATE "C" DESC))[1],
-           coalesce(sum(e.v * floor(extract(epoch FROM e.t) * 1000)), 0)
-    FROM unnest($2::text[], $3::text[], $4::timestamp(3)[], $5::text[], $6::numeric[]) AS e(c, m, t, x, v)
-    GROUP BY e.c, e.m, date_trunc('hour', e.t)
-    ORDER BY e.c, e.m, date_trunc('hour', e.t)
-    ON CONFLICT (tenant_id, customer_id, meter_id, hour_start) DO UPDATE SET
-      event_count = r.event_count + EXCLUDED.event_count,
-      value_sum = r.value_sum + EXCLUDED.value_sum,
-      value_max = GREATEST(r.value_max, EXCLUDED.value_max),
-      latest_value = CASE WHEN r.latest_at IS NULL OR (EXCLUDED.latest_at, EXCLUDED.latest_transaction_id COLLATE "C") > (r.latest_at, r.latest_transaction_id COLLATE "C") THEN EXCLUDED.latest_value ELSE r.latest_value END,
-      latest_transaction_id = CASE WHEN r.latest_at IS NULL OR (EXCLUDED.latest_at, EXCLUDED.latest_transaction_id COLLATE "C") > (r.latest_at, r.latest_transaction_id COLLATE "C") THEN EXCLUDED.latest_transaction_id ELSE r.latest_transaction_id END,
-      latest_at = GREATEST(r.latest_at, EXCLUDED.latest_at),
-      value_time_sum = r.value_time_sum + EXCLUDED.value_time_sum`,
-    [tenantId, customers, meters, times, ids, numbers],
+async function storeEvents(client: pg.PoolClient, tenantId: string, events: readonly Prepared[], attribution: Map<string, UsageAttribution>): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const rows = events.map((e) => ({
+    t: e.input.transactionId,
+    n: e.input.eventName,
+    c: e.customerId,
+    s: attribution.get(e.input.transactionId)?.subscriptionId ?? null,
+    ts: new Date(e.input.timestamp).toISOString(),
+    p: e.input.properties,
+    h: e.hash,
+    // Per meter that reads it: unique_count reads text, every other aggregation a decimal (count none).
+    m: e.meters.map((m) => m.meterId),
+    v: e.meters.map((m) => (m.aggregation === 'unique_count' ? null : m.value)),
+    u: e.meters.map((m) => (m.aggregation === 'unique_count' ? m.value : null)),
+  }));
+  const { rows: inserted } = await client.query<{ transaction_id: string }>(
+    `WITH input AS MATERIALIZED (
+       SELECT * FROM json_to_recordset($2::json) AS e(t text, n text, c text, s text, ts timestamp(3), p jsonb, h text, m text[], v numeric[], u text[])
+     ),
+     inserted AS (
+       INSERT INTO usage_events (tenant_id, transaction_id, event_name, customer_id, subscription_id, timestamp, properties, content_hash)
+       SELECT $1, t, n, c, s, ts, p, h FROM input
+       ON CONFLICT (tenant_id, transaction_id) DO NOTHING
+       RETURNING transaction_id
+     ),
+     pairs AS MATERIALIZED (
+       SELECT i.c, mv.m, i.ts AS t, i.t AS x, mv.v, mv.u
+       FROM input i JOIN inserted ON inserted.transaction_id = i.t, LATERAL unnest(i.m, i.v, i.u) AS mv(m, v, u)
+     ),
+     rolled AS (
+       INSERT INTO usage_rollups AS r (tenant_id, customer_id, meter_id, hour_start, event_count, value_sum, value_max, latest_at, latest_transaction_id, latest_value, value_time_sum)
+       SELECT $1, e.c, e.m, date_trunc('hour', e.t), count(*), coalesce(sum(e.v), 0), max(e.v), max(e.t),
+              (array_agg(e.x ORDER BY e.t DESC, e.x COLLATE "C" DESC))[1], (array_agg(e.v ORDER BY e.t DESC, e.x COLLATE "C" DESC))[1],
+              coalesce(sum(e.v * floor(extract(epoch FROM e.t) * 1000)), 0)
+       FROM pairs e
+       GROUP BY e.c, e.m, date_trunc('hour', e.t)
+       ORDER BY e.c, e.m, date_trunc('hour', e.t)
+       ON CONFLICT (tenant_id, customer_id, meter_id, hour_start) DO UPDATE SET
+         event_count = r.event_count + EXCLUDED.event_count,
+         value_sum = r.value_sum + EXCLUDED.value_sum,
+         value_max = GREATEST(r.value_max, EXCLUDED.value_max),
+         latest_value = CASE WHEN r.latest_at IS NULL OR (EXCLUDED.latest_at, EXCLUDED.latest_transaction_id COLLATE "C") > (r.latest_at, r.latest_transaction_id COLLATE "C") THEN EXCLUDED.latest_value ELSE r.latest_value END,
+         latest_transaction_id = CASE WHEN r.latest_at IS NULL OR (EXCLUDED.latest_at, EXCLUDED.latest_transaction_id COLLATE "C") > (r.latest_at, r.latest_transaction_id COLLATE "C") THEN EXCLUDED.latest_transaction_id ELSE r.latest_transaction_id END,
+         latest_at = GREATEST(r.latest_at, EXCLUDED.latest_at),
+         value_time_sum = r.value_time_sum + EXCLUDED.value_time_sum
+     ),
+     uniques AS (
+       INSERT INTO usage_unique_values (tenant_id, customer_id, meter_id, hour_start, value)
+       SELECT DISTINCT $1, e.c, e.m, date_trunc('hour', e.t), e.u FROM pairs e WHERE e.u IS NOT NULL
+       ON CONFLICT DO NOTHING
+     )
+     SELECT transaction_id FROM inserted`,
+    [tenantId, JSON.stringify(rows)],
   );
-  const unique = pairs.filter(({ m }) => m.aggregation === 'unique_count' && m.value !== null);
-  if (unique.length === 0) return;
-  await client.query(
-    `INSERT INTO usage_unique_values (tenant_id, customer_id, meter_id, hour_start, value)
-     SELECT DISTINCT $1, e.c, e.m, date_trunc('hour', e.t), e.u
-     FROM unnest($2::text[], $3::text[], $4::timestamp(3)[], $5::text[]) AS e(c, m, t, u)
-     ON CONFLICT DO NOTHING`,
-    [tenantId, unique.map(({ e }) => e.customerId), unique.map(({ m }) => m.meterId), unique.map(({ e }) => new Date(e.input.timestamp).toISOString()), unique.map(({ m }) => m.value)],
-  );
+  return new Set(inserted.map((row) => row.transaction_id));
 }
 
 /**
@@ -227,7 +224,7 @@ async function record(client: pg.PoolClient, tenantId: string, events: readonly 
   }
   const subscriptions = await lockUsageSubscriptions(client, tenantId, [...new Set(fresh.map((f) => f.prepared.customerId))]);
   const attribution = attributeUsage(subscriptions, fresh.map((f) => f.prepared));
-  const inserted = await insertEvents(client, tenantId, fresh.map((f) => f.prepared), attribution);
+  const inserted = await storeEvents(client, tenantId, fresh.map((f) => f.prepared), attribution);
   const existing = fresh.filter((f) => !inserted.has(f.prepared.input.transactionId));
   const storedHashes = new Map<string, { hash: string; subscriptionId: string | null }>();
   if (existing.length > 0) {
@@ -237,7 +234,6 @@ async function record(client: pg.PoolClient, tenantId: string, events: readonly 
     );
     for (const row of rows) storedHashes.set(row.transaction_id, { hash: row.content_hash, subscriptionId: row.subscription_id });
   }
-  await rollUp(client, tenantId, fresh.filter((f) => inserted.has(f.prepared.input.transactionId)).map((f) => f.prepared));
   const outcomeOf = (prepared: Prepared, isNew: boolean): UsageEventResult => {
     const id = prepared.input.transactionId;
     const base = { transactionId: id, customerId: prepared.customerId, meterIds: prepared.meters.map((m) => m.meterId) };
