@@ -5,6 +5,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 export type { PrismaClient } from '../generated/prisma/client.js';
 
 const pools = new WeakMap<PrismaClient, pg.Pool>();
+const connected = new WeakMap<PrismaClient, Promise<void>>();
 
 /**
  * One client per process, injected where needed; never one per request. Its connections come
@@ -30,8 +31,16 @@ export function sqlPool(prisma: PrismaClient): pg.Pool {
  * throws. For hot paths measured to need it (usage ingestion); everything else uses Prisma.
  */
 export async function withSqlTransaction<T>(prisma: PrismaClient, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  // Prisma ends the shared pool on $disconnect only once it has connected itself (a no-op after the first time).
-  await prisma.$connect();
+  // Prisma ends the shared pool on $disconnect only once it has connected itself: connect it once.
+  let connecting = connected.get(prisma);
+  if (connecting === undefined) {
+    connecting = prisma.$connect().catch((error: unknown) => {
+      connected.delete(prisma); // a failed connect is tried again by the next transaction
+      throw error;
+    });
+    connected.set(prisma, connecting);
+  }
+  await connecting;
   const client = await sqlPool(prisma).connect();
   let broken = false;
   try {

@@ -3,8 +3,7 @@ import { priceUsage, unbilledWindows, type MeteredSegment, type PriceDefinition 
 import type { Db } from '../db.js';
 import { notFound } from '../failures.js';
 import { instant, minorUnits } from '../view-fields.js';
-import { filtersOf } from '../meters/views.js';
-import { meterQuantity } from './meter-quantity.js';
+import { meterQuantity, quantityMeterOf } from './meter-quantity.js';
 
 export const subscriptionUsageViewSchema = z
   .object({
@@ -52,7 +51,7 @@ export async function currentUsage(
     const quantity = await meterQuantity(prisma, {
       tenantId: input.tenantId,
       customerId: input.customerId,
-      meter: { id: meter.id, eventName: meter.eventName, aggregation: meter.aggregation, valueProperty: meter.valueProperty, uniqueProperty: meter.uniqueProperty, filters: filtersOf(meter.filters), createdAt: meter.createdAt },
+      meter: quantityMeterOf(meter),
       from: window.from,
       to: window.to,
     });

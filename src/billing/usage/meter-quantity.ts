@@ -10,13 +10,20 @@ import {
   windowParts,
   type MeterDefinition,
 } from '../../domain/index.js';
+import type { Meter } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
+import { filtersOf } from '../meters/views.js';
 
 /** A meter as a window's quantity is computed for it. */
 export interface QuantityMeter extends MeterDefinition {
   id: string;
   /** Events received before the meter existed were never rolled up for it, so raw edges skip them too. */
   createdAt: Date;
+}
+
+/** A stored meter as the quantity computation reads it. */
+export function quantityMeterOf(row: Meter): QuantityMeter {
+  return { id: row.id, eventName: row.eventName, aggregation: row.aggregation, valueProperty: row.valueProperty, uniqueProperty: row.uniqueProperty, filters: filtersOf(row.filters), createdAt: row.createdAt };
 }
 
 interface RawEvent {

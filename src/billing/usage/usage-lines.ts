@@ -3,8 +3,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { moneyFromColumn } from '../amounts.js';
 import { notFound } from '../failures.js';
 import type { InvoiceLineInput, InvoiceUsage, UsageWindow } from '../invoices/invoice-input.js';
-import { filtersOf } from '../meters/views.js';
-import { meterQuantity, type QuantityMeter } from './meter-quantity.js';
+import { meterQuantity, quantityMeterOf, type QuantityMeter } from './meter-quantity.js';
 
 /** What one usage line bills, kept so a later invoice can bill the difference when late usage arrives. */
 export interface UsageChargeDraft {
@@ -46,7 +45,7 @@ async function catalogFor(tx: Prisma.TransactionClient, tenantId: string, priceI
   const meter = (id: string): QuantityMeter & { displayName: string } => {
     const row = meters.find((m) => m.id === id);
     if (row === undefined) throw notFound('meter', id);
-    return { id: row.id, eventName: row.eventName, aggregation: row.aggregation, valueProperty: row.valueProperty, uniqueProperty: row.uniqueProperty, filters: filtersOf(row.filters), createdAt: row.createdAt, displayName: row.displayName };
+    return { ...quantityMeterOf(row), displayName: row.displayName };
   };
   return { price, meter };
 }

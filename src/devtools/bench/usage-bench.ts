@@ -3,9 +3,8 @@ import pg from 'pg';
 import { createPrice } from '../../billing/catalog/create-price.js';
 import { createProduct } from '../../billing/catalog/create-product.js';
 import { createMeter } from '../../billing/meters/create-meter.js';
-import { filtersOf } from '../../billing/meters/views.js';
 import { createSubscriptionRecord } from '../../billing/subscriptions/create-subscription-record.js';
-import { meterQuantity } from '../../billing/usage/meter-quantity.js';
+import { meterQuantity, quantityMeterOf } from '../../billing/usage/meter-quantity.js';
 import { recordUsageEvents, type UsageEventInput } from '../../billing/usage/record-usage-events.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { hourStart, priceUsage, type PriceDefinition } from '../../domain/index.js';
@@ -305,7 +304,7 @@ export async function runUsageBench(say: (line: string) => void): Promise<{ ok: 
     const customerId = period.customerIds[0]!;
     const expectedTokens = await seedPeriod(prisma, { tenantId: period.tenantId, customerId, from: periodStart, to: periodEnd - 1000, events: env.periodEvents }, say);
     const meterRow = await prisma.meter.findUniqueOrThrow({ where: { id: period.meterId } });
-    const meter = { id: meterRow.id, eventName: meterRow.eventName, aggregation: meterRow.aggregation, valueProperty: meterRow.valueProperty, uniqueProperty: meterRow.uniqueProperty, filters: filtersOf(meterRow.filters), createdAt: new Date(0) };
+    const meter = quantityMeterOf(meterRow);
     const priceRow = await prisma.price.findUniqueOrThrow({ where: { id: period.priceId } });
     const timings = async (from: number, to: number): Promise<{ spread: Spread; quantity: string; amount: number }> => {
       const times: number[] = [];
