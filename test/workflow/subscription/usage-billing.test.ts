@@ -37,6 +37,15 @@ async function meteredSubscription(anchor: number, callPrice = '2') {
   return { tenantId, customerId, meterId: meter.id, base, calls, ...sub };
 }
 
+/**
+ * Ends a test's subscription while it is idle. Left running, it would renew when a later test
+ * skips months ahead and could be terminated at the file's close with an activity in flight,
+ * which holds the shared time-skipping clock until that activity times out (stalling the next file).
+ */
+async function retire(sub: { handle: { terminate(reason?: string): Promise<unknown> } }): Promise<void> {
+  await sub.handle.terminate('test done');
+}
+
 let sequence = 0;
 /** `count` API calls of `customerId` at `timestamp`, sent at the server's current time. */
 async function calls(tenantId: string, customerId: string, count: number, timestamp: number): Promise<UsageEventResult[]> {
@@ -106,6 +115,7 @@ describe('usage in arrears', () => {
     // Reconciliation: every accepted call is billed exactly once (100 + 50 + 10 + 5 + 30 = 195 calls = 390¢).
     const billed = await h.db.prisma.usageCharge.aggregate({ where: { subscriptionId: sub.subscriptionId }, _sum: { amount: true } });
     expect(billed._sum.amount).toBe(390n);
+    await retire(sub);
   });
 
   it('a change of metered price mid-period splits the usage at the change instant', async () => {
@@ -128,6 +138,7 @@ describe('usage in arrears', () => {
       ['usage', 80, '40', `${Y}-06-01T00:00:00.000Z`, new Date(changedAt).toISOString()],
       ['usage', 70, '70', new Date(changedAt).toISOString(), `${Y}-07-01T00:00:00.000Z`],
     ]);
+    await retire(sub);
   });
 
   it('cancel now bills usage to the end instant on a final invoice; events after it are kept, not billed', async () => {
