@@ -1,8 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { limitBodySize } from './body-limit.js';
 import { stripeWebhookRoutes } from './webhooks/stripe-webhook-routes.js';
 import type { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
 import { authenticate, requireWriteRole } from './auth/authenticate.js';
@@ -44,11 +44,8 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
   app.use('*', requestId());
   app.use(
     '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
+    limitBodySize(MAX_BODY_BYTES, () => {
+      throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
     }),
   );
   app.route('/', healthRoutes(dependencies.readinessChecks));

@@ -19,6 +19,9 @@ export interface BenchStack {
   databaseUrl: string;
   apiUrl: string;
   prisma: PrismaClient;
+  /** The processes whose CPU the benchmarks account for. */
+  apiPid: number;
+  postgresPid: number;
   /** Postgres output and the API's log. */
   logDir: string;
   stop(): Promise<void>;
@@ -73,7 +76,7 @@ export async function startBenchStack(say: (line: string) => void): Promise<Benc
     api = started;
     const apiUrl = `http://127.0.0.1:${port}`;
     await waitFor('the API', 60_000, started.exited, async () => (await fetch(`${apiUrl}/health`)).ok);
-    return { databaseUrl, apiUrl, prisma, logDir: dir, stop };
+    return { databaseUrl, apiUrl, prisma, apiPid: started.pid, postgresPid: postgres.pid, logDir: dir, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -10,7 +10,8 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import { hourStart, priceUsage, type PriceDefinition } from '../../domain/index.js';
 import { newId, randomBase62 } from '../../ids.js';
 import { createTenantWithKey } from '../../tenancy/tenants.js';
-import { startBenchStack } from './bench-stack.js';
+import { startBenchStack, type BenchStack } from './bench-stack.js';
+import { cpuAccount, type CpuPerItem } from './process-cpu.js';
 import { formatSpread, spread, verdict, type Spread } from './stats.js';
 
 /**
@@ -125,13 +126,19 @@ function eventJson(run: string, state: ClientState, customerIds: readonly string
 }
 
 /** Events per request at 50 clients through the API; every tenth event repeats one already sent. */
-async function apiPhase(apiUrl: string, seeded: Seeded, mode: 'batch' | 'single', run: string, seconds: number, totals: Totals): Promise<number> {
+interface PhaseResult {
+  rate: number;
+  cpu: CpuPerItem | null;
+}
+
+async function apiPhase(stack: BenchStack, seeded: Seeded, mode: 'batch' | 'single', run: string, seconds: number, totals: Totals): Promise<PhaseResult> {
   const now = Date.now();
+  const cpu = cpuAccount(stack);
   const perRequest = mode === 'batch' ? BATCH_SIZE : 1;
   let nextClient = 0;
   const started = performance.now();
   const result = await autocannon({
-    url: apiUrl,
+    url: stack.apiUrl,
     connections: CLIENTS,
     duration: seconds,
     headers: { authorization: `Bearer ${seeded.apiKey}`, 'content-type': 'application/json' },
@@ -179,12 +186,13 @@ async function apiPhase(apiUrl: string, seeded: Seeded, mode: 'batch' | 'single'
   });
   const elapsed = (performance.now() - started) / 1000;
   if (result.errors > 0 || result.timeouts > 0) throw new Error(`${mode}: ${result.errors} connection errors, ${result.timeouts} timeouts`);
-  return (result['2xx'] * perRequest) / elapsed;
+  return { rate: (result['2xx'] * perRequest) / elapsed, cpu: cpu.perItem(result['2xx'] * perRequest) };
 }
 
 /** The same rows straight into usage_events (10 connections, 1,000 rows a statement, 10% ids repeated). */
-async function rawPhase(databaseUrl: string, tenantId: string, customerIds: readonly string[], run: string, seconds: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: RAW_CONNECTIONS });
+async function rawPhase(stack: BenchStack, tenantId: string, customerIds: readonly string[], run: string, seconds: number): Promise<PhaseResult> {
+  const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: RAW_CONNECTIONS });
+  const cpu = cpuAccount(stack);
   const now = Date.now();
   const deadline = performance.now() + seconds * 1000;
   let rows = 0;
@@ -207,8 +215,9 @@ async function rawPhase(databaseUrl: string, tenantId: string, customerIds: read
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const used = cpu.perItem(rows);
   await pool.end();
-  return rows / elapsed;
+  return { rate: rows / elapsed, cpu: used };
 }
 
 /** 1M events for one subscription over 30 days, through the ingestion code, 4 batches in flight. */
@@ -248,6 +257,13 @@ async function count(prisma: PrismaClient, sql: string, tenantId: string): Promi
   return Number(row?.n ?? 0);
 }
 
+function cpuLine(results: readonly PhaseResult[]): string {
+  const known = results.flatMap((r) => (r.cpu === null ? [] : [r.cpu]));
+  if (known.length === 0) return 'n/a (no /proc)';
+  const median = (pick: (c: CpuPerItem) => number) => Math.round(spread(known.map(pick)).median);
+  return `${median((c) => c.api)} / ${median((c) => c.postgres)} / ${median((c) => c.bench)}`;
+}
+
 export async function runUsageBench(say: (line: string) => void): Promise<{ ok: boolean }> {
   const env: Env = {
     seconds: envNumber('BENCH_SECONDS', 8),
@@ -263,19 +279,20 @@ export async function runUsageBench(say: (line: string) => void): Promise<{ ok: 
     const raw = await seedTenant(prisma, 'raw', CUSTOMERS, now - 2 * DAY);
     const batchTotals = zeroTotals();
     const singleTotals = zeroTotals();
-    const batch: number[] = [];
-    const single: number[] = [];
-    const rawRates: number[] = [];
+    const phases = { batch: [] as PhaseResult[], single: [] as PhaseResult[], raw: [] as PhaseResult[] };
     // Warm-up: JIT, connection pools, the first pages of every index.
-    await apiPhase(stack.apiUrl, api, 'batch', 'warm-batch', 2, batchTotals);
-    await apiPhase(stack.apiUrl, api, 'single', 'warm-single', 2, singleTotals);
+    await apiPhase(stack, api, 'batch', 'warm-batch', 2, batchTotals);
+    await apiPhase(stack, api, 'single', 'warm-single', 2, singleTotals);
     // Side by side: each repetition runs the three in turn, so drift hits all of them alike.
     for (let rep = 1; rep <= env.repeats; rep++) {
-      batch.push(await apiPhase(stack.apiUrl, api, 'batch', `batch-${rep}`, env.seconds, batchTotals));
-      single.push(await apiPhase(stack.apiUrl, api, 'single', `single-${rep}`, env.seconds, singleTotals));
-      rawRates.push(await rawPhase(stack.databaseUrl, raw.tenantId, raw.customerIds, `raw-${rep}`, env.seconds));
-      say(`  repetition ${rep}: batch ${Math.round(batch.at(-1)!)} events/s, single ${Math.round(single.at(-1)!)} events/s, raw insert ${Math.round(rawRates.at(-1)!)} rows/s`);
+      phases.batch.push(await apiPhase(stack, api, 'batch', `batch-${rep}`, env.seconds, batchTotals));
+      phases.single.push(await apiPhase(stack, api, 'single', `single-${rep}`, env.seconds, singleTotals));
+      phases.raw.push(await rawPhase(stack, raw.tenantId, raw.customerIds, `raw-${rep}`, env.seconds));
+      say(`  repetition ${rep}: batch ${Math.round(phases.batch.at(-1)!.rate)} events/s, single ${Math.round(phases.single.at(-1)!.rate)} events/s, raw insert ${Math.round(phases.raw.at(-1)!.rate)} rows/s`);
     }
+    const batch = phases.batch.map((p) => p.rate);
+    const single = phases.single.map((p) => p.rate);
+    const rawRates = phases.raw.map((p) => p.rate);
 
     // Exactly once: every first sending accepted and every repeat answered as a duplicate (of the
     // requests answered; a request cut off when a phase stopped may still have been stored), and
@@ -335,6 +352,8 @@ export async function runUsageBench(say: (line: string) => void): Promise<{ ok: 
       `  single (POST /v1/usage-events):                ${formatSpread(singleS, 'events/s')}`,
       `  raw INSERT into usage_events (${RAW_CONNECTIONS} connections):   ${formatSpread(rawS, 'rows/s')}`,
       `  batch ÷ raw, per repetition:                   ${formatSpread(ratios, '', 2)}`,
+      '  CPU per event, median µs (API process / PostgreSQL / load generator):',
+      `    batch ${cpuLine(phases.batch)}; single ${cpuLine(phases.single)}; raw insert ${cpuLine(phases.raw)}`,
       `  period quantity, ${env.periodEvents.toLocaleString('en-US')} events, hour-aligned: ${formatSpread(aligned.spread, 'ms', 1)} (quantity ${aligned.quantity}, ${aligned.amount} minor units)`,
       `  period quantity, mid-hour edges:              ${formatSpread(unaligned.spread, 'ms', 1)}`,
       `  events answered ${answered.toLocaleString('en-US')}: accepted ${accepted.toLocaleString('en-US')} of ${sum((t) => t.sentNew).toLocaleString('en-US')} first sendings, duplicates ${duplicates.toLocaleString('en-US')} of ${sum((t) => t.sentRepeats).toLocaleString('en-US')} repeats (${((100 * duplicates) / Math.max(1, answered)).toFixed(1)}%)`,

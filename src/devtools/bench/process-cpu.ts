@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time used by a process tree, read from /proc (Linux): the process itself, the children it
+ * has reaped (cutime/cstime: PostgreSQL backends that have exited) and its live children. On a
+ * shared, noisy machine a phase's throughput swings with the neighbours, while the CPU each event
+ * costs does not: the benchmark reports both.
+ */
+const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux the project runs on
+
+interface Stat {
+  ppid: number;
+  own: number;
+  reaped: number;
+}
+
+function readStat(pid: number): Stat | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces: fields start after the last ')'.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const field = (n: number): number => Number(fields[n - 3]);
+    return { ppid: field(4), own: field(14) + field(15), reaped: field(16) + field(17) };
+  } catch {
+    return null;
+  }
+}
+
+/** Seconds of CPU the tree rooted at `pid` has used so far; null where /proc is not there. */
+export function treeCpuSeconds(pid: number): number | null {
+  const root = readStat(pid);
+  if (root === null) return null;
+  let ticks = root.own + root.reaped;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = readStat(Number(entry));
+    if (child !== null && child.ppid === pid) ticks += child.own;
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** The bench process's own CPU seconds (load generator included). */
+export function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** CPU per item of work across the box, in µs: the API process, PostgreSQL (all backends) and the load generator. */
+export interface CpuPerItem {
+  api: number;
+  postgres: number;
+  bench: number;
+}
+
+/** Starts a CPU account of the API and PostgreSQL process trees and this process; `perItem(n)` closes it. */
+export function cpuAccount(pids: { apiPid: number; postgresPid: number }): { perItem(items: number): CpuPerItem | null } {
+  const read = () => ({ api: treeCpuSeconds(pids.apiPid), postgres: treeCpuSeconds(pids.postgresPid), bench: ownCpuSeconds() });
+  const start = read();
+  return {
+    perItem(items) {
+      const end = read();
+      if (start.api === null || start.postgres === null || end.api === null || end.postgres === null || items <= 0) return null;
+      const us = (seconds: number) => (seconds * 1e6) / items;
+      return { api: us(end.api - start.api), postgres: us(end.postgres - start.postgres), bench: us(end.bench - start.bench) };
+    },
+  };
+}
