@@ -27,35 +27,19 @@ export function sqlPool(prisma: PrismaClient): pg.Pool {
 }
 
 /**
- * Runs `work` in one transaction on a pooled connection: COMMIT when it resolves, ROLLBACK when it
- * throws. For hot paths measured to need it (usage ingestion); everything else uses Prisma.
+ * The pg pool under a client, once Prisma has connected it (Prisma ends a shared pool on
+ * $disconnect only when it has connected itself). For the hot paths measured to need plain SQL
+ * (usage ingestion); everything else uses Prisma.
  */
-export async function withSqlTransaction<T>(prisma: PrismaClient, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  // Prisma ends the shared pool on $disconnect only once it has connected itself: connect it once.
+export async function connectedSqlPool(prisma: PrismaClient): Promise<pg.Pool> {
   let connecting = connected.get(prisma);
   if (connecting === undefined) {
     connecting = prisma.$connect().catch((error: unknown) => {
-      connected.delete(prisma); // a failed connect is tried again by the next transaction
+      connected.delete(prisma); // a failed connect is tried again by the next caller
       throw error;
     });
     connected.set(prisma, connecting);
   }
   await connecting;
-  const client = await sqlPool(prisma).connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    try {
-      await client.query('ROLLBACK');
-    } catch {
-      broken = true; // the connection is gone; do not hand it out again
-    }
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  return sqlPool(prisma);
 }

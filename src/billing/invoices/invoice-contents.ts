@@ -64,6 +64,11 @@ export async function writeInvoiceContents(
 ): Promise<Invoice> {
   const { tenantId } = invoice;
   const subscriptionId = invoice.subscriptionId ?? '';
+  const closing = input.usage?.closeUsage === true && subscriptionId !== '';
+  // Under the row's exclusive lock from before usage is read until the close commits: ingestion
+  // holds it shared while it attributes and stores events, so each event is either in this
+  // invoice's usage or sees the usage closed — none stored as billable after the read.
+  if (closing) await tx.$queryRaw`SELECT id FROM subscriptions WHERE id = ${subscriptionId} FOR UPDATE`;
   const usage = input.usage ? await priceInvoiceUsage(tx, { tenantId, subscriptionId, customerId: invoice.customerId, currency: invoice.currency }, input.usage, invoice.id) : { lines: [], charges: [] };
   const drafted = [...input.lines, ...usage.lines];
   const rates = await loadTaxRates(tx, tenantId, context.customer.taxJurisdiction);
@@ -88,9 +93,7 @@ export async function writeInvoiceContents(
       })),
     });
   }
-  if (input.usage?.closeUsage && subscriptionId !== '') {
-    // Under the row's exclusive lock: ingestion holds it shared while it attributes events.
-    await tx.$queryRaw`SELECT id FROM subscriptions WHERE id = ${subscriptionId} FOR UPDATE`;
+  if (closing) {
     await tx.subscription.update({ where: { id: subscriptionId }, data: { usageClosedAt: context.now } });
   }
   return tx.invoice.update({

@@ -65,3 +65,20 @@ export function cpuAccount(pids: { apiPid: number; postgresPid: number }): { per
     },
   };
 }
+
+/**
+ * Waits until the API and PostgreSQL are idle (under 5% of a core each over a quarter second), at
+ * most `timeoutMs`. A phase that stops its clients leaves the requests in flight, and the work they
+ * cause, running on the server; without this, the next phase would pay for them.
+ */
+export async function waitForQuiet(pids: { apiPid: number; postgresPid: number }, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const windowMs = 250;
+  while (Date.now() < deadline) {
+    const before = [treeCpuSeconds(pids.apiPid), treeCpuSeconds(pids.postgresPid)];
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = [treeCpuSeconds(pids.apiPid), treeCpuSeconds(pids.postgresPid)];
+    if (before.some((v) => v === null) || after.some((v) => v === null)) return; // no /proc: nothing to wait on
+    if (after.every((v, i) => (v! - before[i]!) / (windowMs / 1000) < 0.05)) return;
+  }
+}

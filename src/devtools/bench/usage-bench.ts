@@ -11,7 +11,7 @@ import { hourStart, priceUsage, type PriceDefinition } from '../../domain/index.
 import { newId, randomBase62 } from '../../ids.js';
 import { createTenantWithKey } from '../../tenancy/tenants.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
-import { cpuAccount, type CpuPerItem } from './process-cpu.js';
+import { cpuAccount, waitForQuiet, type CpuPerItem } from './process-cpu.js';
 import { formatSpread, spread, verdict, type Spread } from './stats.js';
 
 /**
@@ -132,11 +132,15 @@ interface PhaseResult {
 }
 
 async function apiPhase(stack: BenchStack, seeded: Seeded, mode: 'batch' | 'single', run: string, seconds: number, totals: Totals): Promise<PhaseResult> {
+  await waitForQuiet(stack);
   const now = Date.now();
   const cpu = cpuAccount(stack);
   const perRequest = mode === 'batch' ? BATCH_SIZE : 1;
   let nextClient = 0;
-  const started = performance.now();
+  // Steady-state throughput: events answered between the first answer and the last, so neither the
+  // pipeline filling at the start nor the requests cut off at the end count as idle time.
+  let firstAt: number | undefined;
+  let lastAt = 0;
   const result = await autocannon({
     url: stack.apiUrl,
     connections: CLIENTS,
@@ -161,6 +165,9 @@ async function apiPhase(stack: BenchStack, seeded: Seeded, mode: 'batch' | 'sing
           return { ...request, body: mode === 'batch' ? `{"events":[${events.join(',')}]}` : events[0]! };
         },
         onResponse: (status, body, context) => {
+          const at = performance.now();
+          firstAt ??= at;
+          lastAt = at;
           if (status !== 202) {
             totals.non2xx += 1;
             return;
@@ -184,13 +191,15 @@ async function apiPhase(stack: BenchStack, seeded: Seeded, mode: 'batch' | 'sing
       },
     ],
   });
-  const elapsed = (performance.now() - started) / 1000;
   if (result.errors > 0 || result.timeouts > 0) throw new Error(`${mode}: ${result.errors} connection errors, ${result.timeouts} timeouts`);
-  return { rate: (result['2xx'] * perRequest) / elapsed, cpu: cpu.perItem(result['2xx'] * perRequest) };
+  const steadySeconds = firstAt === undefined ? 0 : (lastAt - firstAt) / 1000;
+  if (result['2xx'] < 2 || steadySeconds <= 0) return { rate: Number.NaN, cpu: null }; // a warm-up too short to answer twice
+  return { rate: ((result['2xx'] - 1) * perRequest) / steadySeconds, cpu: cpu.perItem(result['2xx'] * perRequest) };
 }
 
 /** The same rows straight into usage_events (10 connections, 1,000 rows a statement, 10% ids repeated). */
 async function rawPhase(stack: BenchStack, tenantId: string, customerIds: readonly string[], run: string, seconds: number): Promise<PhaseResult> {
+  await waitForQuiet(stack);
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: RAW_CONNECTIONS });
   const cpu = cpuAccount(stack);
   const now = Date.now();
@@ -281,7 +290,7 @@ export async function runUsageBench(say: (line: string) => void): Promise<{ ok: 
     const singleTotals = zeroTotals();
     const phases = { batch: [] as PhaseResult[], single: [] as PhaseResult[], raw: [] as PhaseResult[] };
     // Warm-up: JIT, connection pools, the first pages of every index.
-    await apiPhase(stack, api, 'batch', 'warm-batch', 2, batchTotals);
+    await apiPhase(stack, api, 'batch', 'warm-batch', 4, batchTotals);
     await apiPhase(stack, api, 'single', 'warm-single', 2, singleTotals);
     // Side by side: each repetition runs the three in turn, so drift hits all of them alike.
     for (let rep = 1; rep <= env.repeats; rep++) {
@@ -290,6 +299,7 @@ export async function runUsageBench(say: (line: string) => void): Promise<{ ok: 
       phases.raw.push(await rawPhase(stack, raw.tenantId, raw.customerIds, `raw-${rep}`, env.seconds));
       say(`  repetition ${rep}: batch ${Math.round(phases.batch.at(-1)!.rate)} events/s, single ${Math.round(phases.single.at(-1)!.rate)} events/s, raw insert ${Math.round(phases.raw.at(-1)!.rate)} rows/s`);
     }
+    if (Object.values(phases).some((results) => results.some((p) => Number.isNaN(p.rate)))) throw new Error('A phase answered fewer than two requests: make BENCH_SECONDS longer');
     const batch = phases.batch.map((p) => p.rate);
     const single = phases.single.map((p) => p.rate);
     const rawRates = phases.raw.map((p) => p.rate);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeter } from '../../../../src/billing/meters/create-meter.js';
+import { recordUsageEvents } from '../../../../src/billing/usage/record-usage-events.js';
 import { UsageEventBatcher } from '../../../../src/billing/usage/usage-event-batcher.js';
 import { createPrismaClient, sqlPool } from '../../../../src/db/prisma-client.js';
 import { seedCustomer, seedTenant } from '../../../support/billing-fixtures.js';
@@ -71,5 +72,23 @@ describe('UsageEventBatcher', () => {
     const batcher = new UsageEventBatcher(db.prisma);
     const retried = await Promise.all(['r-1', 'r-2', 'r-3'].map((id) => batcher.record(tenantId, event(customerId, id, now), now)));
     expect(retried.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+  });
+
+  it('answers the same ids stored by concurrent batches once as accepted and otherwise as duplicates, whichever commits first', async () => {
+    const { tenantId, customerId } = await meteredCustomer();
+    const now = Date.now();
+    // Eight batches of the same 1,000 ids at once: each id is inserted by one statement, and the
+    // others see it stored either in their snapshot or only after it committed (read again).
+    const ids = Array.from({ length: 1000 }, (_, i) => `race-${i}`);
+    const batches = await Promise.all(Array.from({ length: 8 }, () => recordUsageEvents(db.prisma, { tenantId, events: ids.map((id) => event(customerId, id, now - 1000)), now })));
+    for (const [index, id] of ids.entries()) {
+      const answers = batches.map((results) => results[index]);
+      expect(answers.every((a) => a?.transactionId === id)).toBe(true);
+      expect(answers.filter((a) => a?.status === 'accepted')).toHaveLength(1);
+      expect(answers.filter((a) => a?.status === 'duplicate')).toHaveLength(7);
+    }
+    expect(await db.prisma.usageEvent.count({ where: { tenantId } })).toBe(1000);
+    const [rollup] = await db.prisma.$queryRaw<Array<{ n: bigint }>>`SELECT sum(event_count) AS n FROM usage_rollups WHERE tenant_id = ${tenantId}`;
+    expect(Number(rollup?.n)).toBe(1000);
   });
 });
