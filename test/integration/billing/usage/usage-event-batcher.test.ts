@@ -91,4 +91,18 @@ describe('UsageEventBatcher', () => {
     const [rollup] = await db.prisma.$queryRaw<Array<{ n: bigint }>>`SELECT sum(event_count) AS n FROM usage_rollups WHERE tenant_id = ${tenantId}`;
     expect(Number(rollup?.n)).toBe(1000);
   });
+
+  it('stores text with the characters an array literal escapes or splits on exactly as sent', async () => {
+    const { tenantId, customerId } = await meteredCustomer();
+    const now = Date.now();
+    const awkward = 'q"uote \\back\\slash {brace} ,comma, NULL \u00e9 \ud83d\ude00 \n';
+    const id = `tx-"{,}\\-${now}`;
+    const [result] = await recordUsageEvents(db.prisma, { tenantId, events: [{ transactionId: id, eventName: 'api_calls', customerId, timestamp: now - 1000, properties: { note: awkward, empty: '', none: null, n: 1.5, yes: true } }], now });
+    expect(result?.status).toBe('accepted');
+    const stored = await db.prisma.usageEvent.findUniqueOrThrow({ where: { tenantId_transactionId: { tenantId, transactionId: id } } });
+    expect(stored.properties).toEqual({ note: awkward, empty: '', none: null, n: 1.5, yes: true });
+    // The same again is a duplicate, not a conflict: the stored content hashes the same.
+    const [again] = await recordUsageEvents(db.prisma, { tenantId, events: [{ transactionId: id, eventName: 'api_calls', customerId, timestamp: now - 1000, properties: { yes: true, n: 1.5, none: null, empty: '', note: awkward } }], now });
+    expect(again?.status).toBe('duplicate');
+  });
 });
