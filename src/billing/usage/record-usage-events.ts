@@ -40,10 +40,19 @@ function reject(transactionId: string, error: BillingError): UsageEventResult {
   return { transactionId, status: 'rejected', code: error.code as FailureCode, message: error.message, kind: error.kind };
 }
 
+const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
+
 /** The content an id stands for: a repeat with other content is a conflict, not a duplicate. */
 function contentHash(event: UsageEventInput, customerId: string): string {
-  const canonical = JSON.stringify([event.eventName, customerId, event.subscriptionId ?? null, event.timestamp, sortKeys(event.properties)]);
-  return hash('sha256', canonical, 'base64url');
+  const head = JSON.stringify([event.eventName, customerId, event.subscriptionId ?? null, event.timestamp]);
+  // `[…head, properties with sorted keys]`. Flat properties (all the API accepts) are written with
+  // the sorted keys as JSON.stringify's key list, without building a sorted copy — unless a key is
+  // an array index, which a JavaScript object orders first whatever the insertion order.
+  const props = event.properties;
+  const keys = Object.keys(props).sort();
+  const simple = keys.every((key) => !ARRAY_INDEX.test(key) && (props[key] === null || typeof props[key] !== 'object'));
+  const body = simple ? JSON.stringify(props, keys) : JSON.stringify(sortKeys(props));
+  return hash('sha256', `${head.slice(0, -1)},${body}]`, 'base64url');
 }
 
 function sortKeys(value: unknown): unknown {
