@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { connectedSqlPool, type PrismaClient } from '../../db/prisma-client.js';
 import { failure, type BillingError, type FailureCode } from '../failures.js';
 import { filtersOf } from '../meters/views.js';
-import { storedContent, storeUsageEvents, type EventToStore, type StoredOutcome, type UsageAttribution } from './store-usage-events.js';
+import { storedContent, storeUsageEvents, type EventToStore, type UsageAttribution } from './store-usage-events.js';
 
 /** How far back an event may be timestamped (Stripe's meter events: 35 days), and how far ahead. */
 export const USAGE_MAX_AGE_MS = 35 * 86_400_000;
@@ -29,10 +29,8 @@ interface MeterRow extends MeterDefinition {
   id: string;
 }
 
-interface Prepared {
+interface Prepared extends EventToStore {
   input: UsageEventInput;
-  customerId: string;
-  hash: string;
   meters: Array<{ meterId: string; aggregation: MeterDefinition['aggregation']; value: string | null }>;
 }
 
@@ -134,25 +132,6 @@ export async function recordUsageEvents(prisma: PrismaClient, input: { tenantId:
   return record(await connectedSqlPool(prisma), input.tenantId, input.events, input.now);
 }
 
-async function storeWithRetry(db: pg.Pool, tenantId: string, events: readonly EventToStore[]): Promise<Map<string, StoredOutcome>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await storeUsageEvents(db, tenantId, events);
-    } catch (error) {
-      // Two statements locking the same hours in a different order: one is chosen, nothing of it is kept, and it simply runs again.
-      if (attempt < 5 && isSerializationFailure(error)) continue;
-      throw error;
-    }
-  }
-}
-
-function isSerializationFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === '40P01' || code === '40001') return true;
-  const text = error instanceof Error ? error.message : String(error);
-  return /deadlock detected|could not serialize|40P01|40001/.test(text);
-}
-
 /** Two round trips whatever the batch size: one read of meters and customers, one statement that stores (see storeUsageEvents). */
 async function record(db: pg.Pool, tenantId: string, events: readonly UsageEventInput[], now: number): Promise<UsageEventResult[]> {
   const { meters, who } = await loadContext(db, tenantId, events);
@@ -170,22 +149,12 @@ async function record(db: pg.Pool, tenantId: string, events: readonly UsageEvent
     firstIndex.set(event.transactionId, index);
     fresh.push({ index, prepared });
   }
-  const stored = await storeWithRetry(
-    db,
-    tenantId,
-    fresh.map(({ prepared: { input: e, customerId, hash, meters: read } }) => ({
-      transactionId: e.transactionId,
-      eventName: e.eventName,
-      customerId,
-      subscriptionId: e.subscriptionId,
-      timestamp: e.timestamp,
-      properties: e.properties,
-      contentHash: hash,
-      meters: read,
-    })),
-  );
+  const stored = await storeUsageEvents(db, tenantId, fresh.map((f) => f.prepared));
   // Repeats of ids another statement stored after this one's snapshot was taken: read them now.
-  const unseen = fresh.map((f) => f.prepared.input.transactionId).filter((id) => stored.get(id)?.inserted === false && stored.get(id)?.existing === null);
+  const unseen = fresh.map((f) => f.prepared.input.transactionId).filter((id) => {
+    const outcome = stored.get(id);
+    return outcome !== undefined && !outcome.inserted && outcome.existing === null;
+  });
   const late = await storedContent(db, tenantId, unseen);
   const outcomeOf = (prepared: Prepared): UsageEventResult => {
     const id = prepared.input.transactionId;

@@ -5,17 +5,12 @@ export type UsageAttribution =
   | { billable: true; subscriptionId: string }
   | { billable: false; subscriptionId: string | null; reason: 'no_meter' | 'no_subscription' | 'usage_closed' };
 
-/** One validated event, with the meters that read it and what each reads from it. */
+/** One validated event: as sent, whom it is for, its content hash, and what each meter that reads it reads. */
 export interface EventToStore {
-  transactionId: string;
-  eventName: string;
+  input: { transactionId: string; eventName: string; subscriptionId?: string | undefined; timestamp: number; properties: Record<string, unknown> };
+  /** The event's customer, or its subscription's. */
   customerId: string;
-  /** The subscription the event names, if it names one. */
-  subscriptionId: string | undefined;
-  /** Epoch ms. */
-  timestamp: number;
-  properties: Record<string, unknown>;
-  contentHash: string;
+  hash: string;
   meters: ReadonlyArray<{ meterId: string; aggregation: string; value: string | null }>;
 }
 
@@ -50,10 +45,22 @@ interface Row {
  *   subscription per meter (creation refuses a second), so the answer is unique.
  * - The INSERT skips ids already stored; only the rows it inserted are rolled up. Roll-up rows are
  *   upserted in key order, so concurrent statements touching the same hours queue rather than
- *   deadlock (a deadlock still possible between hours is retried by the caller).
+ *   deadlock; a deadlock still possible between hours rolls the statement back whole, and it runs again.
  *
  */
 export async function storeUsageEvents(db: pg.Pool, tenantId: string, events: readonly EventToStore[]): Promise<Map<string, StoredOutcome>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storeOnce(db, tenantId, events);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt < 5 && (code === '40P01' || code === '40001')) continue; // deadlock or serialization failure: nothing was kept
+      throw error;
+    }
+  }
+}
+
+async function storeOnce(db: pg.Pool, tenantId: string, events: readonly EventToStore[]): Promise<Map<string, StoredOutcome>> {
   const outcomes = new Map<string, StoredOutcome>();
   if (events.length === 0) return outcomes;
   // One array per column, each written as a PostgreSQL array literal (array_in parses these far
@@ -143,21 +150,21 @@ export async function storeUsageEvents(db: pg.Pool, tenantId: string, events: re
      ) e ON true`,
     values: [
       tenantId,
-      textArray(events.map((e) => e.transactionId)),
-      textArray(events.map((e) => e.eventName)),
+      textArray(events.map((e) => e.input.transactionId)),
+      textArray(events.map((e) => e.input.eventName)),
       textArray(events.map((e) => e.customerId)),
-      textArray(events.map((e) => e.subscriptionId ?? null)),
-      textArray(events.map((e) => new Date(e.timestamp).toISOString())),
+      textArray(events.map((e) => e.input.subscriptionId ?? null)),
+      textArray(events.map((e) => new Date(e.input.timestamp).toISOString())),
       // The properties as one JSON array: one native stringify, nothing to escape.
-      JSON.stringify(events.map((e) => e.properties)),
-      textArray(events.map((e) => e.contentHash)),
+      JSON.stringify(events.map((e) => e.input.properties)),
+      textArray(events.map((e) => e.hash)),
       `{${pairs.k.join(',')}}`,
       textArray(pairs.m),
       textArray(pairs.v),
       textArray(pairs.u),
     ],
   });
-  const meterless = new Set(events.filter((e) => e.meters.length === 0).map((e) => e.transactionId));
+  const meterless = new Set(events.filter((e) => e.meters.length === 0).map((e) => e.input.transactionId));
   for (const row of answered) {
     outcomes.set(row.t, {
       inserted: row.inserted,
