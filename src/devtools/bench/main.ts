@@ -1,3 +1,4 @@
+import { runStartsBench } from './starts-bench.js';
 import { runUsageBench } from './usage-bench.js';
 
 /**
@@ -6,6 +7,7 @@ import { runUsageBench } from './usage-bench.js';
  * inside it failed; a missed speed target is reported, not an error.
  */
 const benches: Record<string, (say: (line: string) => void) => Promise<{ ok: boolean }>> = {
+  starts: runStartsBench,
   usage: runUsageBench,
 };
 

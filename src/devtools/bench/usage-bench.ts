@@ -11,6 +11,7 @@ import { hourStart, priceUsage, type PriceDefinition } from '../../domain/index.
 import { newId, randomBase62 } from '../../ids.js';
 import { createTenantWithKey } from '../../tenancy/tenants.js';
 import { startBenchStack, type BenchStack } from './bench-stack.js';
+import { envNumber } from './bench-support.js';
 import { cpuAccount, waitForQuiet, type CpuPerItem } from './process-cpu.js';
 import { formatSpread, spread, verdict, type Spread } from './stats.js';
 
@@ -45,13 +46,6 @@ interface Env {
   repeats: number;
   periodEvents: number;
   quantityRuns: number;
-}
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
 }
 
 interface Seeded {

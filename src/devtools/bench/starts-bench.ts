@@ -1,0 +1,129 @@
+import { startDevStack, stackCpu, type DevStack } from './dev-stack.js';
+import { apiClient, envNumber, percentile, runClients, untilQuiet, waitUntil } from './bench-support.js';
+import { formatSpread, spread, verdict } from './stats.js';
+
+/**
+ * `npm run bench -- starts`: subscription starts end to end on `npm start` (embedded PostgreSQL,
+ * Temporal dev server, Stripe sandbox, worker and API in one tree, rate limit off). Each start is
+ * what a signup does over HTTP — create the customer, attach a card, create the subscription —
+ * and it counts once its first invoice is paid (read from PostgreSQL, not through the API, so the
+ * check costs the system nothing it would not pay anyway).
+ *
+ * BENCH_STARTS (default 300) starts per repetition at BENCH_CLIENTS (default 20) concurrent
+ * clients, BENCH_REPEATS (default 3) repetitions: min / median / max of the rate (starts ÷ time
+ * from the first request to the last first invoice paid), the latency of one start (its first
+ * request to its invoice paid), and the CPU each start costs per process.
+ */
+export async function runStartsBench(say: (line: string) => void): Promise<{ ok: boolean }> {
+  const starts = envNumber('BENCH_STARTS', 300);
+  const clients = envNumber('BENCH_CLIENTS', 20);
+  const repeats = envNumber('BENCH_REPEATS', 3);
+  const stack = await startDevStack(say);
+  try {
+    const api = apiClient(stack);
+    const product = await api.post<{ id: string }>('/v1/products', { name: 'Bench plan' });
+    // $12.34 a month, charged at the start.
+    const price = await api.post<{ id: string }>('/v1/prices', { productId: product.id, currency: 'USD', pricing: { model: 'flat', amount: 1234 }, interval: { unit: 'month' } });
+    const runs: StartsRun[] = [];
+    for (let r = 1; r <= repeats; r++) {
+      await untilQuiet(stack.pids);
+      const run = await startsRun(stack, api, price.id, starts, clients, `r${r}`);
+      say(`  repetition ${r}: ${run.rate.toFixed(1)} starts/s (requests done in ${(run.submittedMs / 1000).toFixed(1)} s, all paid in ${(run.paidMs / 1000).toFixed(1)} s), p50 ${run.p50.toFixed(0)} ms, p95 ${run.p95.toFixed(0)} ms`);
+      runs.push(run);
+    }
+    const rate = spread(runs.map((r) => r.rate));
+    const correct = runs.every((r) => r.exact);
+    const lines = [
+      '',
+      `starts benchmark — ${starts} starts × ${repeats}, ${clients} clients, npm start on this machine, ${new Date().toISOString()}`,
+      `  starts end to end (customer + card + subscription → first invoice paid): ${formatSpread(rate, 'starts/s', 1)}`,
+      `  HTTP requests accepted (3 per start):            ${formatSpread(spread(runs.map((r) => (3 * starts) / (r.submittedMs / 1000))), 'requests/s', 0)}`,
+      `  one start, first request → invoice paid:         p50 ${formatSpread(spread(runs.map((r) => r.p50)), 'ms')}; p95 ${formatSpread(spread(runs.map((r) => r.p95)), 'ms')}`,
+      `  CPU per start, median ms (npm start process / Temporal server / PostgreSQL): ${cpuLine(runs)}`,
+      `  exact: one paid invoice and one successful charge per subscription, amounts 1234: ${correct ? 'yes' : 'NO'}`,
+      '',
+      verdict('subscription starts', `${rate.median.toFixed(1)} starts/s`, '≥ 50/s', rate.median >= 50),
+      verdict('exactly one charge per start', correct ? 'yes' : 'no', 'exact', correct),
+    ];
+    for (const line of lines) console.log(line);
+    console.log(JSON.stringify({ bench: 'starts', starts, clients, repeats, rate, cpuMsPerStart: cpuMedians(runs), exact: correct }));
+    return { ok: correct };
+  } finally {
+    await stack.stop();
+  }
+}
+
+interface StartsRun {
+  rate: number;
+  submittedMs: number;
+  paidMs: number;
+  p50: number;
+  p95: number;
+  cpu: { node: number; postgres: number; temporal: number } | null;
+  exact: boolean;
+}
+
+async function startsRun(stack: DevStack, api: ReturnType<typeof apiClient>, priceId: string, starts: number, clients: number, label: string): Promise<StartsRun> {
+  const cpuBefore = stackCpu(stack.pids);
+  const began = performance.now();
+  const startedAt = new Map<string, number>();
+  const subscriptionIds: string[] = [];
+  await runClients(starts, clients, async (i) => {
+    const t0 = performance.now();
+    const customer = await api.post<{ id: string }>('/v1/customers', { currency: 'usd', email: `bench-${label}-${i}@example.com` });
+    await api.post(`/v1/customers/${customer.id}/default-payment-method`, { paymentMethodId: 'pm_card_visa' });
+    const subscription = await api.post<{ id: string }>('/v1/subscriptions', { customerId: customer.id, items: [{ priceId }] }, { 'idempotency-key': `bench-${label}-${i}` });
+    startedAt.set(subscription.id, t0);
+    subscriptionIds.push(subscription.id);
+  });
+  const submittedMs = performance.now() - began;
+  const paidAt = new Map<string, number>();
+  await waitUntil(600_000, async () => {
+    const { rows } = await stack.db.query<{ subscription_id: string }>(
+      "SELECT subscription_id FROM invoices WHERE tenant_id = $1 AND subscription_id = ANY($2::text[]) AND status = 'paid'",
+      [stack.tenantId, subscriptionIds.filter((id) => !paidAt.has(id))],
+    );
+    const now = performance.now();
+    for (const row of rows) paidAt.set(row.subscription_id, now);
+    return paidAt.size === starts;
+  }, 50);
+  const paidMs = performance.now() - began;
+  const cpuAfter = stackCpu(stack.pids);
+  const latencies = subscriptionIds.map((id) => paidAt.get(id)! - startedAt.get(id)!).sort((a, b) => a - b);
+  return {
+    rate: starts / (paidMs / 1000),
+    submittedMs,
+    paidMs,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    cpu: cpuBefore && cpuAfter ? { node: ((cpuAfter.node - cpuBefore.node) * 1000) / starts, postgres: ((cpuAfter.postgres - cpuBefore.postgres) * 1000) / starts, temporal: ((cpuAfter.temporal - cpuBefore.temporal) * 1000) / starts } : null,
+    exact: await exactlyOneChargeEach(stack, subscriptionIds),
+  };
+}
+
+/** Each subscription: one invoice, paid, 1234; one successful charge for it in the sandbox's ledger. */
+async function exactlyOneChargeEach(stack: DevStack, subscriptionIds: string[]): Promise<boolean> {
+  const { rows } = await stack.db.query<{ id: string; subscription_id: string; status: string; amount_paid: string }>(
+    'SELECT id, subscription_id, status, amount_paid FROM invoices WHERE tenant_id = $1 AND subscription_id = ANY($2::text[])',
+    [stack.tenantId, subscriptionIds],
+  );
+  if (rows.length !== subscriptionIds.length || rows.some((r) => r.status !== 'paid' || Number(r.amount_paid) !== 1234)) return false;
+  const ledger = (await (await fetch(`${stack.sandboxUrl}/_sandbox/ledger`)).json()) as Array<{ status: string; metadata?: Record<string, string> }>;
+  const succeeded = new Map<string, number>();
+  for (const charge of ledger) {
+    const invoiceId = charge.metadata?.invoice_id;
+    if (charge.status === 'succeeded' && invoiceId !== undefined) succeeded.set(invoiceId, (succeeded.get(invoiceId) ?? 0) + 1);
+  }
+  return rows.every((r) => succeeded.get(r.id) === 1);
+}
+
+function cpuMedians(runs: StartsRun[]): { node: number; postgres: number; temporal: number } | null {
+  const cpus = runs.flatMap((r) => (r.cpu ? [r.cpu] : []));
+  if (cpus.length === 0) return null;
+  return { node: spread(cpus.map((c) => c.node)).median, temporal: spread(cpus.map((c) => c.temporal)).median, postgres: spread(cpus.map((c) => c.postgres)).median };
+}
+
+function cpuLine(runs: StartsRun[]): string {
+  const m = cpuMedians(runs);
+  return m === null ? 'n/a (no /proc)' : `${m.node.toFixed(0)} / ${m.temporal.toFixed(0)} / ${m.postgres.toFixed(0)} (total ${(m.node + m.temporal + m.postgres).toFixed(0)})`;
+}
