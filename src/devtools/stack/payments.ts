@@ -10,8 +10,14 @@ export interface DevPayments {
   apiBase: string | undefined;
   webhookSecret: string;
   description: string;
+  /** Delivers the webhooks a previous run still owed; call once the API that receives them is up. */
+  resumeWebhooks?: () => void;
   stop?: () => Promise<void>;
 }
+
+// Stripe retries a webhook for days; the sandbox backs off to 2 s between attempts, so this many
+// attempts keep an event owed for about three minutes of the API being down (a restart, a deploy).
+const WEBHOOK_ATTEMPTS = 100;
 
 /**
  * Payments for `npm start`: a real Stripe account when STRIPE_SECRET_KEY is set (then
@@ -37,7 +43,7 @@ export async function startPayments(config: DevStackConfig, dataDir: string): Pr
     await writeFile(secretFile, `${webhookSecret}\n`, { mode: 0o600 });
   }
   const sandbox = createStripeSandbox({
-    webhook: { url: `http://127.0.0.1:${config.PORT}/v1/webhooks/stripe`, secret: webhookSecret },
+    webhook: { url: `http://127.0.0.1:${config.PORT}/v1/webhooks/stripe`, secret: webhookSecret, maxAttempts: WEBHOOK_ATTEMPTS },
     statePath: join(dataDir, 'stripe-sandbox.json'),
   });
   const running = await sandbox.listen(config.STRIPE_SANDBOX_PORT, '127.0.0.1');
@@ -46,7 +52,11 @@ export async function startPayments(config: DevStackConfig, dataDir: string): Pr
     apiBase: running.url,
     webhookSecret,
     description: `sandbox ${running.url}  (ledger: ${running.url}/_sandbox/ledger)`,
-    // Deliveries still queued at shutdown are dropped, as if Stripe were still retrying them.
-    stop: () => running.close(),
+    resumeWebhooks: () => sandbox.resumePendingWebhooks(),
+    // Deliveries still owed at shutdown stay in the state file and are resumed by the next start.
+    stop: async () => {
+      await running.close();
+      await sandbox.close();
+    },
   };
 }

@@ -146,6 +146,7 @@ try {
   });
   stops.push({ name: 'API', stop: () => api.stop() });
   await waitFor('the API', 30_000, undefined, async () => (await fetch(`${api.url}/health/ready`)).ok);
+  payments.resumeWebhooks?.();
 
   console.log(
     [

@@ -54,8 +54,8 @@ export function controlApi(sandbox: ControlMethods): Hono {
     await sandbox.authenticateSetupIntent(c.req.param('id'), outcome);
     return c.json({ ok: true });
   });
-  control.post('/charges/:id/dispute', (c) => {
-    sandbox.disputeCharge(c.req.param('id'));
+  control.post('/charges/:id/dispute', async (c) => {
+    await sandbox.disputeCharge(c.req.param('id'));
     return c.json({ ok: true });
   });
   control.post('/reset', (c) => {

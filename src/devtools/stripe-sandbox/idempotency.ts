@@ -39,6 +39,8 @@ function idempotencyError(status: 400 | 409, message: string): StripeApiError {
 export class IdempotencyStore {
   private readonly stored = new Map<string, StoredResponse>();
   private readonly inFlight = new Set<string>();
+  /** Keys stored or expired since the last `takeChanges` (for the journal). */
+  private readonly changed = new Set<string>();
 
   constructor(private readonly now: () => number, initial: readonly StoredResponse[] = []) {
     for (const response of initial) this.stored.set(response.key, response);
@@ -66,7 +68,10 @@ export class IdempotencyStore {
       };
     }
     const previous = this.stored.get(key);
-    if (previous && previous.storedAt + KEY_LIFETIME_SECONDS < this.now()) this.stored.delete(key);
+    if (previous && previous.storedAt + KEY_LIFETIME_SECONDS < this.now()) {
+      this.stored.delete(key);
+      this.changed.add(key);
+    }
     else if (previous) return this.compare(key, previous, fingerprint);
     this.inFlight.add(key);
     return { kind: 'execute' };
@@ -98,6 +103,7 @@ export class IdempotencyStore {
   /** Stores the executed request's answer and releases the key. */
   complete(response: Omit<StoredResponse, 'storedAt'>): void {
     this.stored.set(response.key, { ...response, storedAt: this.now() });
+    this.changed.add(response.key);
     this.inFlight.delete(response.key);
   }
 
@@ -110,8 +116,16 @@ export class IdempotencyStore {
     return [...this.stored.values()];
   }
 
+  /** The stored answers written (value) or expired (null) since the last call. */
+  takeChanges(): Array<{ key: string; value: StoredResponse | null }> {
+    const changes = [...this.changed].map((key) => ({ key, value: this.stored.get(key) ?? null }));
+    this.changed.clear();
+    return changes;
+  }
+
   clear(): void {
     this.stored.clear();
     this.inFlight.clear();
+    this.changed.clear();
   }
 }

@@ -29,8 +29,12 @@ const sandbox = createStripeSandbox({
 const running = await sandbox.listen(config.STRIPE_SANDBOX_PORT, config.STRIPE_SANDBOX_HOST);
 console.log(`Stripe sandbox listening on ${running.url} (Stripe API under /v1, control API under /_sandbox)`);
 if (config.STRIPE_WEBHOOK_URL) console.log(`Webhooks go to ${config.STRIPE_WEBHOOK_URL}`);
+sandbox.resumePendingWebhooks();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void running.close().then(() => process.exit(0));
+    void running
+      .close()
+      .then(() => sandbox.close())
+      .then(() => process.exit(0));
   });
 }

@@ -12,7 +12,7 @@ import { disputeCharge } from './resources/disputes.js';
 import { authenticateSetupIntent } from './resources/setup-intents.js';
 import { type Random, randomSeed, seededRandom } from './seeded-random.js';
 import { SandboxState } from './state.js';
-import { loadStateFile, saveStateFile } from './state-file.js';
+import { SandboxJournal, type SandboxStoreContents } from './state-journal.js';
 import { stripeApi } from './stripe-api.js';
 import { StripeApiError, unrecognizedUrl } from './stripe-error.js';
 import type { StripeEventShape } from './stripe-objects.js';
@@ -39,17 +39,30 @@ const NO_REQUEST: RequestInfo = { id: null, idempotencyKey: null };
 export function createStripeSandbox(options: StripeSandboxOptions = {}): StripeSandbox {
   const seed = options.seed ?? randomSeed();
   const log = options.log ?? (() => undefined);
-  const loaded = options.statePath === undefined ? undefined : loadStateFile(options.statePath);
+  // Called only by a compaction, once everything below exists.
+  const contentsNow = (): SandboxStoreContents => ({ state: state.snapshot(), idempotency: idempotency.snapshot(), pendingWebhooks: webhooks.pendingEventIds() });
+  const opened = options.statePath === undefined ? undefined : SandboxJournal.open(options.statePath, contentsNow, options.compactJournalAt);
+  const loaded = opened?.contents;
+  const journal = opened?.journal;
   let state = new SandboxState(loaded?.state);
   const idempotency = new IdempotencyStore(now, loaded?.idempotency);
   const faults = new FaultInjector(faultRandom(seed), options.faults ?? {});
-  const webhooks = new WebhookDispatcher(webhookRandom(seed), log, options.webhook ?? null);
+  let webhookChanges: Array<{ eventId: string; pending: boolean }> = [];
+  const webhooks = new WebhookDispatcher(webhookRandom(seed), log, options.webhook ?? null, (eventId, pending) => {
+    webhookChanges.push({ eventId, pending });
+    // A delivery settles outside any request: journal it on its own.
+    if (!pending) void persist().catch((error: unknown) => log(`state journal: ${error instanceof Error ? error.message : String(error)}`));
+  });
+  let owedWebhooks = loaded?.pendingWebhooks ?? [];
 
-  const persist = (): void => {
-    if (options.statePath === undefined) return;
-    saveStateFile(options.statePath, { state: state.snapshot(), idempotency: idempotency.snapshot() });
+  /** Journals what changed since the last call (records touched, events, stored answers, webhook deliveries owed). */
+  const persist = async (): Promise<void> => {
+    const changes = state.takeChanges();
+    const stored = idempotency.takeChanges();
+    const deliveries = webhookChanges;
+    webhookChanges = [];
+    await journal?.append(changes, stored, deliveries);
   };
-
   const context = (request: RequestInfo): OperationContext => ({
     state,
     request,
@@ -75,14 +88,16 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}): StripeS
   });
 
   /** Runs a sandbox-driven operation; a card decline is an outcome recorded on the objects, not a failure. */
-  const drive = (operation: (ctx: OperationContext) => void): void => {
+  const drive = (operation: (ctx: OperationContext) => void): Promise<void> => {
     try {
       operation(context(NO_REQUEST));
     } catch (error) {
-      if (!(error instanceof StripeApiError && error.status === 402)) throw error;
-    } finally {
-      persist();
+      if (!(error instanceof StripeApiError && error.status === 402)) {
+        void persist();
+        throw error;
+      }
     }
+    return persist();
   };
 
   const toLedger = (): LedgerCharge[] =>
@@ -115,12 +130,23 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}): StripeS
     authenticatePaymentIntent: async (id, outcome = 'succeed') => drive((ctx) => authenticatePaymentIntent(ctx, id, outcome)),
     authenticateSetupIntent: async (id, outcome = 'succeed') => drive((ctx) => authenticateSetupIntent(ctx, id, outcome)),
     disputeCharge: (chargeId) => drive((ctx) => disputeCharge(ctx, ctx.state.charge(chargeId, 'id'))),
+    resumePendingWebhooks() {
+      const owed = new Set(owedWebhooks);
+      owedWebhooks = [];
+      webhooks.resume(state.events.filter((event) => owed.has(event.id)));
+    },
     reset() {
       state = new SandboxState();
       idempotency.clear();
       faults.reset(faultRandom(seed), options.faults ?? {});
       webhooks.reset(webhookRandom(seed), options.webhook ?? null);
-      persist();
+      webhookChanges = [];
+      owedWebhooks = [];
+      // Journal lines keep their order: every later change is written after this one.
+      void journal?.reset().catch((error: unknown) => log(`state journal: ${error instanceof Error ? error.message : String(error)}`));
+    },
+    close: async () => {
+      await journal?.close();
     },
   };
 

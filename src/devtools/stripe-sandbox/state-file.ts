@@ -5,11 +5,13 @@ import type { SandboxStateSnapshot } from './state.js';
 
 const FORMAT_VERSION = 1;
 
-/** What the optional state file holds: every object, every event and the idempotent results. */
+/** What the optional state file holds: every object, every event, the idempotent results and the webhook deliveries still owed. */
 export interface SandboxStateFile {
   version: typeof FORMAT_VERSION;
   state: SandboxStateSnapshot;
   idempotency: StoredResponse[];
+  /** Ids of events not yet delivered to the webhook endpoint (absent in files of older sandboxes). */
+  pendingWebhooks?: string[];
 }
 
 export function loadStateFile(path: string): SandboxStateFile | undefined {

@@ -45,20 +45,68 @@ export interface SandboxStateSnapshot {
   events: StripeEventShape[];
 }
 
-const byId = <T extends { id: string }>(items: readonly T[]): Map<string, T> => new Map(items.map((item) => [item.id, item]));
-const byObjectId = <T extends { object: { id: string } }>(items: readonly T[]): Map<string, T> =>
-  new Map(items.map((item) => [item.object.id, item]));
+/**
+ * A map that remembers which keys were read, written or deleted since the last `takeTouched`.
+ * Operations change the records they get in place, so a record read during a request may have
+ * changed: the journal writes every touched record (a few per request, whatever the state's size).
+ */
+export class TrackedMap<V> extends Map<string, V> {
+  private touched = new Set<string>();
+
+  override get(key: string): V | undefined {
+    this.touched?.add(key);
+    return super.get(key);
+  }
+
+  override set(key: string, value: V): this {
+    this.touched?.add(key); // undefined only while Map's constructor fills the map
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.touched.add(key);
+    return super.delete(key);
+  }
+
+  takeTouched(): string[] {
+    const keys = [...this.touched];
+    this.touched.clear();
+    return keys;
+  }
+}
+
+const byId = <T extends { id: string }>(items: readonly T[]): TrackedMap<T> => tracked(items.map((item) => [item.id, item]));
+const byObjectId = <T extends { object: { id: string } }>(items: readonly T[]): TrackedMap<T> => tracked(items.map((item) => [item.object.id, item]));
+
+function tracked<T>(entries: Array<[string, T]>): TrackedMap<T> {
+  const map = new TrackedMap<T>();
+  for (const [key, value] of entries) map.set(key, value);
+  map.takeTouched();
+  return map;
+}
+
+/** The collections of a snapshot that are keyed records (events are appended, never changed). */
+export const RECORD_COLLECTIONS = ['customers', 'paymentMethods', 'setupIntents', 'paymentIntents', 'charges', 'refunds', 'disputes'] as const;
+export type RecordCollection = (typeof RECORD_COLLECTIONS)[number];
+
+/** What changed since the last `takeChanges`: records written (value) or deleted (null), and new events. */
+export interface StateChanges {
+  records: Array<{ collection: RecordCollection; id: string; value: unknown }>;
+  events: StripeEventShape[];
+}
 
 /** Every Stripe object the sandbox holds. Maps keep insertion order, which is creation order. */
 export class SandboxState {
-  readonly customers: Map<string, StripeCustomer>;
-  readonly paymentMethods: Map<string, PaymentMethodRecord>;
-  readonly setupIntents: Map<string, StripeSetupIntent>;
-  readonly paymentIntents: Map<string, PaymentIntentRecord>;
-  readonly charges: Map<string, ChargeRecord>;
-  readonly refunds: Map<string, StripeRefund>;
-  readonly disputes: Map<string, StripeDispute>;
+  readonly customers: TrackedMap<StripeCustomer>;
+  readonly paymentMethods: TrackedMap<PaymentMethodRecord>;
+  readonly setupIntents: TrackedMap<StripeSetupIntent>;
+  readonly paymentIntents: TrackedMap<PaymentIntentRecord>;
+  readonly charges: TrackedMap<ChargeRecord>;
+  readonly refunds: TrackedMap<StripeRefund>;
+  readonly disputes: TrackedMap<StripeDispute>;
   readonly events: StripeEventShape[];
+  /** Events before this index are already in a snapshot or the journal. */
+  private eventsTaken: number;
 
   constructor(snapshot?: SandboxStateSnapshot) {
     this.customers = byId(snapshot?.customers ?? []);
@@ -69,6 +117,19 @@ export class SandboxState {
     this.refunds = byId(snapshot?.refunds ?? []);
     this.disputes = byId(snapshot?.disputes ?? []);
     this.events = [...(snapshot?.events ?? [])];
+    this.eventsTaken = this.events.length;
+  }
+
+  /** The records touched and the events added since the last call (for the journal). */
+  takeChanges(): StateChanges {
+    const records: StateChanges['records'] = [];
+    for (const collection of RECORD_COLLECTIONS) {
+      const map = this[collection] as TrackedMap<unknown>;
+      for (const id of map.takeTouched()) records.push({ collection, id, value: map.has(id) ? Map.prototype.get.call(map, id) : null });
+    }
+    const events = this.events.slice(this.eventsTaken);
+    this.eventsTaken = this.events.length;
+    return { records, events };
   }
 
   snapshot(): SandboxStateSnapshot {

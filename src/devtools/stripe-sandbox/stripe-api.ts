@@ -15,8 +15,8 @@ export interface StripeApiDependencies {
   context(request: RequestInfo): OperationContext;
   idempotency: IdempotencyStore;
   faults: FaultInjector;
-  /** Called after every request that executed, so a state file stays current. */
-  afterMutation(): void;
+  /** Called after every request that executed, so the state file stays current; the answer waits for it. */
+  afterMutation(): Promise<void>;
   log: (line: string) => void;
 }
 
@@ -136,7 +136,7 @@ function writeRoute(deps: StripeApiDependencies, route: StripeRoute) {
         } else deps.idempotency.release(key);
       }
     }
-    deps.afterMutation();
+    await deps.afterMutation();
     if (fault === 'drop_after_commit') return dropConnection(c, requestId);
     return toResponse(outcome, keyHeader);
   };

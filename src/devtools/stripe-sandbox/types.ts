@@ -59,8 +59,10 @@ export interface StripeSandboxOptions {
   webhook?: SandboxWebhookConfig;
   /** Seeds the RNG behind random faults, webhook duplication and reordering. */
   seed?: number;
-  /** JSON snapshot: loaded at start, saved after each mutation (so `npm start` survives restarts). */
+  /** JSON snapshot, with an append-only journal beside it (`<path>.journal`) of every change: loaded at start, so `npm start` survives restarts. */
   statePath?: string;
+  /** Journal size (bytes) past which it is folded into a new snapshot while running; default 8 MiB (or twice the snapshot, if larger). */
+  compactJournalAt?: number;
   log?: (line: string) => void;
 }
 
@@ -89,7 +91,12 @@ export interface StripeSandbox {
   authenticatePaymentIntent(id: string, outcome?: 'succeed' | 'fail'): Promise<void>;
   /** The customer completes (or fails) 3-D Secure for a SetupIntent. */
   authenticateSetupIntent(id: string, outcome?: 'succeed' | 'fail'): Promise<void>;
-  disputeCharge(chargeId: string): void;
+  /** Throws at once for an unknown charge; resolves once the dispute is journaled. */
+  disputeCharge(chargeId: string): Promise<void>;
+  /** Queues again the webhook deliveries a previous run still owed (call once the endpoint is up). */
+  resumePendingWebhooks(): void;
   /** Back to the state, faults and webhook configuration the sandbox was created with. */
   reset(): void;
+  /** Finishes the journal's writes (the state file stays usable without it: every answered request is already written). */
+  close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ export const webhookConfigSchema = z
     secret: z.string().min(1),
     duplicateRate: z.number().min(0).max(1).optional(),
     reorder: z.boolean().optional(),
-    maxAttempts: z.number().int().min(1).max(10).optional(),
+    maxAttempts: z.number().int().min(1).max(1000).optional(),
   })
   .strict();
 
@@ -42,13 +42,27 @@ export class WebhookDispatcher {
   /** Drains run one after another, so batches never interleave. */
   private lastDrain: Promise<void> = Promise.resolve();
   private stop = new AbortController();
+  /** Events queued or being retried: what a restart must still deliver. */
+  private readonly pending = new Set<string>();
 
   constructor(
     private random: Random,
     private readonly log: (line: string) => void,
     config: SandboxWebhookConfig | null,
+    /** Told when an event starts or stops being owed to the endpoint (delivered or given up). */
+    private readonly onPendingChange: (eventId: string, pending: boolean) => void = () => undefined,
   ) {
     this.configure(config);
+  }
+
+  /** Ids of the events still owed to the endpoint. */
+  pendingEventIds(): string[] {
+    return [...this.pending];
+  }
+
+  /** Queues again events a previous run still owed (from the state file), as Stripe keeps retrying across outages. */
+  resume(events: readonly StripeEventShape[]): void {
+    for (const event of events) this.enqueue(event);
   }
 
   configure(config: SandboxWebhookConfig | null): void {
@@ -67,6 +81,10 @@ export class WebhookDispatcher {
       return;
     }
     this.queue.push(event);
+    if (!this.pending.has(event.id)) {
+      this.pending.add(event.id);
+      this.onPendingChange(event.id, true);
+    }
     if (this.drainScheduled) return;
     this.drainScheduled = true;
     this.lastDrain = this.lastDrain
@@ -86,8 +104,14 @@ export class WebhookDispatcher {
     this.stop.abort();
     this.stop = new AbortController();
     this.queue = [];
+    this.pending.clear();
     this.random = random;
     this.configure(config);
+  }
+
+  /** The event is no longer owed: delivered, or given up after the last attempt. */
+  private settle(eventId: string): void {
+    if (this.pending.delete(eventId)) this.onPendingChange(eventId, false);
   }
 
   private track(task: Promise<void>): void {
@@ -110,7 +134,8 @@ export class WebhookDispatcher {
     // retries run on their own so one failing event does not hold the others back.
     for (const delivery of deliveries) {
       if (signal.aborted) return;
-      if (!(await this.attempt(delivery, 1))) this.track(this.retry(delivery, signal));
+      if (await this.attempt(delivery, 1)) this.settle(delivery.event.id);
+      else this.track(this.retry(delivery, signal));
     }
   }
 
@@ -122,9 +147,13 @@ export class WebhookDispatcher {
       } catch {
         return;
       }
-      if (await this.attempt(delivery, attempt)) return;
+      if (await this.attempt(delivery, attempt)) {
+        this.settle(delivery.event.id);
+        return;
+      }
     }
     this.log(`webhook ${delivery.event.type} ${delivery.event.id} abandoned after ${maxAttempts} attempts`);
+    this.settle(delivery.event.id);
   }
 
   private async attempt(delivery: Delivery, attempt: number): Promise<boolean> {

@@ -99,7 +99,7 @@ describe('test payment methods give Stripe’s documented outcomes', () => {
 
   it('disputeCharge disputes any successful charge', async () => {
     const pi = await charge('pm_card_visa');
-    h.sandbox.disputeCharge(pi.latest_charge as string);
+    await h.sandbox.disputeCharge(pi.latest_charge as string);
     expect((await h.stripe.charges.retrieve(pi.latest_charge as string)).disputed).toBe(true);
     expect(h.sandbox.events().at(-1)).toMatchObject({ type: 'charge.dispute.created', request: { id: null, idempotency_key: null } });
   });
