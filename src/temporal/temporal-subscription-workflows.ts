@@ -20,6 +20,8 @@ import { subscriptionWorkflowId } from './workflow-ids.js';
 type SubscriptionHandle = WorkflowHandle<typeof subscriptionWorkflow>;
 
 const QUERY_DEADLINE_MS = 3_000;
+/** A read that asked for the live view waits at most this long for it. */
+const LIVE_STATE_DEADLINE_MS = 1_000;
 
 /** The subscription workflows on Temporal: starts, Updates, signals and queries, failures in the billing vocabulary. */
 export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
@@ -62,7 +64,7 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
 
   async liveState(subscriptionId: string) {
     try {
-      return await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => this.handle(subscriptionId).query(getStateQuery));
+      return await this.client.withDeadline(Date.now() + LIVE_STATE_DEADLINE_MS, () => this.handle(subscriptionId).query(getStateQuery));
     } catch {
       return null; // ended long ago, or no worker is polling
     }

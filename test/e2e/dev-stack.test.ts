@@ -161,10 +161,10 @@ describe('npm start (embedded dev stack)', async () => {
     }
     expect((paid.data ?? []).map((invoice) => [invoice.status, invoice.amountPaid])).toEqual([['paid', 1234]]);
     // The invoice is marked paid a moment before the workflow records the subscription active.
-    let record = (await call('GET', `/v1/subscriptions/${subscription.body.id}`)).body;
+    let record = (await call('GET', `/v1/subscriptions/${subscription.body.id}?live=true`)).body;
     for (let tries = 0; record.status !== 'active' && tries < 50; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      record = (await call('GET', `/v1/subscriptions/${subscription.body.id}`)).body;
+      record = (await call('GET', `/v1/subscriptions/${subscription.body.id}?live=true`)).body;
     }
     expect(record).toMatchObject({ status: 'active', live: { status: 'active' } });
     expect((await call('GET', '/v1/customers', undefined, { authorization: 'Bearer dbk_forged' })).status).toBe(401);

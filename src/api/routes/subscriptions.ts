@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { cancelSubscription } from '../../billing/subscriptions/cancel-subscription.js';
 import { changeSubscription } from '../../billing/subscriptions/change-subscription.js';
 import { createSubscription } from '../../billing/subscriptions/create-subscription.js';
@@ -28,7 +28,16 @@ import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope
 
 const tags = ['subscriptions'];
 const subscriptionParams = pathParams('subscriptionId');
-const subscriptionWithLive = subscriptionViewSchema.extend({ live: liveStateSchema.nullable() }).openapi('SubscriptionWithLiveState');
+const subscriptionWithLive = subscriptionViewSchema
+  .extend({ live: liveStateSchema.nullable().optional().describe("With `?live=true` only: the workflow's own view, null when it cannot answer within a second") })
+  .openapi('SubscriptionWithLiveState');
+const getSubscriptionQuery = z.strictObject({
+  live: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe("Also ask the subscription's workflow for its live view (at most a second)"),
+});
 
 const createRouteDef = createRoute({
   method: 'post',
@@ -44,9 +53,9 @@ const getRouteDef = createRoute({
   method: 'get',
   path: '/v1/subscriptions/{subscriptionId}',
   tags,
-  summary: 'The subscription record and its live workflow state',
-  request: { params: subscriptionParams },
-  responses: { 200: ok(subscriptionWithLive, 'The subscription; `live` is null when the workflow cannot answer'), ...commonErrors },
+  summary: 'The subscription as stored; with `?live=true`, also its workflow\'s live state',
+  request: { params: subscriptionParams, query: getSubscriptionQuery },
+  responses: { 200: ok(subscriptionWithLive, 'The subscription (from the database: an indexed read, never waiting on the workflow unless asked)'), ...commonErrors },
 });
 
 const listRouteDef = createRoute({
@@ -137,7 +146,8 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
   });
 
   app.openapi(getRouteDef, async (c) => {
-    return c.json(await getSubscription(commands, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId }), 200);
+    const { live } = c.req.valid('query');
+    return c.json(await getSubscription(commands, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId, live: live ?? false }), 200);
   });
 
   app.openapi(listRouteDef, async (c) => {

@@ -10,5 +10,6 @@ export async function cancelSubscription(
 ): Promise<SubscriptionWithLiveState> {
   await requireLiveSubscription(deps.prisma, input.tenantId, input.subscriptionId);
   await deps.workflows.cancel(input.subscriptionId, { mode: input.mode, ...(input.prorate === undefined ? {} : { prorate: input.prorate }) });
-  return getSubscription(deps, input);
+  // After a change the live view is what the caller wants to see (the workflow just answered, so it is up).
+  return getSubscription(deps, { ...input, live: true });
 }

@@ -6,5 +6,6 @@ import { requireLiveSubscription } from './require-subscription.js';
 export async function pauseSubscription(deps: Pick<SubscriptionCommandDependencies, 'prisma' | 'workflows'>, input: { tenantId: string; subscriptionId: string }): Promise<SubscriptionWithLiveState> {
   await requireLiveSubscription(deps.prisma, input.tenantId, input.subscriptionId);
   await deps.workflows.pauseCollection(input.subscriptionId);
-  return getSubscription(deps, input);
+  // After a change the live view is what the caller wants to see (the workflow just answered, so it is up).
+  return getSubscription(deps, { ...input, live: true });
 }

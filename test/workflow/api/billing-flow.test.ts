@@ -60,7 +60,7 @@ describe('create customer → price → subscription → change → cancel, over
     // April: one month of basic, $10.00.
     expect(first.map((i) => [i.number, i.status, i.total, i.amountPaid])).toEqual([['INV-000001', 'paid', 1000, 1000]]);
     // The row follows the workflow a moment after the invoice is marked paid.
-    expect((await eventually(() => ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key })), (s) => s.status === 'active')).status).toBe('active');
+    expect((await eventually(() => ok(api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key })), (s) => s.status === 'active')).status).toBe('active');
 
     // April 16 00:00 leaves 15 of April's 30 days: unused basic −$10.00 × 15/30 = −$5.00,
     // remaining pro +$20.00 × 15/30 = +$10.00, net +$5.00.
@@ -72,13 +72,13 @@ describe('create customer → price → subscription → change → cancel, over
       ['remaining_time', pro.id, 1000],
     ]);
     // Nothing applied by the preview.
-    const unchanged = await ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key }));
+    const unchanged = await ok(api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }));
     expect([unchanged.items.map((i: any) => i.priceId), unchanged.live.pendingProrations.amount]).toEqual([[basic.id], 0]);
     expect(await invoicesOf(t, sub.id)).toHaveLength(1);
 
     const change = await ok(api.request('POST', `/v1/subscriptions/${sub.id}/change`, { key: t.key, idempotencyKey: 'upgrade-1', body: { items: [{ priceId: pro.id }] } }));
     expect(change).toMatchObject({ status: 'applied', invoiceId: null, preview: { net: { amount: 500 } } });
-    const upgraded = await ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key }));
+    const upgraded = await ok(api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }));
     expect([upgraded.items.map((i: any) => i.priceId), upgraded.live.items, upgraded.live.pendingProrations.amount]).toEqual([[pro.id], [{ priceId: pro.id, quantity: 1 }], 500]);
 
     // May: pro $20.00 in advance plus April's prorations +$5.00 = $25.00.
@@ -101,7 +101,7 @@ describe('create customer → price → subscription → change → cancel, over
     expect(canceling).toMatchObject({ cancelAtPeriodEnd: true, live: { nextAction: { kind: 'cancellation', at: `${Y + 1}-06-01T00:00:00.000Z` } } });
     await api.h.skipTo(utc(Y + 1, 6, 15));
     const ended = await eventually(
-      () => ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key })),
+      () => ok(api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key })),
       (s) => s.status === 'canceled',
     );
     expect(ended).toMatchObject({ status: 'canceled', endedAt: `${Y + 1}-06-01T00:00:00.000Z` });
@@ -140,7 +140,7 @@ describe('collection through the API: pay now, void, pause and resume', () => {
     const voided = await ok(api.request('POST', `/v1/invoices/${invoice.id}/void`, { key: t.key }));
     expect(voided).toMatchObject({ id: invoice.id, status: 'void', amountPaid: 0 });
     expect(voided.voidedAt).not.toBeNull();
-    const live = await ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key }));
+    const live = await ok(api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }));
     expect(live.live.collections).toEqual([]);
     const payVoid = await api.request('POST', `/v1/invoices/${invoice.id}/pay`, { key: t.key });
     expect([payVoid.status, payVoid.body.error.code]).toEqual([409, 'invoice_not_open']);

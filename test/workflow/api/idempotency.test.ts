@@ -209,7 +209,7 @@ describe('Idempotency-Key over HTTP', () => {
     const { customerId, basic, pro } = await catalog(t);
     const sub = await created(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId, items: [{ priceId: basic }] } }), 'subscription');
     await eventually(
-      () => api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key }),
+      () => api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }),
       (r) => r.body.status === 'active',
     );
     // A day into the period, so the proration is not all or nothing.
@@ -226,7 +226,7 @@ describe('Idempotency-Key over HTTP', () => {
     expect(third.body).toEqual(first.body);
 
     const got = await eventually(
-      () => api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key }),
+      () => api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }),
       (r) => r.body.live?.items?.[0]?.priceId === pro,
     );
     expect(got.body.items.map((i: any) => [i.priceId, i.quantity])).toEqual([[pro, 1]]);

@@ -106,7 +106,7 @@ async function waitForFirstPaidInvoice(tenant: ApiTenant, subscriptionId: string
   if (paid === undefined) throw new Error(`subscription ${subscriptionId} has no paid invoice: ${JSON.stringify(invoices.body)}`);
   // Settled: the workflow has recorded the payment and has nothing to collect until renewal.
   const settled = await eventually(
-    () => api.request('GET', `/v1/subscriptions/${subscriptionId}`, { key: tenant.key }),
+    () => api.request('GET', `/v1/subscriptions/${subscriptionId}?live=true`, { key: tenant.key }),
     (r) => r.status === 200 && r.body.status === 'active' && r.body.live !== null && r.body.live.collections.length === 0,
     30_000,
   );
