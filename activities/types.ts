@@ -3,6 +3,7 @@ import type { PriceInfo } from '../src/billing/catalog/price-info.js';
 import type { BillingPolicy } from '../src/billing/dunning/load-billing-policy.js';
 import type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
 import type { CreateInvoiceInput } from '../src/billing/invoices/invoice-input.js';
+import type { IssueInvoiceInput } from '../src/billing/invoices/issue-invoice.js';
 import type { InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 import type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
 import type { RepriceDraftInput } from '../src/billing/invoices/reprice-draft-invoice.js';
@@ -19,6 +20,7 @@ export type { PriceInfo } from '../src/billing/catalog/price-info.js';
 export type { BillingPolicy, TrialEndBehavior } from '../src/billing/dunning/load-billing-policy.js';
 export type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
 export type { CreateInvoiceInput, InvoiceKind, InvoiceLineInput, InvoiceLineKind, InvoiceUsage, UsageWindow } from '../src/billing/invoices/invoice-input.js';
+export type { IssueInvoiceInput } from '../src/billing/invoices/issue-invoice.js';
 export type { RepriceDraftInput } from '../src/billing/invoices/reprice-draft-invoice.js';
 export type { InvoiceStatus, InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 export type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
@@ -48,6 +50,8 @@ export interface CreditCustomerInput {
 export interface BillingActivities {
   /** The subscription row with its items and their prices. */
   loadSubscription(input: { tenantId: string; subscriptionId: string }): Promise<SubscriptionSnapshot>;
+  /** A first run's start: the subscription (as loadSubscription) and the tenant's billing policy, in one call. */
+  loadSubscriptionStart(input: { tenantId: string; subscriptionId: string }): Promise<{ snapshot: SubscriptionSnapshot; policy: BillingPolicy }>;
   /** Active prices by id; a missing or archived price fails as non-retryable `price_not_found`. */
   loadPrices(input: { tenantId: string; priceIds: string[] }): Promise<PriceInfo[]>;
   /** The tenant's dunning policy (or the default) and trial-end behaviour. */
@@ -61,6 +65,8 @@ export interface BillingActivities {
   applyCreditBalance(input: InvoiceRef): Promise<InvoiceSummary>;
   /** Draft → open with the next gapless number (→ paid at once when nothing is due). */
   finalizeInvoice(input: InvoiceRef): Promise<InvoiceSummary>;
+  /** createInvoice + applyCreditBalance + finalizeInvoice + the subscription's state, in one transaction. */
+  issueInvoice(input: IssueInvoiceInput): Promise<InvoiceSummary>;
   /** Reloads the invoice first: never charges a paid, void or uncollectible invoice. */
   chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeInvoiceResult>;
   /** Writes the attempt's outcome; a success marks the invoice paid (once). */
@@ -73,4 +79,6 @@ export interface BillingActivities {
   creditCustomer(input: CreditCustomerInput): Promise<{ balance: Money }>;
   /** The subscription row, its items, outbox events and audit entry, in one transaction. */
   persistSubscriptionState(input: PersistSubscriptionStateInput): Promise<void>;
+  /** Several states of one subscription, oldest first, in one transaction (what a workflow step wrote). */
+  persistSubscriptionStates(input: { pending: PersistSubscriptionStateInput[] }): Promise<void>;
 }

@@ -2,7 +2,6 @@ import type { PriceInfo } from '../activities/types.js';
 import { assertItemsWithinBounds, MAX_QUANTITY } from '../src/billing/amount-bounds.js';
 import { instantToIso, intervalsEqual, zeroMoney, type BillingInterval, type ProrationResult } from '../src/domain/index.js';
 import { refuse } from './refusals.js';
-import { billing } from './subscription-activities.js';
 import { applyItems, removeCollection } from './subscription-collection.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import { issueInvoice } from './subscription-invoicing.js';
@@ -46,7 +45,7 @@ export function validateChangeRequest(ctx: SubscriptionContext, request: ChangeI
 
 /** The requested items with their prices, refused unless one period of them is chargeable. */
 async function resolveItems(ctx: SubscriptionContext, request: ChangeItemsRequest): Promise<{ items: ItemState[]; interval: BillingInterval }> {
-  const prices = await billing.loadPrices({ tenantId: ctx.state.tenantId, priceIds: request.items.map((i) => i.priceId) });
+  const prices = await ctx.billing.loadPrices({ tenantId: ctx.state.tenantId, priceIds: request.items.map((i) => i.priceId) });
   const byId = new Map<string, PriceInfo>(prices.map((p) => [p.priceId, p]));
   const items = request.items.map((i) => {
     const price = byId.get(i.priceId);
@@ -209,6 +208,6 @@ export async function expirePendingPaymentChange(ctx: SubscriptionContext): Prom
   if (!pending) return;
   s.pendingPaymentChange = null;
   removeCollection(ctx, pending);
-  await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: pending.invoiceId });
+  await ctx.billing.voidInvoice({ tenantId: s.tenantId, invoiceId: pending.invoiceId });
   await ctx.persist('change_expired', pending.expiresAt, { changeId: pending.changeId, invoiceId: pending.invoiceId });
 }

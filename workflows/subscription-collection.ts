@@ -1,7 +1,6 @@
 import type { ChargeInvoiceResult, InvoiceSummary } from '../activities/types.js';
 import { nextDunningStep, type BillingInterval, type DunningStep } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
-import { billing } from './subscription-activities.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import type { CollectionState, ItemState, SubscriptionState } from './subscription-state.js';
 import { changeMeteredItems, usageWindowsUntil } from './subscription-usage.js';
@@ -45,9 +44,9 @@ export function registerCollection(ctx: SubscriptionContext, invoice: InvoiceSum
 /** One charge attempt for a collection at `at`, and what follows from its outcome. */
 export async function attemptCharge(ctx: SubscriptionContext, collection: CollectionState, at: number): Promise<ChargeInvoiceResult> {
   const attempt = collection.attempts.length + 1;
-  const result = await billing.chargeInvoice({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt });
+  const result = await ctx.billing.chargeInvoice({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt });
   if (result.status === 'succeeded' || result.status === 'already_paid') {
-    await billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: null });
+    await ctx.billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: null });
     await settleCollection(ctx, collection, 'paid', at);
     return result;
   }
@@ -60,7 +59,7 @@ export async function attemptCharge(ctx: SubscriptionContext, collection: Collec
   collection.attention = null;
   if (collection.purpose === 'final') {
     // An ended subscription's last invoice is charged once; what it leaves open stays open.
-    await billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: null });
+    await ctx.billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: null });
     removeCollection(ctx, collection);
     return result;
   }
@@ -69,14 +68,14 @@ export async function attemptCharge(ctx: SubscriptionContext, collection: Collec
   if (collection.purpose === 'change') {
     // A change's invoice is not dunned: a decline drops the change; authentication waits for
     // the customer until the change expires.
-    await billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: null });
+    await ctx.billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: null });
     collection.nextRetryAt = null;
     if (result.status !== 'requires_action') await settleCollection(ctx, collection, 'failed', at);
     return result;
   }
   const step = nextDunningStep(ctx.state.policy.dunning, collection.attempts);
   collection.nextRetryAt = step.kind === 'retry' ? step.at : null;
-  await billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: collection.nextRetryAt });
+  await ctx.billing.recordPaymentOutcome({ tenantId: ctx.state.tenantId, invoiceId: collection.invoiceId, attempt, outcome: result, nextRetryAt: collection.nextRetryAt });
   if (step.kind === 'final') await applyFinalAction(ctx, collection, step, at);
   else await markPastDue(ctx, collection, at);
   return result;
@@ -91,7 +90,7 @@ async function rejectCollection(ctx: SubscriptionContext, collection: Collection
   const s = ctx.state;
   collection.nextRetryAt = null;
   collection.waitingForCustomer = false;
-  await billing.recordPaymentOutcome({ tenantId: s.tenantId, invoiceId: collection.invoiceId, attempt: collection.attempts.length, outcome: result, nextRetryAt: null });
+  await ctx.billing.recordPaymentOutcome({ tenantId: s.tenantId, invoiceId: collection.invoiceId, attempt: collection.attempts.length, outcome: result, nextRetryAt: null });
   if (collection.purpose === 'change') {
     await settleCollection(ctx, collection, 'failed', at);
     return result;
@@ -130,7 +129,7 @@ async function applyFinalAction(ctx: SubscriptionContext, collection: Collection
   const s = ctx.state;
   removeCollection(ctx, collection);
   if (step.invoiceState === 'uncollectible') {
-    await billing.markInvoiceUncollectible({ tenantId: s.tenantId, invoiceId: collection.invoiceId });
+    await ctx.billing.markInvoiceUncollectible({ tenantId: s.tenantId, invoiceId: collection.invoiceId });
   }
   switch (step.action) {
     case 'cancel':
@@ -161,7 +160,7 @@ async function settleCollection(ctx: SubscriptionContext, collection: Collection
       applyItems(ctx, pending.items, pending.interval, pending.anchorReset, pending.requestedAt);
       await ctx.persist('change_applied', at, { changeId: pending.changeId, invoiceId: collection.invoiceId });
     } else {
-      await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: collection.invoiceId });
+      await ctx.billing.voidInvoice({ tenantId: s.tenantId, invoiceId: collection.invoiceId });
       await ctx.persist('change_payment_failed', at, { changeId: pending.changeId, invoiceId: collection.invoiceId });
     }
     return;
@@ -215,7 +214,7 @@ export async function handlePaymentEvent(ctx: SubscriptionContext, event: Paymen
       chargeId: event.chargeId,
       idempotencyKey: `invoice:${collection.invoiceId}:attempt:${attempt}`,
     };
-    await billing.recordPaymentOutcome({ tenantId: s.tenantId, invoiceId: collection.invoiceId, attempt, outcome, nextRetryAt: null });
+    await ctx.billing.recordPaymentOutcome({ tenantId: s.tenantId, invoiceId: collection.invoiceId, attempt, outcome, nextRetryAt: null });
     await settleCollection(ctx, collection, 'paid', at);
     return;
   }

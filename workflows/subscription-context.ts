@@ -1,5 +1,5 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { OutboxEventInput } from '../activities/types.js';
+import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import type { BillingActivities, OutboxEventInput, PersistSubscriptionStateInput } from '../activities/types.js';
 import {
   BillingAttention,
   BillingStatus,
@@ -9,20 +9,98 @@ import {
   PriceIds,
   TenantId,
 } from './search-attributes.js';
-import { billing } from './subscription-activities.js';
+import { billing, chargeActivity, localBilling } from './subscription-activities.js';
 import { attentionOf, currentPeriod, nextAction, type SubscriptionState } from './subscription-state.js';
+
+/** The activities the workflow calls; the subscription's own writes go through `persist`. */
+export type BillingCalls = Omit<BillingActivities, 'persistSubscriptionState' | 'persistSubscriptionStates'>;
+
+/** A refusal (a write that can never succeed): keeping it queued would block every later write. */
+function isRefusal(error: unknown): boolean {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
+}
 
 /**
  * The mutable heart of one workflow run: the state, a lock that serialises every change (updates
- * and the billing clock interleave at each await otherwise), and persistence.
+ * and the billing clock interleave at each await otherwise), persistence, and the activities.
+ *
+ * With `fewerRoundTrips` (every run that started since the `fewer-round-trips` patch) the
+ * database steps are local activities, and `persist` queues the state instead of writing it at
+ * once: the queue travels with the next step that writes (issuing an invoice, charging,
+ * recording a payment — written first, in that step's transaction) and whatever is left is
+ * written when the lock is released, so an update's answer and the end of a billing step always
+ * find the database current. One step, one round trip at most.
  */
 export class SubscriptionContext {
   private busy = false;
   private waiting: Array<() => void> = [];
   /** Set whenever something may have changed what the main loop should do next. */
   dirty = false;
+  /** States persisted but not yet written, oldest first. */
+  private unwritten: PersistSubscriptionStateInput[] = [];
+  readonly billing: BillingCalls;
 
-  constructor(public state: SubscriptionState) {}
+  constructor(
+    public state: SubscriptionState,
+    readonly fewerRoundTrips: boolean,
+  ) {
+    this.billing = fewerRoundTrips ? this.localCalls() : billing;
+  }
+
+  /** Whether states are waiting to be written (the main loop retries soon if a write failed). */
+  get hasUnwritten(): boolean {
+    return this.unwritten.length > 0;
+  }
+
+  /** Writes the queued states now, in one transaction. */
+  async flush(): Promise<void> {
+    if (this.unwritten.length === 0) return;
+    await this.withUnwritten((pending) => localBilling.persistSubscriptionStates({ pending }));
+  }
+
+  /**
+   * Hands the queued states to `write`, which writes them before its own work; they leave the
+   * queue once it succeeds. A refusal drops them (they can never be written, and the workflow's
+   * state is the truth either way); any other failure keeps them for the next write.
+   */
+  private async withUnwritten<T>(write: (pending: PersistSubscriptionStateInput[]) => Promise<T>): Promise<T> {
+    const pending = [...this.unwritten];
+    try {
+      const result = await write(pending);
+      this.unwritten.splice(0, pending.length);
+      return result;
+    } catch (error) {
+      if (isRefusal(error)) this.unwritten.splice(0, pending.length);
+      throw error;
+    }
+  }
+
+  private localCalls(): BillingCalls {
+    const flushed =
+      <I, O>(call: (input: I) => Promise<O>) =>
+      async (input: I): Promise<O> => {
+        await this.flush();
+        return call(input);
+      };
+    return {
+      loadSubscription: flushed((input) => localBilling.loadSubscription(input)),
+      loadSubscriptionStart: flushed((input) => localBilling.loadSubscriptionStart(input)),
+      loadPrices: flushed((input) => localBilling.loadPrices(input)),
+      loadBillingPolicy: flushed((input) => localBilling.loadBillingPolicy(input)),
+      hasPaymentMethod: flushed((input) => localBilling.hasPaymentMethod(input)),
+      createInvoice: flushed((input) => localBilling.createInvoice(input)),
+      repriceDraftInvoice: flushed((input) => localBilling.repriceDraftInvoice(input)),
+      applyCreditBalance: flushed((input) => localBilling.applyCreditBalance(input)),
+      finalizeInvoice: flushed((input) => localBilling.finalizeInvoice(input)),
+      voidInvoice: flushed((input) => localBilling.voidInvoice(input)),
+      markInvoiceUncollectible: flushed((input) => localBilling.markInvoiceUncollectible(input)),
+      creditCustomer: flushed((input) => localBilling.creditCustomer(input)),
+      issueInvoice: (input) => this.withUnwritten((pending) => localBilling.issueInvoice({ ...input, pending: [...pending, ...(input.pending ?? [])] })),
+      chargeInvoice: (input) => this.withUnwritten((pending) => chargeActivity.chargeInvoice({ ...input, pending: [...pending, ...(input.pending ?? [])] })),
+      recordPaymentOutcome: (input) => this.withUnwritten((pending) => localBilling.recordPaymentOutcome({ ...input, pending: [...pending, ...(input.pending ?? [])] })),
+    };
+  }
 
   /**
    * Runs `work` alone: concurrent updates and the billing clock take turns. Work done for a
@@ -34,7 +112,16 @@ export class SubscriptionContext {
     if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.busy = true;
     try {
-      return await work();
+      let result: T;
+      try {
+        result = await work();
+      } catch (error) {
+        // What the failed work persisted before failing happened: write it (or keep it queued).
+        await this.flush().catch(() => undefined);
+        throw error;
+      }
+      await this.flush();
+      return result;
     } finally {
       const next = this.waiting.shift();
       if (next) next();
@@ -48,45 +135,17 @@ export class SubscriptionContext {
    * attributes. `at` is the billing instant the change took effect (scheduled or requested).
    */
   async persist(action: string, at: number, details: Record<string, unknown> = {}, extraEvents: OutboxEventInput[] = []): Promise<void> {
-    const s = this.state;
-    s.version += 1;
-    const billed = s.status !== 'trialing' && s.billedPeriodIndex >= 0;
-    const period = billed ? currentPeriod(s) : null;
-    await billing.persistSubscriptionState({
-      tenantId: s.tenantId,
-      subscriptionId: s.subscriptionId,
-      stateVersion: s.version,
-      state: {
-        status: s.status,
-        billingAnchor: s.anchor,
-        interval: { unit: s.interval.unit, count: s.interval.count },
-        currentPeriodIndex: s.periodIndex,
-        currentPeriodStart: period?.start ?? null,
-        currentPeriodEnd: period?.end ?? null,
-        trialEnd: s.trialEnd,
-        cancelAtPeriodEnd: s.cancelAtPeriodEnd,
-        canceledAt: s.canceledAt,
-        endedAt: s.endedAt,
-        pausedAt: s.pausedAt,
-        pendingChange: s.scheduledChange
-          ? { kind: 'scheduled', changeId: s.scheduledChange.changeId, items: s.scheduledChange.items.map(({ priceId, quantity }) => ({ priceId, quantity })) }
-          : s.pendingPaymentChange
-            ? { kind: 'pending_payment', changeId: s.pendingPaymentChange.changeId, invoiceId: s.pendingPaymentChange.invoiceId }
-            : null,
-      },
-      items: s.items.map(({ priceId, quantity }) => ({ priceId, quantity })),
-      events: [
-        {
-          type: 'subscription.updated',
-          dedupeKey: `${s.subscriptionId}:v${s.version}`,
-          payload: { subscriptionId: s.subscriptionId, status: s.status, action, at: new Date(at).toISOString(), ...details },
-        },
-        ...extraEvents,
-      ],
-      audit: { action, details: { status: s.status, at: new Date(at).toISOString(), ...details } },
-    });
+    const input = this.nextPersist(action, at, details, extraEvents);
+    if (this.fewerRoundTrips) this.unwritten.push(input);
+    else await billing.persistSubscriptionState(input);
     this.updateSearchAttributes();
   }
+
+  private nextPersist(action: string, at: number, details: Record<string, unknown>, extraEvents: OutboxEventInput[]): PersistSubscriptionStateInput {
+    this.state.version += 1;
+    return persistInputOf(this.state, action, at, details, extraEvents);
+  }
+
 
   updateSearchAttributes(): void {
     const s = this.state;
@@ -102,4 +161,43 @@ export class SubscriptionContext {
       { key: BillingAttention, value: attentionOf(s)?.reason ?? null },
     ]);
   }
+}
+
+/** The write of the subscription row, its items, outbox events and an audit entry for state `s`. */
+function persistInputOf(s: SubscriptionState, action: string, at: number, details: Record<string, unknown>, extraEvents: OutboxEventInput[]): PersistSubscriptionStateInput {
+  const billed = s.status !== 'trialing' && s.billedPeriodIndex >= 0;
+  const period = billed ? currentPeriod(s) : null;
+  return {
+    tenantId: s.tenantId,
+    subscriptionId: s.subscriptionId,
+    stateVersion: s.version,
+    state: {
+      status: s.status,
+      billingAnchor: s.anchor,
+      interval: { unit: s.interval.unit, count: s.interval.count },
+      currentPeriodIndex: s.periodIndex,
+      currentPeriodStart: period?.start ?? null,
+      currentPeriodEnd: period?.end ?? null,
+      trialEnd: s.trialEnd,
+      cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+      canceledAt: s.canceledAt,
+      endedAt: s.endedAt,
+      pausedAt: s.pausedAt,
+      pendingChange: s.scheduledChange
+        ? { kind: 'scheduled', changeId: s.scheduledChange.changeId, items: s.scheduledChange.items.map(({ priceId, quantity }) => ({ priceId, quantity })) }
+        : s.pendingPaymentChange
+          ? { kind: 'pending_payment', changeId: s.pendingPaymentChange.changeId, invoiceId: s.pendingPaymentChange.invoiceId }
+          : null,
+    },
+    items: s.items.map(({ priceId, quantity }) => ({ priceId, quantity })),
+    events: [
+      {
+        type: 'subscription.updated',
+        dedupeKey: `${s.subscriptionId}:v${s.version}`,
+        payload: { subscriptionId: s.subscriptionId, status: s.status, action, at: new Date(at).toISOString(), ...details },
+      },
+      ...extraEvents,
+    ],
+    audit: { action, details: { status: s.status, at: new Date(at).toISOString(), ...details } },
+  };
 }

@@ -1,7 +1,6 @@
 import { refuse } from './refusals.js';
 import type { InvoiceActionRequest, PayInvoiceResult } from './subscription-messages.js';
 import { attemptCharge, removeCollection } from './subscription-collection.js';
-import { billing } from './subscription-activities.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import { viewOf } from './subscription-state.js';
 import { recoverUnlessFailing } from './subscription-status.js';
@@ -50,7 +49,7 @@ export function validateVoidInvoice(request: InvoiceActionRequest): void {
  */
 export async function voidInvoice(ctx: SubscriptionContext, request: InvoiceActionRequest, at: number): Promise<void> {
   const s = ctx.state;
-  const summary = await billing.voidInvoice({ tenantId: s.tenantId, invoiceId: request.invoiceId });
+  const summary = await ctx.billing.voidInvoice({ tenantId: s.tenantId, invoiceId: request.invoiceId });
   if (summary.status !== 'void') {
     throw refuse('invoice_not_open', `invoice ${request.invoiceId} is ${summary.status} and cannot be voided`);
   }

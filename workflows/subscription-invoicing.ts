@@ -1,5 +1,4 @@
 import type { ChargeInvoiceResult, CreateInvoiceInput, InvoiceSummary } from '../activities/types.js';
-import { billing } from './subscription-activities.js';
 import { attemptCharge, registerCollection } from './subscription-collection.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import type { CollectionState, HeldDraft } from './subscription-state.js';
@@ -13,8 +12,13 @@ const ids = (ctx: SubscriptionContext) => ({ tenantId: ctx.state.tenantId, custo
 /** Apply credit → finalize → register for collection → `onIssued` → first charge at `at`. */
 async function finalizeAndCollect(ctx: SubscriptionContext, invoiceId: string, collection: { purpose: CollectionState['purpose']; at: number }, onIssued: OnIssued) {
   const s = ctx.state;
-  await billing.applyCreditBalance({ tenantId: s.tenantId, invoiceId });
-  const invoice = await billing.finalizeInvoice({ tenantId: s.tenantId, invoiceId });
+  await ctx.billing.applyCreditBalance({ tenantId: s.tenantId, invoiceId });
+  const invoice = await ctx.billing.finalizeInvoice({ tenantId: s.tenantId, invoiceId });
+  return collect(ctx, invoice, collection, onIssued);
+}
+
+/** Register for collection → `onIssued` → first charge at `at`. */
+async function collect(ctx: SubscriptionContext, invoice: InvoiceSummary, collection: { purpose: CollectionState['purpose']; at: number }, onIssued: OnIssued) {
   const collecting = invoice.status === 'open' ? registerCollection(ctx, invoice, collection.purpose, collection.at) : null;
   await onIssued(invoice);
   const charge: ChargeInvoiceResult | null = collecting === null ? null : await attemptCharge(ctx, collecting, collection.at);
@@ -29,8 +33,13 @@ async function finalizeAndCollect(ctx: SubscriptionContext, invoiceId: string, c
  * charge is attempted at `collection.at`.
  */
 export async function issueInvoice(ctx: SubscriptionContext, draft: InvoiceDraft, collection: { purpose: CollectionState['purpose']; at: number }, onIssued: OnIssued) {
-  const created = await billing.createInvoice({ ...draft, ...ids(ctx) });
-  return finalizeAndCollect(ctx, created.invoiceId, collection, onIssued);
+  if (!ctx.fewerRoundTrips) {
+    const created = await ctx.billing.createInvoice({ ...draft, ...ids(ctx) });
+    return finalizeAndCollect(ctx, created.invoiceId, collection, onIssued);
+  }
+  // Create, credit and finalize in one transaction; what onIssued persists travels with the charge.
+  const invoice = await ctx.billing.issueInvoice({ invoice: { ...draft, ...ids(ctx) } });
+  return collect(ctx, invoice, collection, onIssued);
 }
 
 /**
@@ -40,7 +49,7 @@ export async function issueInvoice(ctx: SubscriptionContext, draft: InvoiceDraft
  */
 export async function holdInvoice(ctx: SubscriptionContext, draft: InvoiceDraft & { usage: NonNullable<InvoiceDraft['usage']> }, hold: Pick<HeldDraft, 'purpose' | 'finalizeAt'>): Promise<InvoiceSummary> {
   // The last usage is closed only when the draft is priced for the last time.
-  const created = await billing.createInvoice({ ...draft, usage: { ...draft.usage, closeUsage: false }, ...ids(ctx) });
+  const created = await ctx.billing.createInvoice({ ...draft, usage: { ...draft.usage, closeUsage: false }, ...ids(ctx) });
   ctx.state.heldDraft = { invoiceId: created.invoiceId, purpose: hold.purpose, finalizeAt: hold.finalizeAt, lines: draft.lines, usage: draft.usage, periodIndex: draft.periodIndex };
   return created;
 }
@@ -49,7 +58,7 @@ export async function holdInvoice(ctx: SubscriptionContext, draft: InvoiceDraft 
 export async function finalizeHeldDraft(ctx: SubscriptionContext, onIssued: OnIssued) {
   const held = ctx.state.heldDraft;
   if (!held) return null;
-  await billing.repriceDraftInvoice({ tenantId: ctx.state.tenantId, invoiceId: held.invoiceId, lines: held.lines, usage: held.usage });
+  await ctx.billing.repriceDraftInvoice({ tenantId: ctx.state.tenantId, invoiceId: held.invoiceId, lines: held.lines, usage: held.usage });
   // A subscription that ended during the grace period is charged once, like a final invoice.
   const purpose = ctx.state.status === 'canceled' ? 'final' : held.purpose;
   const issued = await finalizeAndCollect(ctx, held.invoiceId, { purpose, at: held.finalizeAt }, async (invoice) => {

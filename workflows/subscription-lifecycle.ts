@@ -1,6 +1,5 @@
 import { prorateCancellation, zeroMoney } from '../src/domain/index.js';
 import { refuse } from './refusals.js';
-import { billing } from './subscription-activities.js';
 import { endSubscription } from './subscription-collection.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import { prorate, prorationLineDrafts } from './subscription-lines.js';
@@ -41,7 +40,7 @@ export async function cancel(ctx: SubscriptionContext, request: CancelRequest, a
     });
     credit = { amount: -cancellation.credit.amount, currency: cancellation.credit.currency };
     if (credit.amount > 0) {
-      await billing.creditCustomer({
+      await ctx.billing.creditCustomer({
         tenantId: s.tenantId,
         customerId: s.customerId,
         amount: credit,

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@temporalio/workflow';
 import { requestedInstant } from './billing-instants.js';
-import { billing } from './subscription-activities.js';
+import { billing, localBilling } from './subscription-activities.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import type { SubscriptionWorkflowInput } from './subscription-messages.js';
 import type { SubscriptionState } from './subscription-state.js';
@@ -36,6 +36,7 @@ export async function recordStepFailure(ctx: SubscriptionContext, error: unknown
     await ctx.persist('attention_required', at, { reason: 'workflow_error', message: s.stepFailure.message, failures }, [
       { type: 'billing.attention_required', dedupeKey: `${s.subscriptionId}:step_failure:${s.stepFailure.since}:${failures}`, payload: { subscriptionId: s.subscriptionId, reason: 'workflow_error', message: s.stepFailure.message, failures } },
     ]);
+    await ctx.flush();
   } catch (persistError) {
     // The database may be what failed: the search attribute already tells the operator.
     if (isCancellation(persistError)) throw persistError;
@@ -65,7 +66,8 @@ function isMissingSubscription(error: unknown): boolean {
 export async function loadWithRetries(
   input: SubscriptionWorkflowInput,
   carried: SubscriptionState | undefined,
-  load: (input: SubscriptionWorkflowInput) => Promise<SubscriptionState>,
+  fewerRoundTrips: boolean,
+  load: (input: SubscriptionWorkflowInput, fewerRoundTrips: boolean) => Promise<SubscriptionState>,
 ): Promise<SubscriptionState | null> {
   if (carried) {
     // Runs carried over from before step failures and usage existed have no such fields.
@@ -76,7 +78,7 @@ export async function loadWithRetries(
       heldDraft: carried.heldDraft ?? null,
     };
     try {
-      state.policy = await billing.loadBillingPolicy({ tenantId: input.tenantId });
+      state.policy = await (fewerRoundTrips ? localBilling : billing).loadBillingPolicy({ tenantId: input.tenantId });
     } catch (error) {
       if (isCancellation(error)) throw error;
       // The policy in force so far stays in force.
@@ -85,7 +87,7 @@ export async function loadWithRetries(
   }
   for (let failures = 0; ; failures++) {
     try {
-      return await load(input);
+      return await load(input, fewerRoundTrips);
     } catch (error) {
       if (isCancellation(error)) throw error;
       if (isMissingSubscription(error)) return null;

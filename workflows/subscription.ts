@@ -1,9 +1,9 @@
-import { allHandlersFinished, condition, continueAsNew, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { InvoiceSummary } from '../activities/types.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import { requestedInstant } from './billing-instants.js';
 import { asUpdateFailure, guardValidator, refuse } from './refusals.js';
-import { billing } from './subscription-activities.js';
+import { billing, localBilling } from './subscription-activities.js';
 import { attemptCharge, endSubscription, handlePaymentEvent, replaceItems } from './subscription-collection.js';
 import { changeItems, expirePendingPaymentChange, previewChange, validateChangeRequest } from './subscription-changes.js';
 import { SubscriptionContext } from './subscription-context.js';
@@ -116,8 +116,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   const voiding = update((_ctx, request: InvoiceActionRequest) => validateVoidInvoice(request), async (ctx, request, at) => (await voidInvoice(ctx, request, at), viewOf(ctx.state)));
   setHandler(voidInvoiceUpdate, voiding.handler, { validator: voiding.validator });
 
-  const state = await loadWithRetries(input, carried, initialState);
-  loaded = state === null ? null : new SubscriptionContext(state);
+  // Runs that began before this patch replay as they were recorded (every step a scheduled
+  // activity, every persist its own); new runs take the local, batched path.
+  const fewerRoundTrips = patched('fewer-round-trips');
+  const state = await loadWithRetries(input, carried, fewerRoundTrips, initialState);
+  loaded = state === null ? null : new SubscriptionContext(state, fewerRoundTrips);
   announceLoaded();
   if (loaded === null) return null;
   const ctx = loaded;
@@ -158,8 +161,10 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
       return continueAsNew<typeof subscriptionWorkflow>(input, ctx.state);
     }
     if (ctx.dirty) continue;
-    const wakeAt = nextWake(s);
-    const wait = wakeAt === null ? undefined : Math.max(1, wakeAt - Date.now());
+    // States a failed write left queued are written before waiting; if that fails too, soon again.
+    const unwritten = await writeUnwritten(ctx);
+    const wakeAt = unwritten ? Math.min(nextWake(s) ?? Infinity, Date.now() + UNWRITTEN_RETRY_MS) : nextWake(s);
+    const wait = wakeAt === null || wakeAt === Infinity ? undefined : Math.max(1, wakeAt - Date.now());
     if (wait === undefined) await condition(() => ctx.dirty);
     else await condition(() => ctx.dirty, wait);
     if (workflowInfo().continueAsNewSuggested && !ctx.dirty) {
@@ -171,11 +176,24 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   return viewOf(ctx.state);
 }
 
-async function initialState(input: SubscriptionWorkflowInput): Promise<SubscriptionState> {
-  const [snapshot, policy] = await Promise.all([
-    billing.loadSubscription({ tenantId: input.tenantId, subscriptionId: input.subscriptionId }),
-    billing.loadBillingPolicy({ tenantId: input.tenantId }),
-  ]);
+const UNWRITTEN_RETRY_MS = 60_000;
+
+/** Writes states still queued; true when some are still unwritten afterwards. */
+async function writeUnwritten(ctx: SubscriptionContext): Promise<boolean> {
+  if (!ctx.hasUnwritten) return false;
+  try {
+    await ctx.flush();
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+  }
+  return ctx.hasUnwritten;
+}
+
+async function initialState(input: SubscriptionWorkflowInput, fewerRoundTrips: boolean): Promise<SubscriptionState> {
+  const ref = { tenantId: input.tenantId, subscriptionId: input.subscriptionId };
+  const { snapshot, policy } = fewerRoundTrips
+    ? await localBilling.loadSubscriptionStart(ref)
+    : await Promise.all([billing.loadSubscription(ref), billing.loadBillingPolicy({ tenantId: input.tenantId })]).then(([snapshot, policy]) => ({ snapshot, policy }));
   return {
     tenantId: snapshot.tenantId,
     subscriptionId: snapshot.subscriptionId,
@@ -297,7 +315,7 @@ async function endTrial(ctx: SubscriptionContext, trialEnd: number): Promise<voi
     await cancelAtBoundary(ctx, trialEnd);
     return;
   }
-  const hasPaymentMethod = await billing.hasPaymentMethod({ tenantId: s.tenantId, customerId: s.customerId });
+  const hasPaymentMethod = await ctx.billing.hasPaymentMethod({ tenantId: s.tenantId, customerId: s.customerId });
   const behavior = hasPaymentMethod ? 'create_invoice' : s.policy.trialEndWithoutPaymentMethod;
   if (behavior === 'cancel') {
     endSubscription(ctx, trialEnd, 'expire');

@@ -12,11 +12,19 @@ export interface StripeClientOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Defaults sized to the charge activity's 30 s start-to-close: at most 2 × 10 s plus a back-off,
+ * so the client always gives up (and Temporal retries with the same key) before the activity's
+ * timeout would declare the attempt lost.
+ */
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_NETWORK_RETRIES = 1;
+
 export function createStripeClient(options: StripeClientOptions): Stripe {
   const base = options.apiBase ? new URL(options.apiBase) : undefined;
   return new Stripe(options.secretKey, {
-    maxNetworkRetries: options.maxNetworkRetries ?? 2,
-    timeout: options.timeoutMs ?? 30_000,
+    maxNetworkRetries: options.maxNetworkRetries ?? DEFAULT_NETWORK_RETRIES,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     telemetry: false,
     appInfo: { name: 'durable-billing', version: '0.1.0' },
     ...(base

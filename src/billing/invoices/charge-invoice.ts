@@ -3,6 +3,7 @@ import { newId } from '../../ids.js';
 import { chargeIdempotencyKey, GatewayRequestError, type ChargeOutcome, type PaymentGateway } from '../../payments/gateway.js';
 import { moneyFromColumn } from '../amounts.js';
 import { ensureGatewayCustomer } from '../customers/ensure-gateway-customer.js';
+import { persistSubscriptionStates, type PersistSubscriptionStateInput } from '../subscriptions/persist-subscription-state.js';
 import { requireInvoice, type InvoiceStatus } from './invoice-summary.js';
 
 export interface ChargeInvoiceInput {
@@ -10,6 +11,8 @@ export interface ChargeInvoiceInput {
   invoiceId: string;
   /** 1-based; each attempt has its own idempotency key `invoice:<id>:attempt:<n>`. */
   attempt: number;
+  /** Subscription states the workflow has not written yet: written (in their own transaction) before the charge. */
+  pending?: PersistSubscriptionStateInput[];
 }
 
 /**
@@ -39,8 +42,9 @@ async function defaultPaymentMethodId(prisma: PrismaClient, tenantId: string, cu
  * writes it. Transient gateway failures (RetryableGatewayError) are thrown for the caller to retry
  * with the same key.
  */
-export async function chargeInvoice(prisma: PrismaClient, gateway: PaymentGateway, input: ChargeInvoiceInput): Promise<ChargeInvoiceResult> {
+export async function chargeInvoice(prisma: PrismaClient, gateway: PaymentGateway, input: ChargeInvoiceInput, now: Date = new Date()): Promise<ChargeInvoiceResult> {
   const { tenantId, invoiceId, attempt } = input;
+  await persistSubscriptionStates(prisma, input.pending ?? [], now);
   const idempotencyKey = chargeIdempotencyKey(invoiceId, attempt);
   const invoice = await requireInvoice(prisma, tenantId, invoiceId);
   if (invoice.status === 'paid') return { status: 'already_paid', idempotencyKey };

@@ -30,24 +30,27 @@ async function takeInvoiceNumber(tx: Prisma.TransactionClient, tenantId: string)
  * returned as is. `now` is the billing clock.
  */
 export async function finalizeInvoice(prisma: PrismaClient, input: { tenantId: string; invoiceId: string }, now: Date): Promise<InvoiceSummary> {
+  await requireInvoice(prisma, input.tenantId, input.invoiceId);
+  return runInTransaction(prisma, (tx) => finalizeInvoiceInTransaction(tx, input, now));
+}
+
+/** finalizeInvoice inside an open transaction (issueInvoice's last step: the number is taken just before its commit). */
+export async function finalizeInvoiceInTransaction(tx: Prisma.TransactionClient, input: { tenantId: string; invoiceId: string }, now: Date): Promise<InvoiceSummary> {
   const { tenantId, invoiceId } = input;
-  await requireInvoice(prisma, tenantId, invoiceId);
-  return runInTransaction(prisma, async (tx) => {
-    await lockInvoice(tx, tenantId, invoiceId);
-    const invoice = await requireInvoice(tx, tenantId, invoiceId);
-    if (invoice.status !== 'draft') return toInvoiceSummary(invoice);
-    const number = formatInvoiceNumber(await takeInvoiceNumber(tx, tenantId));
-    const paidAtOnce = invoice.amountDue === 0n;
-    const updated = await tx.invoice.update({
-      where: { id: invoice.id },
-      data: { number, status: paidAtOnce ? 'paid' : 'open', finalizedAt: now, ...(paidAtOnce ? { paidAt: now, amountPaid: 0n } : {}) },
-    });
-    const summary = toInvoiceSummary(updated);
-    const facts = { number, subscriptionId: invoice.subscriptionId, customerId: invoice.customerId, amountDue: summary.amountDue };
-    await writeOutboxEvents(tx, tenantId, [
-      invoiceEvent('invoice.finalized', invoice.id, 'finalized', facts),
-      ...(paidAtOnce ? [invoiceEvent('invoice.paid', invoice.id, 'paid', { ...facts, amountPaid: summary.amountPaid })] : []),
-    ]);
-    return summary;
+  await lockInvoice(tx, tenantId, invoiceId);
+  const invoice = await requireInvoice(tx, tenantId, invoiceId);
+  if (invoice.status !== 'draft') return toInvoiceSummary(invoice);
+  const number = formatInvoiceNumber(await takeInvoiceNumber(tx, tenantId));
+  const paidAtOnce = invoice.amountDue === 0n;
+  const updated = await tx.invoice.update({
+    where: { id: invoice.id },
+    data: { number, status: paidAtOnce ? 'paid' : 'open', finalizedAt: now, ...(paidAtOnce ? { paidAt: now, amountPaid: 0n } : {}) },
   });
+  const summary = toInvoiceSummary(updated);
+  const facts = { number, subscriptionId: invoice.subscriptionId, customerId: invoice.customerId, amountDue: summary.amountDue };
+  await writeOutboxEvents(tx, tenantId, [
+    invoiceEvent('invoice.finalized', invoice.id, 'finalized', facts),
+    ...(paidAtOnce ? [invoiceEvent('invoice.paid', invoice.id, 'paid', { ...facts, amountPaid: summary.amountPaid })] : []),
+  ]);
+  return summary;
 }

@@ -5,6 +5,7 @@ import { dateOrNull } from '../amounts.js';
 import { runInTransaction } from '../db.js';
 import { lockInvoice } from '../locks.js';
 import { invoiceEvent, writeOutboxEvents, type OutboxEventRow } from '../outbox/write-outbox-events.js';
+import { persistSubscriptionStateInTransaction, type PersistSubscriptionStateInput } from '../subscriptions/persist-subscription-state.js';
 import type { ChargeInvoiceResult } from './charge-invoice.js';
 import { requireInvoice, toInvoiceSummary, type InvoiceSummary } from './invoice-summary.js';
 
@@ -15,6 +16,8 @@ export interface RecordPaymentOutcomeInput {
   outcome: ChargeInvoiceResult;
   /** When dunning will try again (epoch ms), shown on the invoice. */
   nextRetryAt: number | null;
+  /** Subscription states the workflow has not written yet, written first in the same transaction. */
+  pending?: PersistSubscriptionStateInput[];
 }
 
 type AttemptOutcome = Exclude<ChargeInvoiceResult, { status: 'already_paid' | 'not_collectible' }>;
@@ -113,6 +116,7 @@ export async function recordPaymentOutcome(prisma: PrismaClient, input: RecordPa
   const { tenantId, invoiceId, attempt, outcome } = input;
   await requireInvoice(prisma, tenantId, invoiceId);
   return runInTransaction(prisma, async (tx) => {
+    for (const persist of input.pending ?? []) await persistSubscriptionStateInTransaction(tx, persist, now);
     await lockInvoice(tx, tenantId, invoiceId);
     const invoice = await requireInvoice(tx, tenantId, invoiceId);
     if (outcome.status === 'already_paid' || outcome.status === 'not_collectible') return toInvoiceSummary(invoice);

@@ -71,50 +71,61 @@ async function replaceItems(tx: Prisma.TransactionClient, input: PersistSubscrip
  * the state they belong to.
  */
 export async function persistSubscriptionState(prisma: PrismaClient, input: PersistSubscriptionStateInput, now: Date): Promise<void> {
-  const { tenantId, subscriptionId, state } = input;
+  await runInTransaction(prisma, (tx) => persistSubscriptionStateInTransaction(tx, input, now));
+}
+
+/** Several states of one subscription, oldest first, in one transaction (the writes a workflow step made). */
+export async function persistSubscriptionStates(prisma: PrismaClient, inputs: readonly PersistSubscriptionStateInput[], now: Date): Promise<void> {
+  if (inputs.length === 0) return;
   await runInTransaction(prisma, async (tx) => {
-    if (!(await lockSubscription(tx, tenantId, subscriptionId))) {
-      throw notFound('subscription', subscriptionId);
-    }
-    const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true } });
-    if (input.stateVersion <= row.stateVersion) return;
-    await tx.subscription.update({
-      where: { id: subscriptionId },
+    for (const input of inputs) await persistSubscriptionStateInTransaction(tx, input, now);
+  });
+}
+
+/** persistSubscriptionState inside an open transaction (with the step's other writes). */
+export async function persistSubscriptionStateInTransaction(tx: Prisma.TransactionClient, input: PersistSubscriptionStateInput, now: Date): Promise<void> {
+  const { tenantId, subscriptionId, state } = input;
+  if (!(await lockSubscription(tx, tenantId, subscriptionId))) {
+    throw notFound('subscription', subscriptionId);
+  }
+  const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true } });
+  if (input.stateVersion <= row.stateVersion) return;
+  await tx.subscription.update({
+    where: { id: subscriptionId },
+    data: {
+      stateVersion: input.stateVersion,
+      status: state.status,
+      billingAnchor: new Date(state.billingAnchor),
+      intervalUnit: state.interval.unit,
+      intervalCount: state.interval.count,
+      currentPeriodIndex: state.currentPeriodIndex,
+      currentPeriodStart: dateOrNull(state.currentPeriodStart),
+      currentPeriodEnd: dateOrNull(state.currentPeriodEnd),
+      trialEnd: dateOrNull(state.trialEnd),
+      cancelAtPeriodEnd: state.cancelAtPeriodEnd,
+      canceledAt: dateOrNull(state.canceledAt),
+      endedAt: dateOrNull(state.endedAt),
+      pausedAt: dateOrNull(state.pausedAt),
+      pendingChange: state.pendingChange === null ? Prisma.DbNull : toJson(state.pendingChange),
+    },
+  });
+  await replaceItems(tx, input, now.getTime());
+  await writeOutboxEvents(
+    tx,
+    tenantId,
+    input.events.map((event) => ({ ...event, aggregateType: 'subscription', aggregateId: subscriptionId })),
+  );
+  if (input.audit !== null) {
+    await tx.auditLogEntry.create({
       data: {
-        stateVersion: input.stateVersion,
-        status: state.status,
-        billingAnchor: new Date(state.billingAnchor),
-        intervalUnit: state.interval.unit,
-        intervalCount: state.interval.count,
-        currentPeriodIndex: state.currentPeriodIndex,
-        currentPeriodStart: dateOrNull(state.currentPeriodStart),
-        currentPeriodEnd: dateOrNull(state.currentPeriodEnd),
-        trialEnd: dateOrNull(state.trialEnd),
-        cancelAtPeriodEnd: state.cancelAtPeriodEnd,
-        canceledAt: dateOrNull(state.canceledAt),
-        endedAt: dateOrNull(state.endedAt),
-        pausedAt: dateOrNull(state.pausedAt),
-        pendingChange: state.pendingChange === null ? Prisma.DbNull : toJson(state.pendingChange),
+        id: newId('aud'),
+        tenantId,
+        actor: `workflow:subscription:${subscriptionId}`,
+        action: input.audit.action,
+        resourceType: 'subscription',
+        resourceId: subscriptionId,
+        details: toJson({ ...input.audit.details, stateVersion: input.stateVersion }),
       },
     });
-    await replaceItems(tx, input, now.getTime());
-    await writeOutboxEvents(
-      tx,
-      tenantId,
-      input.events.map((event) => ({ ...event, aggregateType: 'subscription', aggregateId: subscriptionId })),
-    );
-    if (input.audit !== null) {
-      await tx.auditLogEntry.create({
-        data: {
-          id: newId('aud'),
-          tenantId,
-          actor: `workflow:subscription:${subscriptionId}`,
-          action: input.audit.action,
-          resourceType: 'subscription',
-          resourceId: subscriptionId,
-          details: toJson({ ...input.audit.details, stateVersion: input.stateVersion }),
-        },
-      });
-    }
-  });
+  }
 }

@@ -52,6 +52,9 @@ describe('amounts beyond one charge are refused at the edge', () => {
     const seat = await price(t, productId, { model: 'per_unit', unitAmount: 200000 });
     const created = await api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId, items: [{ priceId: seat.body.id, quantity: 1 }] } });
     expect(created.status).toBe(201);
+    // Changes wait for the first invoice to be paid (an incomplete subscription refuses them).
+    const handle = api.h.env.client.workflow.getHandle(subscriptionWorkflowId(created.body.id));
+    for (let tries = 0; tries < 100 && (await handle.query(getStateQuery)).status !== 'active'; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
     // 200,000 × 500 = 100,000,000 > 99,999,999
     const refused = await api.request('POST', `/v1/subscriptions/${created.body.id}/change`, { key: t.key, body: { items: [{ priceId: seat.body.id, quantity: 500 }] } });
     expect(refused.status, JSON.stringify(refused.body)).toBe(422);
@@ -59,7 +62,6 @@ describe('amounts beyond one charge are refused at the edge', () => {
     // 200,000 × 499 = 99,800,000 fits
     const accepted = await api.request('POST', `/v1/subscriptions/${created.body.id}/preview-change`, { key: t.key, body: { items: [{ priceId: seat.body.id, quantity: 499 }] } });
     expect(accepted.status).toBe(200);
-    const handle = api.h.env.client.workflow.getHandle(subscriptionWorkflowId(created.body.id));
     expect((await handle.describe()).status.name).toBe('RUNNING');
   });
 });

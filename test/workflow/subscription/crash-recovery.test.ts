@@ -29,6 +29,7 @@ describe('crash recovery', () => {
   // work, and the retries must add nothing: one invoice, one number, one charge, paid once.
   it('a worker dying after charging (and after every other write) is recovered without a duplicate invoice or charge', async () => {
     const crashed = new Set<string>();
+    const recovered = new Set<string>();
     const crashOnceAfter =
       <I, O>(name: string, real: (input: I) => Promise<O>) =>
       async (input: I): Promise<O> => {
@@ -37,20 +38,33 @@ describe('crash recovery', () => {
           crashed.add(name);
           throw new Error(`worker crashed after ${name} did its work`);
         }
+        recovered.add(name);
         return result;
       };
     await h.startWorker((real): BillingActivities => ({
       ...real,
-      createInvoice: crashOnceAfter('createInvoice', (input: Parameters<BillingActivities['createInvoice']>[0]) => real.createInvoice(input)),
-      finalizeInvoice: crashOnceAfter('finalizeInvoice', (input: Parameters<BillingActivities['finalizeInvoice']>[0]) => real.finalizeInvoice(input)),
+      loadSubscriptionStart: crashOnceAfter('loadSubscriptionStart', (input: Parameters<BillingActivities['loadSubscriptionStart']>[0]) => real.loadSubscriptionStart(input)),
+      issueInvoice: crashOnceAfter('issueInvoice', (input: Parameters<BillingActivities['issueInvoice']>[0]) => real.issueInvoice(input)),
       chargeInvoice: crashOnceAfter('chargeInvoice', (input: Parameters<BillingActivities['chargeInvoice']>[0]) => real.chargeInvoice(input)),
       recordPaymentOutcome: crashOnceAfter('recordPaymentOutcome', (input: Parameters<BillingActivities['recordPaymentOutcome']>[0]) => real.recordPaymentOutcome(input)),
+      persistSubscriptionStates: crashOnceAfter('persistSubscriptionStates', (input: Parameters<BillingActivities['persistSubscriptionStates']>[0]) => real.persistSubscriptionStates(input)),
     }));
     const { tenantId, customerId, priceId, anchor } = await seed(5);
     const { subscriptionId } = await h.startSubscription({ tenantId, customerId, items: [{ priceId, quantity: 1 }], startAt: anchor });
     await h.skipTo(anchor);
     const invoices = await eventually(() => h.invoices(subscriptionId), (list) => list[0]?.status === 'paid', 30_000);
-    expect([...crashed].sort()).toEqual(['chargeInvoice', 'createInvoice', 'finalizeInvoice', 'recordPaymentOutcome']);
+    // The subscription's row went through every state once, in order.
+    const audit = await eventually(
+      () => h.db.prisma.auditLogEntry.findMany({ where: { tenantId, resourceId: subscriptionId }, orderBy: { createdAt: 'asc' } }),
+      (entries) => entries.length >= 2,
+      30_000,
+    );
+    expect(audit.map((a) => a.action)).toEqual(['period_invoiced', 'invoice_paid']);
+    // Every retry has gone through (the workflow is idle again: nothing left in flight at the file's end).
+    await eventually(() => Promise.resolve(recovered.size), (size) => size === crashed.size, 30_000);
+    // Every write of a first period: the load, issuing (create + credit + finalize), the charge
+    // (with the state issuing left to write), recording the payment, and the state after it.
+    expect([...crashed].sort()).toEqual(['chargeInvoice', 'issueInvoice', 'loadSubscriptionStart', 'persistSubscriptionStates', 'recordPaymentOutcome']);
     expect(invoices).toHaveLength(1);
     expect(invoices[0]?.lines.map((l) => [l.kind, Number(l.amount)])).toEqual([['recurring', 4900]]);
     expect(invoices[0]?.number).toBe('INV-000001'); // finalized once: no number burnt
