@@ -97,6 +97,12 @@ export const devStackConfigSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port.default(54_329),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /**
+   * SQLite pragmas for the embedded Temporal dev server, comma-separated (`none` for the server's
+   * own defaults). WAL with synchronous=NORMAL: a commit is durable against a crash of the process
+   * (the WAL is in the OS), only a power loss may lose the last commits — measured in the README.
+   */
+  TEMPORAL_SQLITE_PRAGMAS: z.string().trim().default('journal_mode=wal,synchronous=normal'),
   /** Unset: the bundled Stripe sandbox runs on STRIPE_SANDBOX_PORT; set: that Stripe account is used. */
   STRIPE_SECRET_KEY: stripeSecretKey.optional(),
   STRIPE_API_BASE: httpUrl.optional(),

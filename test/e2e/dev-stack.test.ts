@@ -189,9 +189,10 @@ describe('npm start (embedded dev stack)', async () => {
     expect((await fetch(`${first.apiUrl}/health/ready`)).status).toBe(200); // the first stack is untouched
   });
 
-  it('SIGTERM stops everything and leaves no process behind', async () => {
+  it('SIGTERM stops everything, in order, and leaves no process behind', async () => {
     first.child.kill('SIGTERM');
     expect(await exitOf(first.child)).toBe(0);
+    expect(first.output()).toMatch(/\[start\] stopping…[\s\S]*\[start\] stopped/);
     expect(await eventually(() => processesUsing(dataDir).length === 0, 15_000)).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { startDevStack, stackCpu, type DevStack } from './dev-stack.js';
 import { apiClient, envNumber, percentile, runClients, untilQuiet, waitUntil } from './bench-support.js';
-import { formatSpread, spread, verdict } from './stats.js';
+import { formatSpread, spread, verdict, type Spread } from './stats.js';
 
 /**
  * `npm run bench -- starts`: subscription starts end to end on `npm start` (embedded PostgreSQL,
@@ -15,10 +15,28 @@ import { formatSpread, spread, verdict } from './stats.js';
  * request to its invoice paid), and the CPU each start costs per process.
  */
 export async function runStartsBench(say: (line: string) => void): Promise<{ ok: boolean }> {
+  // BENCH_SQLITE_PRAGMAS=a|b|… runs the whole series once per Temporal SQLite setting (comma-separated
+  // pragmas, or `none`), in the same run, and prints each rate's ratio to the first.
+  const variants = (process.env.BENCH_SQLITE_PRAGMAS ?? '').split('|').filter((v) => v !== '');
+  if (variants.length === 0) return startsSeries(say, {});
+  const rates: Array<{ pragmas: string; median: number }> = [];
+  let ok = true;
+  for (const pragmas of variants) {
+    say(`Temporal SQLite pragmas: ${pragmas}`);
+    const result = await startsSeries(say, { TEMPORAL_SQLITE_PRAGMAS: pragmas });
+    rates.push({ pragmas, median: result.rate.median });
+    ok &&= result.ok;
+  }
+  console.log('\nTemporal SQLite settings, median starts/s and ratio to the first:');
+  for (const r of rates) console.log(`  ${r.pragmas.padEnd(40)} ${r.median.toFixed(1)} starts/s  × ${(r.median / rates[0]!.median).toFixed(2)}`);
+  return { ok };
+}
+
+async function startsSeries(say: (line: string) => void, env: Record<string, string>): Promise<{ ok: boolean; rate: Spread }> {
   const starts = envNumber('BENCH_STARTS', 300);
   const clients = envNumber('BENCH_CLIENTS', 20);
   const repeats = envNumber('BENCH_REPEATS', 3);
-  const stack = await startDevStack(say);
+  const stack = await startDevStack(say, env);
   try {
     const api = apiClient(stack);
     const product = await api.post<{ id: string }>('/v1/products', { name: 'Bench plan' });
@@ -46,8 +64,8 @@ export async function runStartsBench(say: (line: string) => void): Promise<{ ok:
       verdict('exactly one charge per start', correct ? 'yes' : 'no', 'exact', correct),
     ];
     for (const line of lines) console.log(line);
-    console.log(JSON.stringify({ bench: 'starts', starts, clients, repeats, rate, cpuMsPerStart: cpuMedians(runs), exact: correct }));
-    return { ok: correct };
+    console.log(JSON.stringify({ bench: 'starts', starts, clients, repeats, env, rate, cpuMsPerStart: cpuMedians(runs), exact: correct }));
+    return { ok: correct, rate };
   } finally {
     await stack.stop();
   }

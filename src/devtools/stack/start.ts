@@ -86,6 +86,7 @@ try {
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       reaper,
+      sqlitePragmas: config.TEMPORAL_SQLITE_PRAGMAS === 'none' ? [] : config.TEMPORAL_SQLITE_PRAGMAS.split(',').map((pragma) => pragma.trim()).filter((pragma) => pragma !== ''),
     });
     stops.push({ name: 'Temporal', stop: () => devServer.stop() });
     temporalAddress = devServer.address;

@@ -14,6 +14,8 @@ export interface DevServerOptions {
   uiPort: number;
   namespace: string;
   reaper: Reaper;
+  /** `PRAGMA=VALUE` statements for its SQLite database. */
+  sqlitePragmas?: readonly string[];
 }
 
 export interface RunningDevServer {
@@ -61,6 +63,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       '--namespace', options.namespace,
       '--log-level', 'warn',
       '--ui-disable-news-fetch',
+      ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ],
     logFile: join(options.dataDir, 'temporal.log'),
     reaper: options.reaper,
