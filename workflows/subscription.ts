@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, isCancellation, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { InvoiceSummary } from '../activities/types.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import { requestedInstant } from './billing-instants.js';
@@ -158,6 +158,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
     if (rollover) {
       // Every update that started before the boundary finishes in this run.
       await condition(allHandlersFinished);
+      await drainUnwritten(ctx);
       return continueAsNew<typeof subscriptionWorkflow>(input, ctx.state);
     }
     if (ctx.dirty) continue;
@@ -169,10 +170,12 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
     else await condition(() => ctx.dirty, wait);
     if (workflowInfo().continueAsNewSuggested && !ctx.dirty) {
       await condition(allHandlersFinished);
+      await drainUnwritten(ctx);
       return continueAsNew<typeof subscriptionWorkflow>(input, ctx.state);
     }
   }
   await condition(allHandlersFinished);
+  await drainUnwritten(ctx);
   return viewOf(ctx.state);
 }
 
@@ -187,6 +190,11 @@ async function writeUnwritten(ctx: SubscriptionContext): Promise<boolean> {
     if (isCancellation(error)) throw error;
   }
   return ctx.hasUnwritten;
+}
+
+/** Before the run ends (continued as new or completed), every queued state is written: the next run does not carry the queue. */
+async function drainUnwritten(ctx: SubscriptionContext): Promise<void> {
+  while (await writeUnwritten(ctx)) await sleep(UNWRITTEN_RETRY_MS);
 }
 
 async function initialState(input: SubscriptionWorkflowInput, fewerRoundTrips: boolean): Promise<SubscriptionState> {
