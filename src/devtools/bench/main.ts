@@ -1,3 +1,4 @@
+import { runHistoryBench } from './history-bench.js';
 import { runStartsBench } from './starts-bench.js';
 import { runUsageBench } from './usage-bench.js';
 
@@ -7,6 +8,7 @@ import { runUsageBench } from './usage-bench.js';
  * inside it failed; a missed speed target is reported, not an error.
  */
 const benches: Record<string, (say: (line: string) => void) => Promise<{ ok: boolean }>> = {
+  history: runHistoryBench,
   starts: runStartsBench,
   usage: runUsageBench,
 };
