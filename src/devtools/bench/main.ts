@@ -1,3 +1,4 @@
+import { runApiBench } from './api-bench.js';
 import { runHistoryBench } from './history-bench.js';
 import { runStartsBench } from './starts-bench.js';
 import { runUsageBench } from './usage-bench.js';
@@ -8,6 +9,7 @@ import { runUsageBench } from './usage-bench.js';
  * inside it failed; a missed speed target is reported, not an error.
  */
 const benches: Record<string, (say: (line: string) => void) => Promise<{ ok: boolean }>> = {
+  api: runApiBench,
   history: runHistoryBench,
   starts: runStartsBench,
   usage: runUsageBench,
