@@ -96,9 +96,10 @@ export class SubscriptionContext {
       voidInvoice: flushed((input) => localBilling.voidInvoice(input)),
       markInvoiceUncollectible: flushed((input) => localBilling.markInvoiceUncollectible(input)),
       creditCustomer: flushed((input) => localBilling.creditCustomer(input)),
-      issueInvoice: (input) => this.withUnwritten((pending) => localBilling.issueInvoice({ ...input, pending: [...pending, ...(input.pending ?? [])] })),
-      chargeInvoice: (input) => this.withUnwritten((pending) => chargeActivity.chargeInvoice({ ...input, pending: [...pending, ...(input.pending ?? [])] })),
-      recordPaymentOutcome: (input) => this.withUnwritten((pending) => localBilling.recordPaymentOutcome({ ...input, pending: [...pending, ...(input.pending ?? [])] })),
+      // The steps that write first carry the queue (callers never pass `pending` themselves).
+      issueInvoice: (input) => this.withUnwritten((pending) => localBilling.issueInvoice({ ...input, pending })),
+      chargeInvoice: (input) => this.withUnwritten((pending) => chargeActivity.chargeInvoice({ ...input, pending })),
+      recordPaymentOutcome: (input) => this.withUnwritten((pending) => localBilling.recordPaymentOutcome({ ...input, pending })),
     };
   }
 

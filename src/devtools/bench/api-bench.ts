@@ -5,7 +5,7 @@ import { freePort } from '../process/free-port.js';
 import { startReaper } from '../process/reaper-client.js';
 import { startServerProcess } from '../process/server-process.js';
 import { waitFor } from '../process/wait-for.js';
-import { apiClient, envNumber, runClients, untilQuiet } from './bench-support.js';
+import { apiClient, createBenchPrice, envNumber, runClients, signUp, untilQuiet } from './bench-support.js';
 import { startDevStack } from './dev-stack.js';
 import { formatSpread, spread, verdict } from './stats.js';
 
@@ -50,13 +50,10 @@ export async function runApiBench(say: (line: string) => void): Promise<{ ok: bo
     await waitFor('the bare read server', 30_000, bare.exited, async () => (await fetch(`${bareUrl}/health`)).ok);
     // 100 subscriptions with a paid invoice each: lists have full pages.
     const api = apiClient(stack);
-    const product = await api.post<{ id: string }>('/v1/products', { name: 'Bench plan' });
-    const price = await api.post<{ id: string }>('/v1/prices', { productId: product.id, currency: 'USD', pricing: { model: 'flat', amount: 1234 }, interval: { unit: 'month' } });
+    const priceId = await createBenchPrice(api);
     const subscriptionIds: string[] = [];
     await runClients(100, 10, async (i) => {
-      const customer = await api.post<{ id: string }>('/v1/customers', { currency: 'usd', email: `api-bench-${i}@example.com` });
-      await api.post(`/v1/customers/${customer.id}/default-payment-method`, { paymentMethodId: 'pm_card_visa' });
-      subscriptionIds.push((await api.post<{ id: string }>('/v1/subscriptions', { customerId: customer.id, items: [{ priceId: price.id }] })).id);
+      subscriptionIds.push((await signUp(api, priceId, `api-${i}`)).subscriptionId);
     });
     await untilQuiet(stack.pids);
     const sub = subscriptionIds[0]!;

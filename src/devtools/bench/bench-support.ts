@@ -1,4 +1,5 @@
 import { stackCpu, type DevStackPids } from './dev-stack.js';
+import { untilIdle } from './process-cpu.js';
 
 /** A positive number from the environment, or the fallback. */
 export function envNumber(name: string, fallback: number): number {
@@ -37,17 +38,11 @@ export async function waitUntil(timeoutMs: number, check: () => Promise<boolean>
  * Waits until the whole stack is idle (under 5% of a core per process over half a second, at most
  * `timeoutMs`), so a repetition never pays for the work the previous one left running.
  */
-export async function untilQuiet(pids: DevStackPids, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const windowMs = 500;
-  while (Date.now() < deadline) {
-    const before = stackCpu(pids);
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
-    const after = stackCpu(pids);
-    if (before === null || after === null) return;
-    const busy = (['node', 'postgres', 'temporal'] as const).some((part) => (after[part] - before[part]) / (windowMs / 1000) >= 0.05);
-    if (!busy) return;
-  }
+export function untilQuiet(pids: DevStackPids, timeoutMs = 60_000): Promise<void> {
+  return untilIdle(() => {
+    const cpu = stackCpu(pids);
+    return cpu === null ? null : [cpu.node, cpu.postgres, cpu.temporal];
+  }, 500, timeoutMs);
 }
 
 export interface ApiClient {
@@ -71,4 +66,18 @@ export function apiClient(stack: { apiUrl: string; apiKey: string }): ApiClient 
     post: (path, body, headers) => call('POST', path, body, headers),
     get: (path) => call('GET', path),
   };
+}
+
+/** The benches' plan: $12.34 a month, charged at the start. */
+export async function createBenchPrice(api: ApiClient): Promise<string> {
+  const product = await api.post<{ id: string }>('/v1/products', { name: 'Bench plan' });
+  return (await api.post<{ id: string }>('/v1/prices', { productId: product.id, currency: 'USD', pricing: { model: 'flat', amount: 1234 }, interval: { unit: 'month' } })).id;
+}
+
+/** A signup as a client makes it: the customer, a card as its default, the subscription. */
+export async function signUp(api: ApiClient, priceId: string, label: string): Promise<{ subscriptionId: string }> {
+  const customer = await api.post<{ id: string }>('/v1/customers', { currency: 'usd', email: `bench-${label}@example.com` });
+  await api.post(`/v1/customers/${customer.id}/default-payment-method`, { paymentMethodId: 'pm_card_visa' });
+  const subscription = await api.post<{ id: string }>('/v1/subscriptions', { customerId: customer.id, items: [{ priceId }] }, { 'idempotency-key': `bench-${label}` });
+  return { subscriptionId: subscription.id };
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { freePort } from '../process/free-port.js';
 import { startReaper, type Reaper } from '../process/reaper-client.js';
 import { startServerProcess, type ServerProcess } from '../process/server-process.js';
 import { waitFor } from '../process/wait-for.js';
-import { treeCpuSeconds } from './process-cpu.js';
+import { childrenOf, ownCpuSecondsOf, treeCpuSeconds } from './process-cpu.js';
 
 /**
  * `npm start` itself, as a child process on a throwaway data directory and free ports, rate limit
@@ -44,7 +44,6 @@ interface StartedProcess {
 }
 
 function startStackProcess(env: Record<string, string>, reaper: Reaper, logFile: string): StartedProcess {
-  let output = '';
   const child = startServerProcess({
     name: 'npm start',
     command: process.execPath,
@@ -56,10 +55,7 @@ function startStackProcess(env: Record<string, string>, reaper: Reaper, logFile:
   });
   return {
     process: child,
-    output: () => {
-      output = readFileSync(logFile, 'utf8');
-      return output;
-    },
+    output: () => readFileSync(logFile, 'utf8'),
   };
 }
 
@@ -67,22 +63,6 @@ function startStackProcess(env: Record<string, string>, reaper: Reaper, logFile:
 function withoutServers(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { DATABASE_URL: _db, TEMPORAL_ADDRESS: _temporal, STRIPE_SECRET_KEY: _key, STRIPE_WEBHOOK_SECRET: _secret, ...rest } = env;
   return rest;
-}
-
-/** Children of `pid` by command name (from /proc). */
-function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
-  const found: Array<{ pid: number; comm: string }> = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) found.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
 }
 
 export async function startDevStack(say: (line: string) => void, extraEnv: Record<string, string> = {}): Promise<DevStack> {
@@ -149,16 +129,7 @@ export async function runDevStack(say: (line: string) => void, env: Record<strin
 /** CPU seconds so far of each part of the stack (PostgreSQL with its backends). */
 export function stackCpu(pids: DevStackPids): { node: number; postgres: number; temporal: number } | null {
   // The node process's own time, without its server children's.
-  const own = (pid: number): number | null => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
-      return (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      return null;
-    }
-  };
-  const node = own(pids.node);
+  const node = ownCpuSecondsOf(pids.node);
   const postgres = treeCpuSeconds(pids.postgres);
   const temporal = treeCpuSeconds(pids.temporal);
   if (node === null || postgres === null || temporal === null) return null;

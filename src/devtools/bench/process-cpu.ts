@@ -8,22 +8,43 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux the project runs on
 
-interface Stat {
+export interface ProcStat {
+  /** The command name (`postgres`, `temporal`, `node`). */
+  comm: string;
   ppid: number;
+  /** Ticks of CPU the process itself used (user + system). */
   own: number;
+  /** Ticks of the children it has reaped. */
   reaped: number;
 }
 
-function readStat(pid: number): Stat | null {
+export function readStat(pid: number): ProcStat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces: fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const field = (n: number): number => Number(fields[n - 3]);
-    return { ppid: field(4), own: field(14) + field(15), reaped: field(16) + field(17) };
+    return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ppid: field(4), own: field(14) + field(15), reaped: field(16) + field(17) };
   } catch {
     return null;
   }
+}
+
+/** The live children of `pid`. */
+export function childrenOf(pid: number): Array<{ pid: number } & ProcStat> {
+  const children: Array<{ pid: number } & ProcStat> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = readStat(Number(entry));
+    if (child !== null && child.ppid === pid) children.push({ pid: Number(entry), ...child });
+  }
+  return children;
+}
+
+/** Seconds of CPU the process `pid` used itself (without its children); null where /proc is not there. */
+export function ownCpuSecondsOf(pid: number): number | null {
+  const stat = readStat(pid);
+  return stat === null ? null : stat.own / TICKS_PER_SECOND;
 }
 
 /** Seconds of CPU the tree rooted at `pid` has used so far; null where /proc is not there. */
@@ -31,11 +52,7 @@ export function treeCpuSeconds(pid: number): number | null {
   const root = readStat(pid);
   if (root === null) return null;
   let ticks = root.own + root.reaped;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const child = readStat(Number(entry));
-    if (child !== null && child.ppid === pid) ticks += child.own;
-  }
+  for (const child of childrenOf(pid)) ticks += child.own;
   return ticks / TICKS_PER_SECOND;
 }
 
@@ -71,14 +88,21 @@ export function cpuAccount(pids: { apiPid: number; postgresPid: number }): { per
  * most `timeoutMs`. A phase that stops its clients leaves the requests in flight, and the work they
  * cause, running on the server; without this, the next phase would pay for them.
  */
-export async function waitForQuiet(pids: { apiPid: number; postgresPid: number }, timeoutMs = 60_000): Promise<void> {
+export function waitForQuiet(pids: { apiPid: number; postgresPid: number }, timeoutMs = 60_000): Promise<void> {
+  return untilIdle(() => [treeCpuSeconds(pids.apiPid), treeCpuSeconds(pids.postgresPid)], 250, timeoutMs);
+}
+
+/**
+ * Waits until every process `read` accounts for (CPU seconds so far, null where unknown) uses under
+ * 5% of a core over `windowMs`, at most `timeoutMs`.
+ */
+export async function untilIdle(read: () => ReadonlyArray<number | null> | null, windowMs: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const windowMs = 250;
   while (Date.now() < deadline) {
-    const before = [treeCpuSeconds(pids.apiPid), treeCpuSeconds(pids.postgresPid)];
+    const before = read();
     await new Promise((resolve) => setTimeout(resolve, windowMs));
-    const after = [treeCpuSeconds(pids.apiPid), treeCpuSeconds(pids.postgresPid)];
-    if (before.some((v) => v === null) || after.some((v) => v === null)) return; // no /proc: nothing to wait on
+    const after = read();
+    if (before === null || after === null || [...before, ...after].some((v) => v === null)) return; // no /proc: nothing to wait on
     if (after.every((v, i) => (v! - before[i]!) / (windowMs / 1000) < 0.05)) return;
   }
 }

@@ -1,5 +1,5 @@
 import { startDevStack, stackCpu, type DevStack } from './dev-stack.js';
-import { apiClient, envNumber, percentile, runClients, untilQuiet, waitUntil } from './bench-support.js';
+import { apiClient, createBenchPrice, envNumber, percentile, runClients, signUp, untilQuiet, waitUntil } from './bench-support.js';
 import { formatSpread, spread, verdict, type Spread } from './stats.js';
 
 /**
@@ -39,13 +39,11 @@ async function startsSeries(say: (line: string) => void, env: Record<string, str
   const stack = await startDevStack(say, env);
   try {
     const api = apiClient(stack);
-    const product = await api.post<{ id: string }>('/v1/products', { name: 'Bench plan' });
-    // $12.34 a month, charged at the start.
-    const price = await api.post<{ id: string }>('/v1/prices', { productId: product.id, currency: 'USD', pricing: { model: 'flat', amount: 1234 }, interval: { unit: 'month' } });
+    const priceId = await createBenchPrice(api);
     const runs: StartsRun[] = [];
     for (let r = 1; r <= repeats; r++) {
       await untilQuiet(stack.pids);
-      const run = await startsRun(stack, api, price.id, starts, clients, `r${r}`);
+      const run = await startsRun(stack, api, priceId, starts, clients, `r${r}`);
       say(`  repetition ${r}: ${run.rate.toFixed(1)} starts/s (requests done in ${(run.submittedMs / 1000).toFixed(1)} s, all paid in ${(run.paidMs / 1000).toFixed(1)} s), p50 ${run.p50.toFixed(0)} ms, p95 ${run.p95.toFixed(0)} ms`);
       runs.push(run);
     }
@@ -88,11 +86,9 @@ async function startsRun(stack: DevStack, api: ReturnType<typeof apiClient>, pri
   const subscriptionIds: string[] = [];
   await runClients(starts, clients, async (i) => {
     const t0 = performance.now();
-    const customer = await api.post<{ id: string }>('/v1/customers', { currency: 'usd', email: `bench-${label}-${i}@example.com` });
-    await api.post(`/v1/customers/${customer.id}/default-payment-method`, { paymentMethodId: 'pm_card_visa' });
-    const subscription = await api.post<{ id: string }>('/v1/subscriptions', { customerId: customer.id, items: [{ priceId }] }, { 'idempotency-key': `bench-${label}-${i}` });
-    startedAt.set(subscription.id, t0);
-    subscriptionIds.push(subscription.id);
+    const { subscriptionId } = await signUp(api, priceId, `${label}-${i}`);
+    startedAt.set(subscriptionId, t0);
+    subscriptionIds.push(subscriptionId);
   });
   const submittedMs = performance.now() - began;
   const paidAt = new Map<string, number>();

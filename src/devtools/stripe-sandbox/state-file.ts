@@ -23,10 +23,20 @@ export function loadStateFile(path: string): SandboxStateFile | undefined {
   return parsed as SandboxStateFile;
 }
 
+/** The state file's text for these contents. */
+export function stateFileText(file: Omit<SandboxStateFile, 'version'>): string {
+  return JSON.stringify({ version: FORMAT_VERSION, ...file });
+}
+
+/** Where a snapshot is written before it is renamed over the state file. */
+export function temporaryPathOf(path: string): string {
+  return `${path}.${process.pid}.tmp`;
+}
+
 /** Written to a temporary file and renamed, so a crash mid-write never leaves a torn snapshot. */
 export function saveStateFile(path: string, file: Omit<SandboxStateFile, 'version'>): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ version: FORMAT_VERSION, ...file }));
+  const temporary = temporaryPathOf(path);
+  writeFileSync(temporary, stateFileText(file));
   renameSync(temporary, path);
 }

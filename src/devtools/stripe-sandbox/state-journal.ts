@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { rename, writeFile } from 'node:fs/promises';
 import type { StoredResponse } from './idempotency.js';
 import { RECORD_COLLECTIONS, type RecordCollection, type SandboxStateSnapshot, type StateChanges } from './state.js';
-import { loadStateFile, saveStateFile, type SandboxStateFile } from './state-file.js';
+import { loadStateFile, saveStateFile, stateFileText, temporaryPathOf, type SandboxStateFile } from './state-file.js';
 import type { StripeEventShape } from './stripe-objects.js';
 
 /**
@@ -97,8 +97,8 @@ export class SandboxJournal {
   /** Folds the journal into a new snapshot. Its text is taken at once; the writes are asynchronous. */
   private async compact(): Promise<void> {
     try {
-      const text = JSON.stringify({ version: 1, ...this.contentsNow() });
-      const temporary = `${this.statePath}.${process.pid}.tmp`;
+      const text = stateFileText(this.contentsNow());
+      const temporary = temporaryPathOf(this.statePath);
       await writeFile(temporary, text);
       await rename(temporary, this.statePath);
       // The journal's lines are all in the snapshot now; a crash before this truncation replays

@@ -54,12 +54,12 @@ export class TrackedMap<V> extends Map<string, V> {
   private touched = new Set<string>();
 
   override get(key: string): V | undefined {
-    this.touched?.add(key);
+    this.touched.add(key);
     return super.get(key);
   }
 
   override set(key: string, value: V): this {
-    this.touched?.add(key); // undefined only while Map's constructor fills the map
+    this.touched.add(key);
     return super.set(key, value);
   }
 
