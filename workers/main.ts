@@ -17,8 +17,9 @@ const worker = await createBillingWorker({
   dependencies: { prisma, gateway },
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  ...(config.WORKER_MAX_CACHED_WORKFLOWS === undefined ? {} : { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }),
 });
-console.log(`worker polling task queue '${config.TEMPORAL_TASK_QUEUE}' on ${config.TEMPORAL_ADDRESS}`);
+console.log(`worker polling task queue '${config.TEMPORAL_TASK_QUEUE}' on ${config.TEMPORAL_ADDRESS} (workflow cache: ${worker.options.maxCachedWorkflows})`);
 // Worker.run() installs its own SIGINT/SIGTERM handling: it drains in-flight tasks, then resolves.
 await worker.run();
 await connection.close();

@@ -10,7 +10,7 @@ import {
   TenantId,
 } from './search-attributes.js';
 import { billing, chargeActivity, localBilling } from './subscription-activities.js';
-import { attentionOf, currentPeriod, nextAction, type SubscriptionState } from './subscription-state.js';
+import { attentionOf, hasBilledPeriod, servicePeriod, nextAction, type SubscriptionState } from './subscription-state.js';
 
 /** The activities the workflow calls; the subscription's own writes go through `persist`. */
 export type BillingCalls = Omit<BillingActivities, 'persistSubscriptionState' | 'persistSubscriptionStates'>;
@@ -166,8 +166,9 @@ export class SubscriptionContext {
 
 /** The write of the subscription row, its items, outbox events and an audit entry for state `s`. */
 function persistInputOf(s: SubscriptionState, action: string, at: number, details: Record<string, unknown>, extraEvents: OutboxEventInput[]): PersistSubscriptionStateInput {
-  const billed = s.status !== 'trialing' && s.billedPeriodIndex >= 0;
-  const period = billed ? currentPeriod(s) : null;
+  // The stub's bounds are always written: a workflow started again from the row finds its start.
+  const billed = s.status !== 'trialing' && (hasBilledPeriod(s) || s.periodIndex === -1);
+  const period = billed ? servicePeriod(s) : null;
   return {
     tenantId: s.tenantId,
     subscriptionId: s.subscriptionId,

@@ -1,7 +1,7 @@
 import type { BillingPeriod } from '../src/domain/index.js';
 import type { InvoiceDraft } from './subscription-invoicing.js';
-import { recurringLines } from './subscription-lines.js';
-import { billingPeriodAt, currentPeriod, type SubscriptionState } from './subscription-state.js';
+import { prorate, prorationLineDrafts, recurringLines } from './subscription-lines.js';
+import { billingPeriodAt, currentPeriod, servicePeriod, type InvoiceLineDraft, type ItemState, type SubscriptionState } from './subscription-state.js';
 import { hasUsage, reconcileSince, usageWindowsUntil } from './subscription-usage.js';
 
 /**
@@ -9,7 +9,18 @@ import { hasUsage, reconcileSince, usageWindowsUntil } from './subscription-usag
  * upcoming-invoice preview both take their invoice from here, so a preview is what gets issued.
  */
 
-/** The invoice at a period's start: its recurring fees in advance, pending prorations, and the usage up to that instant in arrears. */
+/**
+ * What a period charges in advance: its recurring fees; for the stub (period -1, from the start
+ * to the anchor) the remaining time of the full period ending at the anchor, or nothing when the
+ * stub is free. Stripe's stub is the same proration.
+ */
+function advanceLines(s: SubscriptionState, period: BillingPeriod, items: readonly ItemState[]): InvoiceLineDraft[] {
+  if (period.index !== -1) return recurringLines(items, period);
+  if (s.stub?.prorated === false) return [];
+  return prorationLineDrafts(prorate([], items, billingPeriodAt(s, s.anchor, -1), period.start, s.interval, s.interval));
+}
+
+/** The invoice at a period's start (its service start for the stub): fees in advance, pending prorations, and the usage up to that instant in arrears. */
 export function periodInvoiceDraft(s: SubscriptionState, period: BillingPeriod, items = s.items): InvoiceDraft {
   const windows = usageWindowsUntil(s.usage, period.start);
   return {
@@ -19,7 +30,7 @@ export function periodInvoiceDraft(s: SubscriptionState, period: BillingPeriod, 
     periodIndex: period.index,
     periodStart: period.start,
     periodEnd: period.end,
-    lines: [...recurringLines(items, period), ...s.pendingProrationLines],
+    lines: [...advanceLines(s, period, items), ...s.pendingProrationLines],
     usage: hasUsage(s.usage) ? { windows, reconcileSince: reconcileSince(s.usage, period.start, period.end - period.start), closeUsage: false } : null,
   };
 }
@@ -63,7 +74,7 @@ export function upcomingInvoiceDraft(s: SubscriptionState): UpcomingInvoiceDraft
     return { draft: periodInvoiceDraft(s, billingPeriodAt(s, s.trialEnd, 0)), heldInvoiceId: null, issuesAt: s.trialEnd };
   }
   // The first period not yet billed (a future start, or an unpaid subscription's current one), else the next.
-  const current = currentPeriod(s);
+  const current = servicePeriod(s);
   if (s.billedPeriodIndex < s.periodIndex) return { draft: periodInvoiceDraft(s, current), heldInvoiceId: null, issuesAt: current.start };
   if (s.cancelAtPeriodEnd) return { draft: finalInvoiceDraft(s, current.end), heldInvoiceId: null, issuesAt: current.end };
   const items = s.scheduledChange?.items ?? s.items;

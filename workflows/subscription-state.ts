@@ -89,6 +89,12 @@ export interface SubscriptionState {
   /** The last period whose recurring invoice exists (-1: none yet). */
   billedPeriodIndex: number;
   trialEnd: number | null;
+  /**
+   * A start aligned to a billing cycle anchor: while `periodIndex` is -1 the subscription is in
+   * its stub period, from `start` to the anchor, charged prorated or (not `prorated`) free.
+   * Absent in states carried from before anchors existed.
+   */
+  stub?: StubState | null;
   items: ItemState[];
   cancelAtPeriodEnd: boolean;
   canceledAt: number | null;
@@ -123,11 +129,33 @@ export interface HeldDraft {
   periodIndex: number | null;
 }
 
+export interface StubState {
+  start: number;
+  prorated: boolean;
+}
+
 export const RECENT_CHANGES_KEPT = 50;
 export const SEEN_EVENTS_KEPT = 200;
 
+/**
+ * The current period at its full length. In the stub (index -1) that is the whole period ending
+ * at the anchor, so a change or cancellation inside the stub prorates against the same length the
+ * stub was charged by.
+ */
 export function currentPeriod(state: SubscriptionState): BillingPeriod {
   return billingPeriod({ anchor: state.anchor, interval: state.interval }, state.periodIndex);
+}
+
+/** The part of the current period the subscription runs in: the stub starts at the subscription's start. */
+export function servicePeriod(state: SubscriptionState): BillingPeriod {
+  const period = currentPeriod(state);
+  const stubStart = state.periodIndex === -1 ? state.stub?.start : undefined;
+  return stubStart === undefined ? period : { ...period, start: Math.max(period.start, stubStart) };
+}
+
+/** Whether some period of the current cycle has been invoiced (the stub is period -1, others count from 0). */
+export function hasBilledPeriod(state: SubscriptionState): boolean {
+  return state.billedPeriodIndex >= Math.min(0, state.periodIndex);
 }
 
 /** Period `index` of the subscription's interval from `anchor`. */
@@ -180,7 +208,7 @@ export function nextRetryAt(state: SubscriptionState): number | null {
 
 export function viewOf(state: SubscriptionState): SubscriptionView {
   const iso = (ms: number | null): string | null => (ms === null ? null : instantToIso(ms));
-  const billedPeriod = state.status !== 'trialing' && state.status !== 'canceled' && state.billedPeriodIndex >= 0 ? currentPeriod(state) : null;
+  const billedPeriod = state.status !== 'trialing' && state.status !== 'canceled' && hasBilledPeriod(state) ? servicePeriod(state) : null;
   return {
     tenantId: state.tenantId,
     subscriptionId: state.subscriptionId,

@@ -30,7 +30,7 @@ import {
   type SubscriptionWorkflowInput,
 } from './subscription-messages.js';
 import { clearStepFailure, loadWithRetries, recordStepFailure } from './subscription-step-failure.js';
-import { currentPeriod, isBilling, nextRetryAt, SEEN_EVENTS_KEPT, viewOf, type SubscriptionState } from './subscription-state.js';
+import { currentPeriod, isBilling, nextRetryAt, SEEN_EVENTS_KEPT, servicePeriod, viewOf, type SubscriptionState } from './subscription-state.js';
 import { isFailing, recoverUnlessFailing, transition } from './subscription-status.js';
 import { billedThrough, initialUsage } from './subscription-usage.js';
 
@@ -212,8 +212,10 @@ async function initialState(input: SubscriptionWorkflowInput, fewerRoundTrips: b
     interval: snapshot.interval,
     anchor: snapshot.billingAnchor,
     periodIndex: snapshot.currentPeriodIndex,
-    billedPeriodIndex: snapshot.status === 'trialing' || snapshot.status === 'incomplete' ? -1 : snapshot.currentPeriodIndex,
+    // Nothing billed yet before the first invoice: the period before the first (-2 for a stub).
+    billedPeriodIndex: snapshot.status === 'trialing' || snapshot.status === 'incomplete' ? snapshot.currentPeriodIndex - 1 : snapshot.currentPeriodIndex,
     trialEnd: snapshot.trialEnd,
+    stub: snapshot.stub,
     items: snapshot.items.map((item) => ({ priceId: item.priceId, quantity: item.quantity, price: item.price })),
     cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
     canceledAt: snapshot.canceledAt,
@@ -245,7 +247,7 @@ function nextWake(s: SubscriptionState): number | null {
 /** The next instant of the billing cycle itself: a start, a retry, an expiry, or the period end. */
 function periodWake(s: SubscriptionState): number {
   if (s.status === 'trialing' && s.trialEnd !== null) return s.trialEnd;
-  if (s.status === 'incomplete' && s.billedPeriodIndex < 0) return s.anchor;
+  if (s.status === 'incomplete' && s.billedPeriodIndex < s.periodIndex) return servicePeriod(s).start;
   const candidates = [currentPeriod(s).end];
   const retry = nextRetryAt(s);
   if (retry !== null) candidates.push(retry);
@@ -285,7 +287,7 @@ async function step(ctx: SubscriptionContext): Promise<boolean> {
     return false;
   }
   // A subscription that starts in the future waits for its start.
-  if (s.status === 'incomplete' && s.billedPeriodIndex < 0 && now < s.anchor) return false;
+  if (s.status === 'incomplete' && s.billedPeriodIndex < s.periodIndex && now < servicePeriod(s).start) return false;
   if ((isBilling(s.status) || s.status === 'incomplete') && s.billedPeriodIndex < s.periodIndex) {
     await billCurrentPeriod(ctx);
     ctx.dirty = true;
@@ -350,7 +352,7 @@ async function endTrial(ctx: SubscriptionContext, trialEnd: number): Promise<voi
  */
 async function billCurrentPeriod(ctx: SubscriptionContext): Promise<void> {
   const s = ctx.state;
-  const period = currentPeriod(s);
+  const period = servicePeriod(s);
   const draft = periodInvoiceDraft(s, period);
   const windows = draft.usage?.windows ?? [];
   // Only now is the period billed: a step that failed before this point issues the same invoice again.

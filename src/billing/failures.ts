@@ -36,6 +36,7 @@ const DOMAIN_FAILURES: { readonly [C in DomainErrorCode]: 'invalid' } = {
   invalid_rounding_mode: 'invalid',
   invalid_instant: 'invalid',
   invalid_interval: 'invalid',
+  invalid_billing_cycle_anchor: 'invalid',
   invalid_period: 'invalid',
   instant_before_anchor: 'invalid',
   invalid_proration: 'invalid',

@@ -79,6 +79,11 @@ export const workerConfigSchema = z.object({
   ...stripeConfigShape,
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /**
+   * Workflows kept in the worker's memory between tasks (the sticky cache); unset, the SDK's
+   * default (about 600 per GiB of V8 heap above 200 MiB). Memory per cached subscription is in the README.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   LOG_LEVEL: logLevel.default('info'),
 });
 
@@ -103,6 +108,8 @@ export const devStackConfigSchema = z.object({
    * (the WAL is in the OS), only a power loss may lose the last commits — measured in the README.
    */
   TEMPORAL_SQLITE_PRAGMAS: z.string().trim().default('journal_mode=wal,synchronous=normal'),
+  /** `false`: npm start runs no worker of its own (the API, sandbox and servers only); run `npm run worker` processes beside it. */
+  RUN_WORKER: z.enum(['true', 'false']).default('true'),
   /** Unset: the bundled Stripe sandbox runs on STRIPE_SANDBOX_PORT; set: that Stripe account is used. */
   STRIPE_SECRET_KEY: stripeSecretKey.optional(),
   STRIPE_API_BASE: httpUrl.optional(),

@@ -60,10 +60,25 @@ function monthsPerInterval(interval: BillingInterval): number {
  * a previous result, clamping never drifts (chaining would give Jan 31 → Feb 28 → Mar 28).
  */
 export function addInterval(origin: InstantInput, interval: BillingInterval, times = 1): Instant {
-  assertInterval(interval);
   if (!Number.isSafeInteger(times) || times < 0) {
     throw new DomainError('invalid_interval', `times must be a non-negative integer, got ${String(times)}`, { times });
   }
+  return shiftByIntervals(origin, interval, times);
+}
+
+/**
+ * `origin` minus `times` intervals, with the same clamping: Mar 31 − 1 month = Feb 28, and
+ * Jan 31 − 1 month = Dec 31. The start of a stub period's full-length period (see {@link stubPeriod}).
+ */
+export function subtractInterval(origin: InstantInput, interval: BillingInterval, times = 1): Instant {
+  if (!Number.isSafeInteger(times) || times < 0) {
+    throw new DomainError('invalid_interval', `times must be a non-negative integer, got ${String(times)}`, { times });
+  }
+  return shiftByIntervals(origin, interval, -times);
+}
+
+function shiftByIntervals(origin: InstantInput, interval: BillingInterval, times: number): Instant {
+  assertInterval(interval);
   const start = toInstant(origin, 'origin');
   if (interval.unit === 'day' || interval.unit === 'week') {
     const days = interval.count * times * (interval.unit === 'week' ? 7 : 1);
@@ -76,14 +91,17 @@ export function addInterval(origin: InstantInput, interval: BillingInterval, tim
   const timeOfDay = start - Date.UTC(year, month, day);
   const totalMonths = month + monthsPerInterval(interval) * times;
   const targetYear = year + Math.floor(totalMonths / 12);
-  const targetMonth = totalMonths % 12;
+  const targetMonth = ((totalMonths % 12) + 12) % 12;
   const clampedDay = Math.min(day, daysInMonth(targetYear, targetMonth));
   return toInstant(Date.UTC(targetYear, targetMonth, clampedDay) + timeOfDay, 'result');
 }
 
-/** Start of period `index`: anchor + index × interval (also the end of period index − 1). */
+/**
+ * Start of period `index`: anchor + index × interval (also the end of period index − 1). Index
+ * −1 is the period that ends at the anchor, which a stub period is a part of.
+ */
 export function periodBoundary(schedule: BillingSchedule, index: number): Instant {
-  return addInterval(schedule.anchor, schedule.interval, index);
+  return index < 0 ? subtractInterval(schedule.anchor, schedule.interval, -index) : addInterval(schedule.anchor, schedule.interval, index);
 }
 
 /** Period `index` of the schedule. */
@@ -154,4 +172,33 @@ export function completedPeriodCount(schedule: BillingSchedule, at: InstantInput
  */
 export function trialEnd(start: InstantInput, trial: BillingInterval): Instant {
   return addInterval(start, trial, 1);
+}
+
+/**
+ * A subscription that starts at `start` with its cycle aligned to `anchor` (Stripe's
+ * `billing_cycle_anchor`) first runs a stub period from `start` to `anchor`, priced as the part
+ * of the full period that ends at the anchor (period −1 of the anchor's schedule), then full
+ * periods from the anchor. Null when the anchor is the start (no stub). As in Stripe, the anchor
+ * may not be later than the start's natural next renewal (start + one interval).
+ */
+export interface StubPeriod {
+  readonly start: Instant;
+  readonly end: Instant;
+  /** Period −1 of the anchor's schedule: the stub is its tail, and is prorated against it. */
+  readonly fullPeriod: BillingPeriod;
+}
+
+export function stubPeriod(start: InstantInput, anchor: InstantInput, interval: BillingInterval): StubPeriod | null {
+  const from = toInstant(start, 'start');
+  const to = toInstant(anchor, 'anchor');
+  if (to === from) return null;
+  const fullPeriod = billingPeriod({ anchor: to, interval }, -1);
+  if (to < from || to > addInterval(from, interval) || fullPeriod.start > from) {
+    throw new DomainError('invalid_billing_cycle_anchor', 'The billing cycle anchor must be after the start and no later than one interval after it', {
+      start: from,
+      anchor: to,
+      latest: addInterval(from, interval),
+    });
+  }
+  return { start: from, end: to, fullPeriod };
 }

@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | 'invalid_rounding_mode'
   | 'invalid_instant'
   | 'invalid_interval'
+  | 'invalid_billing_cycle_anchor'
   | 'invalid_period'
   | 'instant_before_anchor'
   | 'invalid_proration'

@@ -112,7 +112,8 @@ export { instantToIso } from './instant.js';
 /** Interval shapes: `{ unit: 'day'|'week'|'month'|'year', count }`, a schedule, and a period. */
 export type { BillingInterval, BillingPeriod, BillingSchedule, IntervalUnit } from './billing-period.js';
 /** Origin + n intervals, month-end clamped and never chained (Jan 31 → Feb 29 → Mar 31). */
-export { addInterval } from './billing-period.js';
+export { addInterval, subtractInterval, stubPeriod } from './billing-period.js';
+export type { StubPeriod } from './billing-period.js';
 /** Start of period n (anchor + n intervals). */
 export { periodBoundary } from './billing-period.js';
 /** Period n as `{ index, start, end }`. */

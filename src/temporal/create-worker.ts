@@ -14,6 +14,7 @@ export interface BillingWorkerOptions {
   dependencies: ActivityDependencies;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  maxCachedWorkflows?: number;
 }
 
 /** The billing worker: bundles workflows/ and registers the activities built from their dependencies. */
@@ -26,5 +27,6 @@ export async function createBillingWorker(options: BillingWorkerOptions): Promis
     activities: createActivities(options.dependencies),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }

@@ -89,6 +89,8 @@ export class SubscriptionHarness {
     items: Array<{ priceId: string; quantity: number }>;
     startAt?: number;
     trialDays?: number | null;
+    billingCycleAnchor?: number;
+    stubProration?: 'create_prorations' | 'none';
   }): Promise<{ subscriptionId: string; handle: WorkflowHandle<typeof subscriptionWorkflow> }> {
     const record = await seedSubscription(this.db.prisma, {
       tenantId: input.tenantId,
@@ -96,6 +98,8 @@ export class SubscriptionHarness {
       items: input.items,
       startAt: input.startAt ?? (await this.env.currentTimeMs()),
       trialDays: input.trialDays ?? null,
+      ...(input.billingCycleAnchor === undefined ? {} : { billingCycleAnchor: input.billingCycleAnchor }),
+      ...(input.stubProration === undefined ? {} : { stubProration: input.stubProration }),
     });
     const handle = await this.env.client.workflow.start(subscriptionWorkflow, {
       taskQueue: this.taskQueue,

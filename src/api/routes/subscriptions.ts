@@ -140,6 +140,8 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
       items: body.items,
       startAt: body.startAt === undefined ? undefined : Date.parse(body.startAt),
       trialDays: body.trialDays,
+      billingCycleAnchor: body.billingCycleAnchor === undefined ? undefined : Date.parse(body.billingCycleAnchor),
+      stubProration: body.prorationBehavior,
       retryableId: key === undefined ? undefined : derivedId('sub', tenantId, key),
     });
     return c.json(created, 201);

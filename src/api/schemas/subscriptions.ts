@@ -19,7 +19,16 @@ export const createSubscriptionBody = z
     items,
     trialDays: z.int().min(0).max(730).nullable().optional().openapi({ description: 'Omit for the longest trial the prices offer; 0 or null for none' }),
     startAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When billing starts (default now); may be in the future' }),
+    billingCycleAnchor: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Align renewals to this instant (after the start, at most one interval later): a stub period runs from the start to it, then full periods. Not with a trial' }),
+    prorationBehavior: z
+      .enum(['create_prorations', 'none'])
+      .optional()
+      .openapi({ description: 'With billingCycleAnchor: create_prorations (default) invoices the stub prorated at the start; none makes the stub free' }),
   })
+  .refine((body) => body.prorationBehavior === undefined || body.billingCycleAnchor !== undefined, { message: 'prorationBehavior applies only with billingCycleAnchor', path: ['prorationBehavior'] })
   .openapi('CreateSubscription');
 
 const prorationBehavior = z.enum(['create_prorations', 'always_invoice', 'none']);

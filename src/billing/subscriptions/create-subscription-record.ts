@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { billingPeriod, intervalsEqual, trialEnd as trialEndAfter } from '../../domain/index.js';
+import { billingPeriod, intervalsEqual, stubPeriod, trialEnd as trialEndAfter } from '../../domain/index.js';
 import type { BillingInterval, PriceDefinition } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
@@ -21,6 +21,10 @@ const createSubscriptionRecordInput = z.object({
     }),
   startAt: z.int().min(0),
   trialDays: z.int().min(0).max(730).nullish(),
+  /** Epoch ms: align periods to this instant, after a stub period from the start (Stripe's billing_cycle_anchor). */
+  billingCycleAnchor: z.int().min(0).optional(),
+  /** How the stub is charged: prorated (Stripe's create_prorations, the default) or not at all. */
+  stubProration: z.enum(['create_prorations', 'none']).optional(),
   id: idSchema.optional(),
 });
 
@@ -33,8 +37,10 @@ export interface CreatedSubscriptionRecord {
   status: 'trialing' | 'incomplete';
   currency: string;
   interval: BillingInterval;
-  /** Epoch ms: the trial end when there is a trial, else the start. */
+  /** Epoch ms: the trial end when there is a trial, the billing cycle anchor when given, else the start. */
   billingAnchor: number;
+  /** The stub period from the start to the anchor, when a billing cycle anchor was given. */
+  stub: { start: number; end: number; prorated: boolean } | null;
   trialStart: number | null;
   trialEnd: number | null;
   items: Array<{ itemId: string; priceId: string; quantity: number }>;
@@ -63,6 +69,18 @@ function commonTerms(prices: readonly PriceRow[], customerCurrency: string | nul
     });
   }
   return { currency: first.currency, interval };
+}
+
+function stubOf(startAt: number, anchor: number, interval: BillingInterval) {
+  try {
+    return stubPeriod(startAt, anchor, interval);
+  } catch {
+    throw failure('invalid_billing_cycle_anchor', 'The billing cycle anchor must be after the start and no later than one billing interval after it', {
+      field: 'body.billingCycleAnchor',
+      start: new Date(startAt).toISOString(),
+      latest: new Date(billingPeriod({ anchor: startAt, interval }, 0).end).toISOString(),
+    });
+  }
 }
 
 /** `undefined`: the longest trial any of the prices offers; `null` or 0: no trial. */
@@ -97,12 +115,20 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
       currency,
     ),
   );
-  const trialDays = resolveTrialDays(parsed.trialDays, prices);
   // Billing instants are whole seconds (as in Stripe): periods and lines never carry milliseconds.
   const startAt = Math.floor(parsed.startAt / 1000) * 1000;
+  const requestedAnchor = parsed.billingCycleAnchor === undefined ? undefined : Math.floor(parsed.billingCycleAnchor / 1000) * 1000;
+  // An explicit anchor with no trial asked for means no trial, even if a price offers one.
+  const trialDays = resolveTrialDays(parsed.trialDays === undefined && requestedAnchor !== undefined ? 0 : parsed.trialDays, prices);
+  if (requestedAnchor !== undefined && trialDays > 0) {
+    throw failure('invalid_billing_cycle_anchor', 'A billing cycle anchor cannot be combined with a trial (the trial end is the anchor)', { field: 'body.billingCycleAnchor' });
+  }
+  const stub = requestedAnchor === undefined ? null : stubOf(startAt, requestedAnchor, interval);
   const trialEnd = trialDays > 0 ? trialEndAfter(startAt, { unit: 'day', count: trialDays }) : null;
-  const billingAnchor = trialEnd ?? startAt;
-  const firstPeriod = billingPeriod({ anchor: billingAnchor, interval }, 0);
+  const billingAnchor = trialEnd ?? stub?.end ?? startAt;
+  // With a stub the first period is -1: from the start to the anchor.
+  const firstPeriod = stub === null ? billingPeriod({ anchor: billingAnchor, interval }, 0) : { index: -1, start: stub.start, end: stub.end };
+  const stubProrated = parsed.stubProration !== 'none';
   const subscriptionId = parsed.id ?? newId('sub');
   const items = parsed.items.map((item) => ({ itemId: newId('si'), ...item }));
   try {
@@ -122,12 +148,13 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
           intervalUnit: interval.unit,
           intervalCount: interval.count,
           billingAnchor: new Date(billingAnchor),
-          currentPeriodIndex: 0,
+          currentPeriodIndex: firstPeriod.index,
           currentPeriodStart: new Date(trialEnd === null ? firstPeriod.start : startAt),
           currentPeriodEnd: new Date(trialEnd ?? firstPeriod.end),
+          stubProrated,
           trialStart: trialEnd === null ? null : new Date(startAt),
           trialEnd: trialEnd === null ? null : new Date(trialEnd),
-          usageFrom: new Date(billingAnchor),
+          usageFrom: new Date(stub?.start ?? billingAnchor),
         },
       });
       // Items have no position column: their creation instant orders them (base fee before seats,
@@ -160,6 +187,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
     currency,
     interval,
     billingAnchor,
+    stub: stub === null ? null : { start: stub.start, end: stub.end, prorated: stubProrated },
     trialStart: trialEnd === null ? null : startAt,
     trialEnd,
     items,

@@ -14,6 +14,10 @@ export interface CreateSubscriptionInput {
   /** Epoch ms; defaults to now. */
   startAt?: number | undefined;
   trialDays?: number | null | undefined;
+  /** Epoch ms: periods align to it after a stub period from the start. */
+  billingCycleAnchor?: number | undefined;
+  /** The stub is charged prorated (default) or not at all. */
+  stubProration?: 'create_prorations' | 'none' | undefined;
   /**
    * The subscription's id when the caller can retry the same create (derived from an idempotency
    * key): a retry finds the row and finishes starting its workflow. Without one, a fresh id.
@@ -42,6 +46,8 @@ export async function createSubscription(deps: SubscriptionCommandDependencies, 
       items: input.items,
       startAt,
       trialDays: input.trialDays,
+      ...(input.billingCycleAnchor === undefined ? {} : { billingCycleAnchor: input.billingCycleAnchor }),
+      ...(input.stubProration === undefined ? {} : { stubProration: input.stubProration }),
       ...(input.retryableId === undefined ? {} : { id: input.retryableId }),
     });
     subscriptionId = record.subscriptionId;

@@ -22,6 +22,8 @@ export interface SubscriptionSnapshot {
   /** Period n runs from anchor + n intervals to anchor + (n + 1) intervals. */
   billingAnchor: number;
   currentPeriodIndex: number;
+  /** Set while the subscription is in its stub period (index -1): from its start to the billing anchor. */
+  stub: { start: number; prorated: boolean } | null;
   trialStart: number | null;
   trialEnd: number | null;
   cancelAtPeriodEnd: boolean;
@@ -54,6 +56,7 @@ export async function loadSubscriptionSnapshot(prisma: Db, input: { tenantId: st
     interval: { unit: row.intervalUnit, count: row.intervalCount },
     billingAnchor: row.billingAnchor.getTime(),
     currentPeriodIndex: row.currentPeriodIndex,
+    stub: row.currentPeriodIndex === -1 ? { start: (row.currentPeriodStart ?? row.createdAt).getTime(), prorated: row.stubProrated } : null,
     trialStart: instantOrNull(row.trialStart),
     trialEnd: instantOrNull(row.trialEnd),
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,

@@ -34,7 +34,7 @@ export const subscriptionViewSchema = z
     customerId: z.string(),
     currency: z.string(),
     interval: z.object({ unit: z.enum(IntervalUnit), count: z.int() }),
-    billingAnchor: instant.describe('Period n runs from the anchor plus n intervals to the anchor plus n + 1'),
+    billingAnchor: instant.describe('Period n runs from the anchor plus n intervals to the anchor plus n + 1; period -1 is the stub from the start to a billing cycle anchor'),
     currentPeriod: z
       .object({ index: z.int(), start: instant, end: instant })
       .nullable()

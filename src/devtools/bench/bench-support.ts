@@ -74,10 +74,13 @@ export async function createBenchPrice(api: ApiClient): Promise<string> {
   return (await api.post<{ id: string }>('/v1/prices', { productId: product.id, currency: 'USD', pricing: { model: 'flat', amount: 1234 }, interval: { unit: 'month' } })).id;
 }
 
-/** A signup as a client makes it: the customer, a card as its default, the subscription. */
-export async function signUp(api: ApiClient, priceId: string, label: string): Promise<{ subscriptionId: string }> {
+/**
+ * A signup as a client makes it: the customer, a card as its default, the subscription (with
+ * `subscription` fields such as a billing cycle anchor added to the create).
+ */
+export async function signUp(api: ApiClient, priceId: string, label: string, subscription: Record<string, unknown> = {}): Promise<{ subscriptionId: string }> {
   const customer = await api.post<{ id: string }>('/v1/customers', { currency: 'usd', email: `bench-${label}@example.com` });
   await api.post(`/v1/customers/${customer.id}/default-payment-method`, { paymentMethodId: 'pm_card_visa' });
-  const subscription = await api.post<{ id: string }>('/v1/subscriptions', { customerId: customer.id, items: [{ priceId }] }, { 'idempotency-key': `bench-${label}` });
-  return { subscriptionId: subscription.id };
+  const created = await api.post<{ id: string }>('/v1/subscriptions', { customerId: customer.id, items: [{ priceId }], ...subscription }, { 'idempotency-key': `bench-${label}` });
+  return { subscriptionId: created.id };
 }

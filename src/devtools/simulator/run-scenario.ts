@@ -312,6 +312,8 @@ class ScenarioRun {
       items: s.subscription.items.map((item) => ({ priceId: this.price(item.price), quantity: item.quantity })),
       startAt: start,
       ...(s.subscription.trialDays === undefined ? {} : { trialDays: s.subscription.trialDays }),
+      ...(s.subscription.billingCycleAnchor === undefined ? {} : { billingCycleAnchor: Date.parse(s.subscription.billingCycleAnchor) }),
+      ...(s.subscription.prorationBehavior === undefined ? {} : { stubProration: s.subscription.prorationBehavior }),
     });
     for (const c of coupons.filter((c) => c.applyTo === 'subscription')) {
       await applyCoupon(prisma, { tenantId, couponId: c.couponId, subscriptionId: record.id, at: start });
@@ -416,6 +418,17 @@ class ScenarioRun {
     await this.skipTo(until);
     await this.quiesce(workflowId);
     this.log(`${s.until} reached; building the timeline`);
+    try {
+      return await this.timeline(workflowId, subscriptionId, initialStatus);
+    } finally {
+      // The subscription lives on past `until`; on a shared time-skipping server its next task
+      // must not wait for a worker that is about to stop.
+      await this.client.workflow.getHandle(workflowId).terminate('scenario finished').catch(() => undefined);
+    }
+  }
+
+  private async timeline(workflowId: string, subscriptionId: string, initialStatus: string): Promise<Timeline> {
+    const s = this.scenario;
     return buildTimeline(this.prisma, {
       scenario: s.name,
       tenantId: this.tenantId,

@@ -179,6 +179,10 @@ const subscription = z.strictObject({
   items,
   /** Overrides the prices' trial days; null or 0 for no trial. */
   trialDays: z.int({ error: 'must be a whole number of days' }).min(0).max(730).nullable().optional(),
+  /** Align renewals to this instant after a stub period from the start (at most one interval later). */
+  billingCycleAnchor: instant.optional(),
+  /** The stub is prorated (create_prorations, the default) or free (none). */
+  prorationBehavior: z.enum(['create_prorations', 'none'], { error: 'must be create_prorations or none' }).optional(),
 });
 
 const changeFields = {

@@ -109,26 +109,30 @@ try {
   stops.push({ name: 'Prisma', stop: () => prisma.$disconnect() });
   const demo = await ensureDemoTenant(prisma, dataDir);
 
-  const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-  stops.push({ name: 'worker connection', stop: () => workerConnection.close() });
-  const worker: Worker = await createBillingWorker({
-    connection: workerConnection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dependencies: { prisma, gateway },
-  });
-  const workerRun = worker.run();
-  stops.push({
-    name: 'worker',
-    stop: async () => {
-      worker.shutdown();
-      await workerRun;
-    },
-  });
-  workerRun.catch((error: unknown) => {
-    console.error('[start] the worker failed:', error);
-    void shutdown(1);
-  });
+  if (config.RUN_WORKER === 'true') {
+    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push({ name: 'worker connection', stop: () => workerConnection.close() });
+    const worker: Worker = await createBillingWorker({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dependencies: { prisma, gateway },
+    });
+    const workerRun = worker.run();
+    stops.push({
+      name: 'worker',
+      stop: async () => {
+        worker.shutdown();
+        await workerRun;
+      },
+    });
+    workerRun.catch((error: unknown) => {
+      console.error('[start] the worker failed:', error);
+      void shutdown(1);
+    });
+  } else {
+    say(`no worker in this process (RUN_WORKER=false): run \`npm run worker\` against ${temporalAddress}, task queue ${config.TEMPORAL_TASK_QUEUE}`);
+  }
 
   const api: RunningApiServer = await startApiServer({
     databaseUrl,

@@ -197,3 +197,38 @@ describe('collection through the API: pay now, void, pause and resume', () => {
     expect([foreignChange.status, foreignChange.body.error.code]).toEqual([404, 'price_not_found']);
   });
 });
+
+describe('billing cycle anchor over HTTP', () => {
+  it('aligns renewals to the anchor after a prorated stub, and refuses an anchor out of range with every bad field', async () => {
+    const t = await api.tenant();
+    const { basic } = await catalog(t);
+    const buyer = await customer(t, 'pm_card_visa');
+    const start = utc(Y + 2, 4, 11);
+    const anchor = utc(Y + 2, 5, 1);
+    await api.h.skipTo(start - HOUR);
+    const body = { customerId: buyer.id, items: [{ priceId: basic.id }], startAt: new Date(start).toISOString() };
+
+    // Apr 11 + 1 month = May 11 is the latest anchor; May 12 is refused, as is an anchor before the start.
+    const late = await api.request('POST', '/v1/subscriptions', { key: t.key, body: { ...body, billingCycleAnchor: new Date(utc(Y + 2, 5, 12)).toISOString() } });
+    expect([late.status, late.body.error.code]).toEqual([422, 'invalid_billing_cycle_anchor']);
+    const early = await api.request('POST', '/v1/subscriptions', { key: t.key, body: { ...body, billingCycleAnchor: new Date(start - 1000).toISOString() } });
+    expect([early.status, early.body.error.code]).toEqual([422, 'invalid_billing_cycle_anchor']);
+    const withTrial = await api.request('POST', '/v1/subscriptions', { key: t.key, body: { ...body, trialDays: 7, billingCycleAnchor: new Date(anchor).toISOString() } });
+    expect([withTrial.status, withTrial.body.error.code]).toEqual([422, 'invalid_billing_cycle_anchor']);
+    const noAnchor = await api.request('POST', '/v1/subscriptions', { key: t.key, body: { ...body, prorationBehavior: 'none' } });
+    expect([noAnchor.status, noAnchor.body.error.code]).toEqual([400, 'invalid_request']);
+    expect(noAnchor.body.error.details).toEqual([expect.objectContaining({ field: 'body.prorationBehavior' })]);
+    // Nothing was half-made by the refusals.
+    expect((await ok(api.request('GET', `/v1/subscriptions?customerId=${buyer.id}`, { key: t.key }))).data).toEqual([]);
+
+    const sub = await ok(api.request('POST', '/v1/subscriptions', { key: t.key, body: { ...body, billingCycleAnchor: new Date(anchor).toISOString() } }), 201);
+    expect(sub).toMatchObject({ status: 'incomplete', billingAnchor: new Date(anchor).toISOString(), currentPeriod: { index: -1, start: new Date(start).toISOString(), end: new Date(anchor).toISOString() } });
+    await api.h.skipTo(anchor + 60_000);
+    const invoices = await eventually(() => invoicesOf(t, sub.id), (list) => list.length === 2 && list.every((i) => i.status === 'paid'));
+    // Stub Apr 11 → May 1 is 20 of April's 30 days: $10.00 × 20/30 = $6.666… → $6.67. Then May in full: $10.00.
+    expect(invoices.map((i) => [i.periodIndex, i.total])).toEqual([
+      [-1, 667],
+      [0, 1000],
+    ]);
+  });
+});

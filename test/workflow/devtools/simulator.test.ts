@@ -157,6 +157,24 @@ describe('cancel-with-credit.json', () => {
   });
 });
 
+describe('anchored-to-the-first.json', () => {
+  it('bills the stub from the 15th to the 1st prorated, then the full price on each 1st', async () => {
+    const timeline = await runScenario(await example('anchored-to-the-first'), options());
+    // The stub 03-15 → 04-01 is 17 days of the full period 03-01 → 04-01 (31 days): 3100 × 17/31 = 1700.
+    // Then April, May and June in full on the 1st: 3100 each.
+    expect(timeline.invoices.map((i) => [i.number, day(i.periodStart), day(i.periodEnd), i.total, i.status, day(i.paidAt)])).toEqual([
+      ['INV-000001', '2030-03-15', '2030-04-01', 1700, 'paid', '2030-03-15'],
+      ['INV-000002', '2030-04-01', '2030-05-01', 3100, 'paid', '2030-04-01'],
+      ['INV-000003', '2030-05-01', '2030-06-01', 3100, 'paid', '2030-05-01'],
+      ['INV-000004', '2030-06-01', '2030-07-01', 3100, 'paid', '2030-06-01'],
+    ]);
+    expect(timeline.invoices[0]?.lines.map((l) => [l.kind, l.amount])).toEqual([['proration', 1700]]);
+    // 1700 + 3 × 3100 = 11000 collected.
+    expect(timeline.payments.reduce((sum, p) => sum + (p.status === 'succeeded' ? p.amount : 0), 0)).toBe(11_000);
+    expect(statusChanges(timeline)).toEqual([['incomplete', 'active', 'invoice_paid', '2030-03-15T00']]);
+  });
+});
+
 describe('mid-period-upgrade.json', () => {
   it('prorates the upgrade and the seat change by hand-checked amounts onto the next invoice', async () => {
     const timeline = await runScenario(await example('mid-period-upgrade'), options());
@@ -396,7 +414,7 @@ describe('a malformed scenario', () => {
   });
 
   it('every shipped example is valid', async () => {
-    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure', 'usage-in-arrears', 'usage-aggregations']) {
+    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure', 'usage-in-arrears', 'usage-aggregations', 'anchored-to-the-first']) {
       expect(parseScenario(await example(name)).name).toBe(name);
     }
     // And the README's full example, every optional field shown.
