@@ -1,5 +1,7 @@
 import { runApiBench } from './api-bench.js';
 import { runHistoryBench } from './history-bench.js';
+import { runMemoryBench } from './memory-bench.js';
+import { runRenewalsBench } from './renewals-bench.js';
 import { runStartsBench } from './starts-bench.js';
 import { runUsageBench } from './usage-bench.js';
 
@@ -11,6 +13,8 @@ import { runUsageBench } from './usage-bench.js';
 const benches: Record<string, (say: (line: string) => void) => Promise<{ ok: boolean }>> = {
   api: runApiBench,
   history: runHistoryBench,
+  memory: runMemoryBench,
+  renewals: runRenewalsBench,
   starts: runStartsBench,
   usage: runUsageBench,
 };
