@@ -28,7 +28,8 @@ interface Figures {
  * `npm run bench -- api`: the main reads of the HTTP API on `npm start` at 1, 10 and 100
  * concurrent clients (requests/s and p50/p97.5/p99: autocannon has no p95), each next to a minimal Hono + `pg` server
  * (its own process, same PostgreSQL) doing the same indexed query in the same run — the limit for
- * a read — as a ratio. BENCH_SECONDS (default 4) per measurement, BENCH_REPEATS (default 3).
+ * a read — as a ratio; then the main write, `POST /v1/customers`, at the same levels. BENCH_SECONDS
+ * (default 4) per measurement, BENCH_REPEATS (default 3).
  */
 export async function runApiBench(say: (line: string) => void): Promise<{ ok: boolean }> {
   const seconds = envNumber('BENCH_SECONDS', 4);
@@ -83,11 +84,26 @@ export async function runApiBench(say: (line: string) => void): Promise<{ ok: bo
         lines.push(line);
       }
     }
+    // The main write: a customer create (a row, its outbox event, the customer at the gateway).
+    let createRate = 0;
+    for (const clients of CLIENT_LEVELS) {
+      const runs: Figures[] = [];
+      for (let r = 0; r < repeats; r++) {
+        await untilQuiet(stack.pids);
+        runs.push(await measure(`${stack.apiUrl}/v1/customers`, clients, seconds, { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' }, { method: 'POST', body: JSON.stringify({ currency: 'usd', email: 'bench@example.com' }) }));
+      }
+      const rate = spread(runs.map((o) => o.rps));
+      if (clients === 100) createRate = rate.median;
+      const line = `  ${'POST /v1/customers'.padEnd(28)} ${String(clients).padStart(3)} clients: ${formatSpread(rate, 'req/s')}; p50/p97.5/p99 median ${spread(runs.map((o) => o.p50)).median} / ${spread(runs.map((o) => o.p97_5)).median} / ${spread(runs.map((o) => o.p99)).median} ms`;
+      say(line.trim());
+      lines.push(line);
+    }
     console.log(`\napi benchmark — npm start, ${repeats} × ${seconds} s per figure, ${new Date().toISOString()}`);
     for (const line of lines) console.log(line);
     console.log('');
     console.log(verdict('reads ÷ bare Hono + pg at 100 clients', worstRatio.toFixed(2), '≥ 0.5', worstRatio >= 0.5));
     console.log(verdict('read p99 at 100 clients', `${worstP99} ms`, '≤ 100 ms', worstP99 <= 100));
+    console.log(verdict('customer create at 100 clients', `${createRate.toFixed(0)}/s`, '≥ 200/s', createRate >= 200));
     return { ok: true };
   } finally {
     await bare.stop().catch(() => undefined);
@@ -96,8 +112,8 @@ export async function runApiBench(say: (line: string) => void): Promise<{ ok: bo
   }
 }
 
-async function measure(url: string, connections: number, seconds: number, headers: Record<string, string>): Promise<Figures> {
-  const result = await autocannon({ url, connections, duration: seconds, headers });
+async function measure(url: string, connections: number, seconds: number, headers: Record<string, string>, request: { method?: 'POST'; body?: string } = {}): Promise<Figures> {
+  const result = await autocannon({ url, connections, duration: seconds, headers, ...request });
   if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} answers were not 2xx`);
   return { rps: result.requests.average, p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99 };
 }

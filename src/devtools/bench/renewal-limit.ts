@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { runClients } from './bench-support.js';
 
 const ownExtension = extname(fileURLToPath(import.meta.url));
@@ -17,6 +17,12 @@ export interface RenewalLimit {
 }
 
 export async function startRenewalLimit(address: string, namespace = 'default'): Promise<RenewalLimit> {
+  // The worker's lifecycle chatter at INFO would bury the bench's own lines.
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process.
+  }
   const workerConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: workerConnection,

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { startDevStack, stackCpu, type DevStack } from './dev-stack.js';
 import { apiClient, createBenchPrice, envNumber, percentile, runClients, signUp, untilQuiet, waitUntil, type ApiClient } from './bench-support.js';
 import { startRenewalLimit, type RenewalLimit } from './renewal-limit.js';
@@ -44,6 +45,7 @@ export async function runRenewalsBench(say: (line: string) => void): Promise<{ o
     const exact = renewals.every((r) => r.exact);
     const cpu = renewals.flatMap((r) => (r.cpu ? [r.cpu] : []));
     const cpuMs = cpu.length === 0 ? null : { node: spread(cpu.map((c) => c.node)).median, temporal: spread(cpu.map((c) => c.temporal)).median, postgres: spread(cpu.map((c) => c.postgres)).median };
+    const history = await renewalHistory(stack, renewals.at(-1)?.subscriptionIds ?? []);
     const lines = [
       '',
       `renewals benchmark — ${count} renewals on one anchor × ${repeats}, ${clients} clients for the signups, npm start on this machine, ${new Date().toISOString()}`,
@@ -52,6 +54,8 @@ export async function runRenewalsBench(say: (line: string) => void): Promise<{ o
       `  limit (timer → one activity → complete, same N):    ${formatSpread(limitRate, 'workflows/s', 1)}`,
       `  renewals ÷ limit, per repetition:                   ${formatSpread(ratios, '', 2)}`,
       `  CPU per renewal, median ms (npm start process / Temporal server / PostgreSQL): ${cpuMs === null ? 'n/a (no /proc)' : `${cpuMs.node.toFixed(0)} / ${cpuMs.temporal.toFixed(0)} / ${cpuMs.postgres.toFixed(0)}`}`,
+      `  PostgreSQL per renewal (median): ${dbLine(renewals)}`,
+      `  Temporal history of one renewal's run (mean of 10): ${Object.entries(history).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`,
       `  exact: a free stub and one paid renewal of 1234 per subscription, one charge each: ${exact ? 'yes' : 'NO'}`,
       '',
       verdict('renewals', `${rate.median.toFixed(1)}/s`, '≥ 100/s', rate.median >= 100),
@@ -59,7 +63,7 @@ export async function runRenewalsBench(say: (line: string) => void): Promise<{ o
       verdict('exactly one charge per renewal', exact ? 'yes' : 'no', 'exact', exact),
     ];
     for (const line of lines) console.log(line);
-    console.log(JSON.stringify({ bench: 'renewals', count, clients, repeats, rate, limit: limitRate, ratio: ratios, cpuMsPerRenewal: cpuMs, exact }));
+    console.log(JSON.stringify({ bench: 'renewals', count, clients, repeats, rate, limit: limitRate, ratio: ratios, cpuMsPerRenewal: cpuMs, database: renewals.map((r) => r.database), history, exact }));
     return { ok: exact };
   } finally {
     await limit?.close();
@@ -68,6 +72,9 @@ export async function runRenewalsBench(say: (line: string) => void): Promise<{ o
 }
 
 interface RenewalRun {
+  /** PostgreSQL's own counters over the burst, per renewal: committed transactions and rows written. */
+  database: { transactions: number; rowsWritten: number } | null;
+  subscriptionIds: string[];
   rate: number;
   paidMs: number;
   p50: number;
@@ -97,6 +104,7 @@ async function renewalRun(stack: DevStack, api: ApiClient, priceId: string, opti
   await untilQuiet(stack.pids, Math.max(0, anchor - Date.now() - 500)).catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, anchor - Date.now())));
   const cpuBefore = stackCpu(stack.pids);
+  const dbBefore = await databaseCounters(stack);
   const paidAt = new Map<string, number>();
   await waitUntil(600_000, async () => {
     const { rows } = await stack.db.query<{ subscription_id: string }>(
@@ -108,9 +116,12 @@ async function renewalRun(stack: DevStack, api: ApiClient, priceId: string, opti
     return paidAt.size === count;
   }, 50);
   const cpuAfter = stackCpu(stack.pids);
+  const dbAfter = await databaseCounters(stack);
   const latencies = [...paidAt.values()].map((t) => t - anchor).sort((a, b) => a - b);
   const paidMs = latencies.at(-1) ?? 0;
   return {
+    database: { transactions: (dbAfter.transactions - dbBefore.transactions) / count, rowsWritten: (dbAfter.rowsWritten - dbBefore.rowsWritten) / count },
+    subscriptionIds,
     rate: count / (paidMs / 1000),
     paidMs,
     p50: percentile(latencies, 0.5),
@@ -122,6 +133,43 @@ async function renewalRun(stack: DevStack, api: ApiClient, priceId: string, opti
     exact: await exactRenewals(stack, subscriptionIds),
   };
 }
+
+/** PostgreSQL's cumulative commits and rows inserted, updated or deleted in the stack's database (pg_stat_database). */
+async function databaseCounters(stack: DevStack): Promise<{ transactions: number; rowsWritten: number }> {
+  // The counters are flushed by each backend at most every second or so: give them a moment.
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const { rows } = await stack.db.query<{ xact_commit: string; written: string }>(
+    "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = 'billing'",
+  );
+  return { transactions: Number(rows[0]?.xact_commit ?? 0), rowsWritten: Number(rows[0]?.written ?? 0) };
+}
+
+/**
+ * What Temporal recorded for one renewal: the history of the run that billed period 0 (the run
+ * the anchor's continue-as-new started), by event kind, for a sample of the subscriptions.
+ */
+async function renewalHistory(stack: DevStack, subscriptionIds: readonly string[]): Promise<Record<string, number>> {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  try {
+    const client = new Client({ connection });
+    const sample = subscriptionIds.slice(0, 10);
+    const totals: Record<string, number> = {};
+    for (const id of sample) {
+      const history = await client.workflow.getHandle(`subscription:${id}`).fetchHistory();
+      for (const event of history.events ?? []) {
+        const name = EVENT_NAMES[Number(event.eventType)] ?? 'other';
+        totals[name] = (totals[name] ?? 0) + 1 / sample.length;
+        totals.events = (totals.events ?? 0) + 1 / sample.length;
+      }
+    }
+    return totals;
+  } finally {
+    await connection.close();
+  }
+}
+
+// History event types (temporal.api.enums.v1.EventType) a renewal run is made of.
+const EVENT_NAMES: Record<number, string> = { 1: 'runStarted', 6: 'workflowTasks', 10: 'activities', 17: 'timers', 25: 'localActivityMarkers', 26: 'signals', 40: 'searchAttributeUpserts', 47: 'updates' };
 
 /** Each subscription: a paid $0 stub invoice (period -1) with no charge, and one paid renewal of 1234 (period 0) charged once. */
 async function exactRenewals(stack: DevStack, subscriptionIds: string[]): Promise<boolean> {
@@ -141,6 +189,12 @@ async function exactRenewals(stack: DevStack, subscriptionIds: string[]): Promis
     if (charge.status === 'succeeded' && invoiceId !== undefined) succeeded.set(invoiceId, (succeeded.get(invoiceId) ?? 0) + 1);
   }
   return renewals.every((r) => succeeded.get(r.id) === 1) && stubs.every((r) => !succeeded.has(r.id));
+}
+
+function dbLine(runs: readonly RenewalRun[]): string {
+  const measured = runs.flatMap((r) => (r.database ? [r.database] : []));
+  if (measured.length === 0) return 'n/a';
+  return `${spread(measured.map((d) => d.transactions)).median.toFixed(1)} committed transactions, ${spread(measured.map((d) => d.rowsWritten)).median.toFixed(0)} rows written`;
 }
 
 async function limitRunOf(limit: RenewalLimit, count: number, clients: number): Promise<{ rate: number; p50: number; p95: number }> {

@@ -70,7 +70,8 @@ export class ChaosStack {
     const worker = startServerProcess({
       name: 'worker',
       command: process.execPath,
-      args: ['--import', 'tsx', join(projectRoot, 'workers/main.ts')],
+      // e.g. STACK_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the worker (written when it stops gracefully).
+      args: [...(process.env.STACK_WORKER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''), '--import', 'tsx', join(projectRoot, 'workers/main.ts')],
       cwd: projectRoot,
       env: {
         ...process.env,
@@ -87,6 +88,12 @@ export class ChaosStack {
     this.worker = worker;
     this.workerLog = logFile;
     await waitFor('the worker', 120_000, worker.exited, async () => readFileSync(logFile, 'utf8').includes('worker polling'));
+  }
+
+  /** SIGTERM: the worker drains and exits (a profile it was started with is written). */
+  async stopWorker(): Promise<void> {
+    await this.worker?.stop(60_000);
+    this.worker = null;
   }
 
   /** SIGKILL: the worker dies with whatever activities and workflow tasks it was running. */

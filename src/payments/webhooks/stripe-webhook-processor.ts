@@ -18,8 +18,14 @@ export interface StripeWebhookProcessorOptions {
   sink: PaymentEventSink;
 }
 
+/**
+ * `dispatched`: signalled to the subscription; `recorded`: news, but its attempt already holds this
+ * outcome (nothing to signal); `stale`: older than what is known; `ignored`: not a payment event.
+ */
+export type WebhookOutcome = 'dispatched' | 'recorded' | 'stale' | 'ignored';
+
 export type WebhookResult =
-  | { status: 'processed'; eventId: string; outcome: 'dispatched' | 'stale' | 'ignored' }
+  | { status: 'processed'; eventId: string; outcome: WebhookOutcome }
   | { status: 'duplicate'; eventId: string };
 
 export class WebhookSignatureError extends Error {
@@ -60,14 +66,17 @@ export class StripeWebhookProcessor {
         });
         if (inserted.count === 0) return { status: 'duplicate', eventId: event.id } as const;
 
-        let outcome: 'dispatched' | 'stale' | 'ignored' = 'ignored';
+        let outcome: WebhookOutcome = 'ignored';
         if (translated) {
           const paymentEvent = await this.withReferences(tx, translated.event);
           const isNews = translated.trackedStatus
             ? await this.advancePaymentStatus(tx, paymentEvent, translated.trackedStatus)
             : true;
-          if (isNews) await this.options.sink.deliver(paymentEvent);
-          outcome = isNews ? 'dispatched' : 'stale';
+          // A charge answered at once was recorded by the workflow's own step; signalling it the
+          // same outcome again would only cost it a workflow task.
+          const recorded = isNews && (await this.alreadyRecorded(tx, paymentEvent));
+          if (isNews && !recorded) await this.options.sink.deliver(paymentEvent);
+          outcome = !isNews ? 'stale' : recorded ? 'recorded' : 'dispatched';
           if (paymentEvent.tenantId) {
             await tx.webhookEvent.update({ where: { id: event.id }, data: { tenantId: paymentEvent.tenantId } });
           }
@@ -92,6 +101,17 @@ export class StripeWebhookProcessor {
       if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw new WebhookSignatureError(error.message);
       throw error;
     }
+  }
+
+  /**
+   * Whether the attempt this event reports on already holds its outcome: a success or a decline
+   * the charge returned synchronously, written by the workflow's step that made the charge.
+   */
+  private async alreadyRecorded(tx: Transaction, event: PaymentEvent): Promise<boolean> {
+    if (!event.paymentIntentId) return false;
+    const status = event.kind === 'payment_succeeded' ? 'succeeded' : event.kind === 'payment_failed' ? 'declined' : null;
+    if (status === null) return false;
+    return (await tx.paymentAttempt.count({ where: { gatewayPaymentIntentId: event.paymentIntentId, status } })) > 0;
   }
 
   /** Records the payment's new status if the event is news; false for stale or repeated news. */

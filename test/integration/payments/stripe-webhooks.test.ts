@@ -6,6 +6,7 @@ import type { PaymentEvent, PaymentEventSink } from '../../../src/payments/payme
 import { StripeWebhookProcessor } from '../../../src/payments/webhooks/stripe-webhook-processor.js';
 import { freePort } from '../../../src/devtools/process/free-port.js';
 import { customerWithCard, startSandbox, type SandboxHarness } from '../../support/stripe-sandbox.js';
+import { seedCustomer, seedTenant } from '../../support/billing-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 const SECRET = 'whsec_test_integration_secret';
@@ -104,6 +105,25 @@ describe('Stripe webhooks through the sandbox, the API route and the database', 
         amount: money(3_000, 'EUR'), chargeId: outcome.chargeId,
       }),
     ]);
+  });
+
+  it('a charge whose attempt already holds its outcome (answered at once, recorded by the workflow) is not signalled again', async () => {
+    const { tenantId } = await seedTenant(db.prisma);
+    const customer = await seedCustomer(db.prisma, harness.gateway, { tenantId, currency: 'EUR' });
+    const invoiceId = `inv_recorded_${Date.now()}`;
+    await db.prisma.invoice.create({ data: { id: invoiceId, tenantId, customerId: customer.customerId, sourceKey: invoiceId, kind: 'manual', status: 'open', currency: 'EUR', total: 3_000n, amountDue: 3_000n } });
+    const outcome = await harness.gateway.chargeInvoice({ tenantId, invoiceId, subscriptionId: 'sub_recorded', attempt: 1, amount: money(3_000, 'EUR'), gatewayCustomerId: customer.gatewayCustomerId });
+    if (outcome.status !== 'succeeded') throw new Error('charge failed');
+    // What the workflow's charge step writes when the gateway answers succeeded at once.
+    await db.prisma.paymentAttempt.create({
+      data: { id: `pa_${invoiceId}`, tenantId, invoiceId, attemptNumber: 1, idempotencyKey: `invoice:${invoiceId}:attempt:1`, status: 'succeeded', amount: 3_000n, currency: 'EUR', gatewayPaymentIntentId: outcome.paymentIntentId },
+    });
+    await harness.sandbox.flushWebhooks();
+    expect(sink.of(outcome.paymentIntentId)).toEqual([]);
+    const events = await db.prisma.webhookEvent.findMany({ where: { type: 'payment_intent.succeeded' } });
+    expect(events.map((e) => e.outcome)).toEqual(['recorded']);
+    // The payment's status is still tracked, so a later refund or dispute is ordered after it.
+    expect(await db.prisma.gatewayPayment.findUnique({ where: { paymentIntentId: outcome.paymentIntentId } })).toMatchObject({ status: 'succeeded', invoiceId });
   });
 
   it('a duplicated webhook is processed once', async () => {
