@@ -108,6 +108,11 @@ export const devStackConfigSchema = z.object({
    * (the WAL is in the OS), only a power loss may lose the last commits — measured in the README.
    */
   TEMPORAL_SQLITE_PRAGMAS: z.string().trim().default('journal_mode=wal,synchronous=normal'),
+  /**
+   * Dynamic config of the embedded Temporal dev server, `KEY=VALUE` comma-separated (each passed as
+   * --dynamic-config-value), e.g. `matching.numTaskqueueReadPartitions=8,matching.numTaskqueueWritePartitions=8`.
+   */
+  TEMPORAL_DEV_DYNAMIC_CONFIG: z.string().trim().default(''),
   /** `false`: npm start runs no worker of its own (the API, sandbox and servers only); run `npm run worker` processes beside it. */
   RUN_WORKER: z.enum(['true', 'false']).default('true'),
   /** Unset: the bundled Stripe sandbox runs on STRIPE_SANDBOX_PORT; set: that Stripe account is used. */

@@ -46,7 +46,7 @@ export async function runMemoryBench(say: (line: string) => void): Promise<{ ok:
     const lines = [
       '',
       `memory benchmark — one worker process (workflow cache ${cacheSize}${cache === undefined ? ', the SDK default' : ''}), ${new Date().toISOString()}`,
-      ...rows.map((r) => `  ${String(r.live).padStart(6)} live subscription workflows: RSS ${formatSpread(r.rssMb, 'MB')}`),
+      ...rows.map((r) => `  ${String(r.live).padStart(6)} live subscription workflows: RSS ${formatSpread(r.rssMb, 'MB')}${r.live === 0 ? '' : `; ${((r.rssMb.median - rows[0]!.rssMb.median) / Math.min(r.live, Number(cacheSize) || r.live)).toFixed(2)} MB per cached workflow`}`),
       '',
       verdict(`worker RSS at ${top.live} live`, `${top.rssMb.median.toFixed(0)} MB`, '≤ 1024 MB at 10,000', top.rssMb.median <= 1024),
     ];

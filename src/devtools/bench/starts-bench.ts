@@ -17,18 +17,27 @@ import { formatSpread, spread, verdict, type Spread } from './stats.js';
 export async function runStartsBench(say: (line: string) => void): Promise<{ ok: boolean }> {
   // BENCH_SQLITE_PRAGMAS=a|b|… runs the whole series once per Temporal SQLite setting (comma-separated
   // pragmas, or `none`), in the same run, and prints each rate's ratio to the first.
+  // BENCH_TEMPORAL_DYNAMIC_CONFIG=a|b|… does the same per dev-server dynamic config (e.g. task queue
+  // partitions: `matching.numTaskqueueReadPartitions=8,matching.numTaskqueueWritePartitions=8`, or `none`).
+  const configs = (process.env.BENCH_TEMPORAL_DYNAMIC_CONFIG ?? '').split('|').filter((v) => v !== '');
+  if (configs.length > 0) return compareVariants(say, configs.map((c) => ({ label: c, env: { TEMPORAL_DEV_DYNAMIC_CONFIG: c === 'none' ? '' : c } })), 'Temporal dynamic config');
   const variants = (process.env.BENCH_SQLITE_PRAGMAS ?? '').split('|').filter((v) => v !== '');
   if (variants.length === 0) return startsSeries(say, {});
-  const rates: Array<{ pragmas: string; median: number }> = [];
+  return compareVariants(say, variants.map((pragmas) => ({ label: pragmas, env: { TEMPORAL_SQLITE_PRAGMAS: pragmas } })), 'Temporal SQLite settings');
+}
+
+/** The whole series once per variant of the stack's environment, in one run, with each median's ratio to the first. */
+async function compareVariants(say: (line: string) => void, variants: ReadonlyArray<{ label: string; env: Record<string, string> }>, what: string): Promise<{ ok: boolean }> {
+  const rates: Array<{ label: string; median: number }> = [];
   let ok = true;
-  for (const pragmas of variants) {
-    say(`Temporal SQLite pragmas: ${pragmas}`);
-    const result = await startsSeries(say, { TEMPORAL_SQLITE_PRAGMAS: pragmas });
-    rates.push({ pragmas, median: result.rate.median });
+  for (const variant of variants) {
+    say(`${what}: ${variant.label}`);
+    const result = await startsSeries(say, variant.env);
+    rates.push({ label: variant.label, median: result.rate.median });
     ok &&= result.ok;
   }
-  console.log('\nTemporal SQLite settings, median starts/s and ratio to the first:');
-  for (const r of rates) console.log(`  ${r.pragmas.padEnd(40)} ${r.median.toFixed(1)} starts/s  × ${(r.median / rates[0]!.median).toFixed(2)}`);
+  console.log(`\n${what}, median starts/s and ratio to the first:`);
+  for (const r of rates) console.log(`  ${r.label.padEnd(40)} ${r.median.toFixed(1)} starts/s  × ${(r.median / rates[0]!.median).toFixed(2)}`);
   return { ok };
 }
 

@@ -87,6 +87,7 @@ try {
       namespace: config.TEMPORAL_NAMESPACE,
       reaper,
       sqlitePragmas: config.TEMPORAL_SQLITE_PRAGMAS === 'none' ? [] : config.TEMPORAL_SQLITE_PRAGMAS.split(',').map((pragma) => pragma.trim()).filter((pragma) => pragma !== ''),
+      dynamicConfig: config.TEMPORAL_DEV_DYNAMIC_CONFIG.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
     });
     stops.push({ name: 'Temporal', stop: () => devServer.stop() });
     temporalAddress = devServer.address;

@@ -16,6 +16,8 @@ export interface DevServerOptions {
   reaper: Reaper;
   /** `PRAGMA=VALUE` statements for its SQLite database. */
   sqlitePragmas?: readonly string[];
+  /** `KEY=VALUE` dynamic config entries (task queue partitions and the like). */
+  dynamicConfig?: readonly string[];
 }
 
 export interface RunningDevServer {
@@ -64,6 +66,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       '--log-level', 'warn',
       '--ui-disable-news-fetch',
       ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
+      ...(options.dynamicConfig ?? []).flatMap((entry) => ['--dynamic-config-value', entry]),
     ],
     logFile: join(options.dataDir, 'temporal.log'),
     reaper: options.reaper,
