@@ -84,3 +84,14 @@ export async function signUp(api: ApiClient, priceId: string, label: string, sub
   const created = await api.post<{ id: string }>('/v1/subscriptions', { customerId: customer.id, items: [{ priceId }], ...subscription }, { 'idempotency-key': `bench-${label}` });
   return { subscriptionId: created.id };
 }
+
+/** Successful charges per invoice id, counted from the Stripe sandbox's ledger (the gateway's own record). */
+export async function successfulChargesByInvoice(sandboxUrl: string): Promise<Map<string, number>> {
+  const ledger = (await (await fetch(`${sandboxUrl}/_sandbox/ledger`)).json()) as Array<{ status: string; metadata?: Record<string, string> }>;
+  const succeeded = new Map<string, number>();
+  for (const charge of ledger) {
+    const invoiceId = charge.metadata?.invoice_id;
+    if (charge.status === 'succeeded' && invoiceId !== undefined) succeeded.set(invoiceId, (succeeded.get(invoiceId) ?? 0) + 1);
+  }
+  return succeeded;
+}

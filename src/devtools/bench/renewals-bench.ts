@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startDevStack, stackCpu, type DevStack } from './dev-stack.js';
-import { apiClient, createBenchPrice, envNumber, percentile, runClients, signUp, untilQuiet, waitUntil, type ApiClient } from './bench-support.js';
+import { apiClient, createBenchPrice, envNumber, percentile, runClients, signUp, untilQuiet, waitUntil, type ApiClient, successfulChargesByInvoice } from './bench-support.js';
 import { startRenewalLimit, type RenewalLimit } from './renewal-limit.js';
 import { formatSpread, spread, verdict } from './stats.js';
 
@@ -182,12 +182,7 @@ async function exactRenewals(stack: DevStack, subscriptionIds: string[]): Promis
   if (rows.length !== 2 * subscriptionIds.length || stubs.length !== subscriptionIds.length || renewals.length !== subscriptionIds.length) return false;
   if (stubs.some((r) => r.status !== 'paid' || Number(r.total) !== 0)) return false;
   if (renewals.some((r) => r.status !== 'paid' || Number(r.amount_paid) !== 1234)) return false;
-  const ledger = (await (await fetch(`${stack.sandboxUrl}/_sandbox/ledger`)).json()) as Array<{ status: string; metadata?: Record<string, string> }>;
-  const succeeded = new Map<string, number>();
-  for (const charge of ledger) {
-    const invoiceId = charge.metadata?.invoice_id;
-    if (charge.status === 'succeeded' && invoiceId !== undefined) succeeded.set(invoiceId, (succeeded.get(invoiceId) ?? 0) + 1);
-  }
+  const succeeded = await successfulChargesByInvoice(stack.sandboxUrl);
   return renewals.every((r) => succeeded.get(r.id) === 1) && stubs.every((r) => !succeeded.has(r.id));
 }
 

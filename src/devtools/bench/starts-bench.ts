@@ -1,5 +1,5 @@
 import { startDevStack, stackCpu, type DevStack } from './dev-stack.js';
-import { apiClient, createBenchPrice, envNumber, percentile, runClients, signUp, untilQuiet, waitUntil } from './bench-support.js';
+import { apiClient, createBenchPrice, envNumber, percentile, runClients, signUp, untilQuiet, waitUntil, successfulChargesByInvoice } from './bench-support.js';
 import { formatSpread, spread, verdict, type Spread } from './stats.js';
 
 /**
@@ -131,12 +131,7 @@ async function exactlyOneChargeEach(stack: DevStack, subscriptionIds: string[]):
     [stack.tenantId, subscriptionIds],
   );
   if (rows.length !== subscriptionIds.length || rows.some((r) => r.status !== 'paid' || Number(r.amount_paid) !== 1234)) return false;
-  const ledger = (await (await fetch(`${stack.sandboxUrl}/_sandbox/ledger`)).json()) as Array<{ status: string; metadata?: Record<string, string> }>;
-  const succeeded = new Map<string, number>();
-  for (const charge of ledger) {
-    const invoiceId = charge.metadata?.invoice_id;
-    if (charge.status === 'succeeded' && invoiceId !== undefined) succeeded.set(invoiceId, (succeeded.get(invoiceId) ?? 0) + 1);
-  }
+  const succeeded = await successfulChargesByInvoice(stack.sandboxUrl);
   return rows.every((r) => succeeded.get(r.id) === 1);
 }
 
