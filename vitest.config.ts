@@ -24,9 +24,10 @@ export default defineConfig({
         test: {
           name: 'workflow',
           include: ['test/workflow/**/*.test.ts'],
-          globalSetup: ['test/support/global-postgres.ts', 'test/support/global-temporal-test-server.ts'],
+          globalSetup: ['test/support/global-postgres.ts'],
           setupFiles: ['test/support/quiet-temporal-runtime.ts'],
-          // Time skipping is global to one test server: workflow files must not run concurrently.
+          // Each file runs its own time-skipping server; files run one at a time so that the
+          // 2-core machine gives each server's clock-driven steps the CPU they need.
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

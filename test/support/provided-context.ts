@@ -7,7 +7,6 @@ declare module 'vitest' {
     templateDatabase: string;
     /** Prefix of every database this run creates, so teardown can drop them all. */
     testDatabasePrefix: string;
-    temporalTestServerAddress: string;
   }
 }
 export {};

@@ -21,7 +21,7 @@ export interface RunningWorker {
 }
 
 /**
- * Everything a subscription workflow test needs, all real: the shared time-skipping server, a
+ * Everything a subscription workflow test needs, all real: a time-skipping server of its own, a
  * database of the file's own, the Stripe sandbox through the SDK, and workers running the real
  * activities on the real workflow bundle.
  */
@@ -121,8 +121,8 @@ export class SubscriptionHarness {
   }
 
   /**
-   * Test files share one time-skipping server whose clock only moves forward, so each file dates
-   * its scenarios from a base year after the current server time: the first year Y at least one
+   * A file's tests share its time-skipping server, whose clock only moves forward, so each file
+   * dates its scenarios from a base year after the current server time: the first year Y at least one
    * year ahead such that Y + 1 is a leap year (so a two-year run always crosses a February 29).
    */
   async baseYear(): Promise<number> {
@@ -146,8 +146,7 @@ export class SubscriptionHarness {
   }
 
   async close(): Promise<void> {
-    // The time-skipping server is shared by every file and will not skip time while a workflow
-    // has a task nobody polls for: workflows must not outlive their file's workers.
+    // Workflows must not outlive their file's workers (the server stops with the file anyway).
     for (const handle of this.started) await handle.terminate('test file finished').catch(() => undefined);
     // Workflows started by other means (the HTTP API) are found through their rows.
     const others = await this.db.prisma.subscription.findMany({ select: { id: true } }).catch(() => []);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTimeSkipping } from '../support/time-skipping.js';
 import { sleepForDays, waitForSignalOrDeadline, wakeUp } from './fixtures/harness-workflows.js';
 
-// The workflow group's harness itself: one shared time-skipping server, ESM workflow bundling,
+// The workflow group's harness itself: a file's own time-skipping server, ESM workflow bundling,
 // and months of workflow time passing in moments.
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;

@@ -3,7 +3,7 @@ import { cancelUpdate, changeItemsUpdate, getStateQuery } from '../../../workflo
 import { DAY_MS, type SubscriptionHarness, useSubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
-/** A year ahead of the shared server's clock whose next year is a leap year (files share one server); scenarios run in date order. */
+/** A year ahead of the server's clock whose next year is a leap year (the file's tests share one server clock); scenarios run in date order. */
 let Y: number;
 useSubscriptionHarness((harness, year) => {
   h = harness;

@@ -4,7 +4,7 @@ import { eventually, type SubscriptionHarness, useSubscriptionHarness, utc } fro
 
 // Workers die at the worst moments here; money must still move exactly once.
 let h: SubscriptionHarness;
-/** A year ahead of the shared server's clock (files share one server). */
+/** A year ahead of the server's clock (the file's tests share one server clock). */
 let Y: number;
 useSubscriptionHarness((harness, year) => {
   h = harness;

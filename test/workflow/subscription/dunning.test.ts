@@ -5,7 +5,7 @@ import { getStateQuery, paymentMethodUpdatedSignal } from '../../../workflows/su
 import { DAY_MS, eventually, type SubscriptionHarness, useSubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
-/** A year ahead of the shared server's clock (files share one server). */
+/** A year ahead of the server's clock (the file's tests share one server clock). */
 let Y: number;
 useSubscriptionHarness((harness, year) => {
   h = harness;

@@ -3,7 +3,7 @@ import { getStateQuery } from '../../../workflows/subscription-messages.js';
 import { DAY_MS, type SubscriptionHarness, useSubscriptionHarness, utc } from '../../support/subscription-harness.js';
 
 let h: SubscriptionHarness;
-/** A year ahead of the shared server's clock whose next year is a leap year (files share one server). */
+/** A year ahead of the server's clock whose next year is a leap year (the file's tests share one server clock). */
 let Y: number;
 useSubscriptionHarness((harness, year) => {
   h = harness;

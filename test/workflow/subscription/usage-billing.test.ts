@@ -39,8 +39,7 @@ async function meteredSubscription(anchor: number, callPrice = '2') {
 
 /**
  * Ends a test's subscription while it is idle. Left running, it would renew when a later test
- * skips months ahead and could be terminated at the file's close with an activity in flight,
- * which holds the shared time-skipping clock until that activity times out (stalling the next file).
+ * skips months ahead, and its renewals would slow that test's skip.
  */
 async function retire(sub: { handle: { terminate(reason?: string): Promise<unknown> } }): Promise<void> {
   await sub.handle.terminate('test done');
