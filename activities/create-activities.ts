@@ -17,6 +17,7 @@ import { persistSubscriptionState } from './persist-subscription-state.js';
 import { persistSubscriptionStates } from './persist-subscription-states.js';
 import { recordPaymentOutcome } from './record-payment-outcome.js';
 import { repriceDraftInvoice } from './reprice-draft-invoice.js';
+import { createScheduledJobActivities, type ScheduledJobActivities } from './scheduled-job-activities.js';
 import type { BillingActivities } from './types.js';
 import { voidInvoice } from './void-invoice.js';
 
@@ -34,7 +35,7 @@ function withCallClock(given: ActivityDependencies, deps: ActivityDependencies, 
  * The subscription workflow's activities, bound to their dependencies. Every one maps refused
  * input (billing and domain errors) to a non-retryable failure typed by its code.
  */
-export function createActivities(dependencies: ActivityDependencies): BillingActivities {
+export function createActivities(dependencies: ActivityDependencies): BillingActivities & ScheduledJobActivities {
   const deps: ActivityDependencies = { ...dependencies, now: dependencies.now ?? billingClock };
   const bind = <I, O>(activity: (deps: ActivityDependencies, input: I) => Promise<O>) => withFailureMapping((input: I) => activity(withCallClock(dependencies, deps, input), input));
   return {
@@ -55,5 +56,6 @@ export function createActivities(dependencies: ActivityDependencies): BillingAct
     creditCustomer: bind(creditCustomer),
     persistSubscriptionState: bind(persistSubscriptionState),
     persistSubscriptionStates: bind(persistSubscriptionStates),
+    ...createScheduledJobActivities(deps),
   };
 }

@@ -4,3 +4,8 @@
  * only through them.
  */
 export { subscriptionWorkflow } from './subscription.js';
+export { paymentReconciliationWorkflow } from './payment-reconciliation.js';
+export { stuckBillingSweepWorkflow } from './stuck-billing-sweep.js';
+export { usageCloseOutWorkflow } from './usage-close-out.js';
+export { retentionWorkflow } from './retention.js';
+export { billingSnapshotWorkflow } from './billing-snapshot.js';

@@ -3,6 +3,7 @@ import type { CreateInvoiceInput } from '../activities/types.js';
 import type { SubscriptionStatus } from './subscription-status.js';
 import type { BillingInterval, Money } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
+import type { AttentionFlagReason } from './attention-flags.js';
 
 /**
  * Everything a client can send to or ask of a subscription workflow (`subscription:<id>`). The
@@ -95,9 +96,12 @@ export interface NextActionView {
   at: string | null;
 }
 
-/** Why billing waits for an operator: `workflow_error` (a step failed) or `gateway_rejected` (an invoice's charge was refused). */
+/**
+ * Why billing waits for an operator: `workflow_error` (a step failed) or `gateway_rejected` (an
+ * invoice's charge was refused), or a flag a scheduled job raised (see AttentionFlag).
+ */
 export interface AttentionView {
-  reason: 'workflow_error' | 'gateway_rejected';
+  reason: 'workflow_error' | 'gateway_rejected' | AttentionFlagReason;
   message: string;
   since: string;
   /** The invoice concerned, for a gateway rejection. */
@@ -185,4 +189,22 @@ export const billingPreviewQuery = defineQuery<BillingPreview>('billingPreview')
 export interface SubscriptionWorkflowInput {
   tenantId: string;
   subscriptionId: string;
+  /** Set when a scheduled job started the workflow again (it had gone missing): shown until cleared. */
+  flags?: AttentionFlag[];
 }
+
+/**
+ * Something outside the workflow found that an operator should look at this subscription (the
+ * payment reconciliation's discrepancy, the stuck-billing sweep): it is shown as BillingAttention
+ * (after the workflow's own reasons) and in the query, until an operator clears it.
+ */
+export interface AttentionFlag {
+  reason: AttentionFlagReason;
+  message: string;
+}
+
+export type { AttentionFlagReason };
+
+export const flagAttentionSignal = defineSignal<[AttentionFlag]>('flagAttention');
+/** Clears one flag (by reason), or every flag when no reason is given. */
+export const clearAttentionSignal = defineSignal<[{ reason?: string }]>('clearAttention');

@@ -1,6 +1,7 @@
 import type { BillingPolicy, InvoiceLineInput, InvoiceUsage } from '../activities/types.js';
 import { billingPeriod, instantToIso, sumMoney, type BillingInterval, type BillingPeriod } from '../src/domain/index.js';
 import type { AttentionView, ChangeItemsResult, NextActionView, ProrationBehavior, SubscriptionView } from './subscription-messages.js';
+import type { AttentionFlagReason } from './attention-flags.js';
 import type { SubscriptionStatus } from './subscription-status.js';
 import type { ItemState } from './subscription-item.js';
 import type { UsageState } from './subscription-usage.js';
@@ -111,6 +112,8 @@ export interface SubscriptionState {
   /** Recent payment event ids, so a redelivered webhook changes nothing. */
   seenPaymentEvents: string[];
   stepFailure: StepFailure | null;
+  /** Raised from outside (see AttentionFlag); absent in states carried from before flags existed. */
+  flags?: Array<{ reason: AttentionFlagReason; message: string; since: number }>;
   usage: UsageState;
   /** An invoice with usage, held as a draft until the grace period ends. */
   heldDraft: HeldDraft | null;
@@ -181,6 +184,8 @@ export function attentionOf(state: SubscriptionState): AttentionView | null {
   if (rejected?.attention) {
     return { reason: rejected.attention.reason, message: rejected.attention.message, since: instantToIso(rejected.attention.since), invoiceId: rejected.invoiceId, retryAt: null };
   }
+  const flag = state.flags?.[0];
+  if (flag) return { reason: flag.reason, message: flag.message, since: instantToIso(flag.since), invoiceId: null, retryAt: null };
   return null;
 }
 

@@ -17,6 +17,8 @@ import {
   changeItemsUpdate,
   getStateQuery,
   pauseCollectionUpdate,
+  clearAttentionSignal,
+  flagAttentionSignal,
   paymentEventSignal,
   paymentMethodUpdatedSignal,
   payInvoiceUpdate,
@@ -24,6 +26,7 @@ import {
   type InvoiceActionRequest,
   previewChangeUpdate,
   resumeCollectionUpdate,
+  type AttentionFlagReason,
   type CancelRequest,
   type ChangeItemsRequest,
   type SubscriptionView,
@@ -75,6 +78,24 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
     inbox.push({ event, at: requestedInstant() });
     wake();
   });
+  // Flags raised before the state has loaded wait for it.
+  const earlyFlags: Array<{ reason: AttentionFlagReason; message: string; since: number }> = (input.flags ?? []).map((flag) => ({ ...flag, since: requestedInstant() }));
+  const raise = (state: SubscriptionState, flag: { reason: AttentionFlagReason; message: string; since: number }): void => {
+    const others = (state.flags ?? []).filter((f) => f.reason !== flag.reason);
+    const existing = state.flags?.find((f) => f.reason === flag.reason);
+    state.flags = [...others, { ...flag, since: existing?.since ?? flag.since }];
+  };
+  setHandler(flagAttentionSignal, (flag) => {
+    const raised = { reason: flag.reason, message: flag.message, since: requestedInstant() };
+    if (!loaded) return void earlyFlags.push(raised);
+    raise(loaded.state, raised);
+    loaded.updateSearchAttributes();
+  });
+  setHandler(clearAttentionSignal, ({ reason }) => {
+    if (!loaded) return void earlyFlags.splice(0, earlyFlags.length, ...earlyFlags.filter((f) => reason !== undefined && f.reason !== reason));
+    loaded.state.flags = (loaded.state.flags ?? []).filter((f) => reason !== undefined && f.reason !== reason);
+    loaded.updateSearchAttributes();
+  });
   setHandler(paymentMethodUpdatedSignal, () => {
     paymentMethodUpdatedAt = requestedInstant();
     wake();
@@ -124,6 +145,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   announceLoaded();
   if (loaded === null) return null;
   const ctx = loaded;
+  for (const flag of earlyFlags) raise(ctx.state, flag);
   ctx.updateSearchAttributes();
 
   for (;;) {

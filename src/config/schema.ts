@@ -80,10 +80,12 @@ export const workerConfigSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).max(10_000).default(100),
   /**
-   * Workflows kept in the worker's memory between tasks (the sticky cache); unset, the SDK's
-   * default (about 600 per GiB of V8 heap above 200 MiB). Memory per cached subscription is in the README.
+   * Workflows kept in the worker's memory between tasks (the sticky cache); unset, sized from
+   * WORKER_MEMORY_MB (see workflowCacheForBudget). Memory per cached subscription is in the README.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  /** The worker's memory budget in MiB: the workflow cache is sized to stay within it. */
+  WORKER_MEMORY_MB: z.coerce.number().int().min(256).max(1_000_000).default(1024),
   LOG_LEVEL: logLevel.default('info'),
 });
 

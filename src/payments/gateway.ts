@@ -19,6 +19,14 @@ export interface PaymentGateway {
   refund(request: RefundRequest): Promise<RefundOutcome>;
   /** The payment's current state at the gateway, for reconciliation. */
   getPayment(paymentIntentId: string): Promise<PaymentState>;
+  /**
+   * The payment one charge attempt made, found by its customer and our metadata (invoice and
+   * attempt) among the customer's payments created since `createdFrom`; null when the charge
+   * never reached the gateway.
+   */
+  findPaymentForAttempt(input: { gatewayCustomerId: string; invoiceId: string; attempt: number; createdFrom: number }): Promise<PaymentState | null>;
+  /** One page of the account's payments created in [createdFrom, createdTo) (epoch ms), newest first. */
+  listPayments(input: { createdFrom: number; createdTo: number; startingAfter?: string | null }): Promise<{ payments: PaymentState[]; nextCursor: string | null }>;
 }
 
 export interface CreateGatewayCustomer {
@@ -114,6 +122,8 @@ export interface PaymentState {
   amountRefunded: Money;
   chargeId: string | null;
   metadata: Record<string, string>;
+  /** When the gateway created the payment, epoch ms. */
+  created: number;
   lastError: { code: string | null; declineCode: string | null; message: string | null } | null;
 }
 

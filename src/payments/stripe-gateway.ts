@@ -34,6 +34,27 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
 const idOf = (value: string | { id: string } | null | undefined): string | null =>
   value === null || value === undefined ? null : typeof value === 'string' ? value : value.id;
 
+function paymentStateOf(intent: Stripe.PaymentIntent): PaymentState {
+  const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
+  const currency = intent.currency.toUpperCase();
+  return {
+    paymentIntentId: intent.id,
+    status: intent.status,
+    amount: money(intent.amount, currency),
+    amountRefunded: money(charge?.amount_refunded ?? 0, currency),
+    chargeId: idOf(intent.latest_charge),
+    metadata: { ...intent.metadata },
+    created: intent.created * 1000,
+    lastError: intent.last_payment_error
+      ? {
+          code: intent.last_payment_error.code ?? null,
+          declineCode: intent.last_payment_error.decline_code ?? null,
+          message: intent.last_payment_error.message ?? null,
+        }
+      : null,
+  };
+}
+
 export class StripeGateway implements PaymentGateway {
   constructor(private readonly stripe: Stripe) {}
 
@@ -147,24 +168,38 @@ export class StripeGateway implements PaymentGateway {
   }
 
   async getPayment(paymentIntentId: string): Promise<PaymentState> {
-    const intent = await call(() => this.stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }));
-    const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
-    const currency = intent.currency.toUpperCase();
-    return {
-      paymentIntentId: intent.id,
-      status: intent.status,
-      amount: money(intent.amount, currency),
-      amountRefunded: money(charge?.amount_refunded ?? 0, currency),
-      chargeId: idOf(intent.latest_charge),
-      metadata: { ...intent.metadata },
-      lastError: intent.last_payment_error
-        ? {
-            code: intent.last_payment_error.code ?? null,
-            declineCode: intent.last_payment_error.decline_code ?? null,
-            message: intent.last_payment_error.message ?? null,
-          }
-        : null,
-    };
+    return paymentStateOf(await call(() => this.stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] })));
+  }
+
+  async findPaymentForAttempt(input: { gatewayCustomerId: string; invoiceId: string; attempt: number; createdFrom: number }): Promise<PaymentState | null> {
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await call(() =>
+        this.stripe.paymentIntents.list({
+          customer: input.gatewayCustomerId,
+          created: { gte: Math.floor(input.createdFrom / 1000) },
+          limit: 100,
+          expand: ['data.latest_charge'],
+          ...(startingAfter ? { starting_after: startingAfter } : {}),
+        }),
+      );
+      const found = page.data.find((intent) => intent.metadata.invoice_id === input.invoiceId && intent.metadata.attempt === String(input.attempt));
+      if (found) return paymentStateOf(found);
+      if (!page.has_more || page.data.length === 0) return null;
+      startingAfter = page.data.at(-1)!.id;
+    }
+  }
+
+  async listPayments(input: { createdFrom: number; createdTo: number; startingAfter?: string | null }): Promise<{ payments: PaymentState[]; nextCursor: string | null }> {
+    const page = await call(() =>
+      this.stripe.paymentIntents.list({
+        created: { gte: Math.floor(input.createdFrom / 1000), lt: Math.ceil(input.createdTo / 1000) },
+        limit: 100,
+        expand: ['data.latest_charge'],
+        ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
+      }),
+    );
+    return { payments: page.data.map(paymentStateOf), nextCursor: page.has_more && page.data.length > 0 ? page.data.at(-1)!.id : null };
   }
 
   private async defaultPaymentMethod(gatewayCustomerId: string): Promise<string | null> {

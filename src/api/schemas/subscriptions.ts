@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ATTENTION_FLAG_REASONS } from '../../../workflows/attention-flags.js';
 import { SUBSCRIPTION_STATUSES } from '../../../workflows/subscription-status.js';
 import { clientToken, resourceId } from './common.js';
 
@@ -119,7 +120,7 @@ export const liveStateSchema = z
     ),
     nextAction: z.object({ kind: z.string(), at: z.string().nullable() }),
     attention: z
-      .object({ reason: z.enum(['workflow_error', 'gateway_rejected']), message: z.string(), since: z.string(), invoiceId: z.string().nullable(), retryAt: z.string().nullable() })
+      .object({ reason: z.enum(['workflow_error', 'gateway_rejected', ...ATTENTION_FLAG_REASONS]), message: z.string(), since: z.string(), invoiceId: z.string().nullable(), retryAt: z.string().nullable() })
       .nullable()
       .openapi({ description: 'Set while billing waits for an operator: a failed billing step (retried after a back-off) or an invoice the gateway refused to charge' }),
   })

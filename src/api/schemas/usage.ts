@@ -85,4 +85,12 @@ export const usageEventBatchResultSchema = z
   })
   .openapi('UsageEventBatchResult');
 
-export const billingSettingsBody = z.strictObject({ usageGracePeriodHours: z.int().min(0).max(72) }).openapi('SaveBillingSettings');
+export const billingSettingsBody = z
+  .strictObject({
+    usageGracePeriodHours: z.int().min(0).max(72),
+    reconcileAfterMinutes: z.int().min(0).max(1440).optional(),
+    snapshotHourUtc: z.int().min(0).max(23).optional(),
+    webhookEventRetentionDays: z.int().min(1).max(3650).optional(),
+    outboxRetentionDays: z.int().min(1).max(3650).optional(),
+  })
+  .openapi('SaveBillingSettings');

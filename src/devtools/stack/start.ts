@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { devStackConfigSchema, loadConfigOrExit } from '../../config/index.js';
 import { startApiServer, type RunningApiServer } from '../../api/server.js';
@@ -14,6 +14,8 @@ import { resolveTemporalBinary } from './temporal-binaries.js';
 import { createBillingWorker } from '../../temporal/create-worker.js';
 import { startTemporalDevServer, type RunningDevServer } from './temporal-dev-server.js';
 import { registerSearchAttributes } from '../../temporal/register-search-attributes.js';
+import { ensureSchedules, summariseEnsured } from '../../temporal/schedules/ensure-schedules.js';
+import { TemporalSubscriptionWorkflowProbe } from '../../temporal/temporal-subscription-workflow-probe.js';
 import { createStripeClient } from '../../payments/stripe-client.js';
 import { StripeGateway } from '../../payments/stripe-gateway.js';
 import { ensureDemoTenant } from './demo-tenant.js';
@@ -95,12 +97,14 @@ try {
   }
 
   const clientConnection = await Connection.connect({ address: temporalAddress });
+  stops.push({ name: 'Temporal client', stop: () => clientConnection.close() });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const registered = await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE).catch((error: unknown) => {
     say(`warning: could not register search attributes (${String(error)}); register them with your cluster's tooling`);
     return [];
   });
-  await clientConnection.close();
   if (registered.length > 0) say(`registered search attributes: ${registered.join(', ')}`);
+  say(summariseEnsured(await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE)));
 
   const payments = await startPayments(config, dataDir);
   if (payments.stop) stops.push({ name: 'Stripe sandbox', stop: payments.stop });
@@ -117,7 +121,7 @@ try {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      dependencies: { prisma, gateway },
+      dependencies: { prisma, gateway, probe: new TemporalSubscriptionWorkflowProbe(client, config.TEMPORAL_TASK_QUEUE) },
     });
     const workerRun = worker.run();
     stops.push({

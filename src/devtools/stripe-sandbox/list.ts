@@ -18,3 +18,28 @@ export function listOf<T extends { id: string }>(items: readonly T[], url: strin
   }
   return { object: 'list', data: newestFirst.slice(0, limit), has_more: newestFirst.length > limit, url };
 }
+
+/**
+ * Stripe's `created` list filter: an exact Unix time, or any of `gt`, `gte`, `lt`, `lte`.
+ * Returns the predicate over an object's `created` (seconds).
+ */
+export function createdFilter(params: FormParams): (created: number) => boolean {
+  const value = params.created;
+  if (value === undefined || value === '') return () => true;
+  const seconds = (raw: unknown, param: string): number => {
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw)) throw invalidParam(`Invalid integer: ${String(raw)}`, param);
+    return Number(raw);
+  };
+  if (typeof value === 'string') {
+    const exact = seconds(value, 'created');
+    return (created) => created === exact;
+  }
+  if (Array.isArray(value) || typeof value !== 'object' || value === null) throw invalidParam('Invalid object', 'created');
+  const bounds = value as Record<string, unknown>;
+  for (const key of Object.keys(bounds)) if (!['gt', 'gte', 'lt', 'lte'].includes(key)) throw invalidParam(`Received unknown parameter: created[${key}]`, `created[${key}]`);
+  const gt = bounds.gt === undefined ? null : seconds(bounds.gt, 'created[gt]');
+  const gte = bounds.gte === undefined ? null : seconds(bounds.gte, 'created[gte]');
+  const lt = bounds.lt === undefined ? null : seconds(bounds.lt, 'created[lt]');
+  const lte = bounds.lte === undefined ? null : seconds(bounds.lte, 'created[lte]');
+  return (created) => (gt === null || created > gt) && (gte === null || created >= gte) && (lt === null || created < lt) && (lte === null || created <= lte);
+}

@@ -161,9 +161,22 @@ describe('usage events over HTTP', () => {
 
   it('the upcoming invoice is the invoice that is then issued, line for line', async () => {
     const t = await api.tenant();
-    expect(await ok(api.request('GET', '/v1/billing-settings', { key: t.key }))).toMatchObject({ usageGracePeriodHours: 1 });
+    // The defaults: a 1-hour grace period, and the scheduled jobs' settings.
+    expect(await ok(api.request('GET', '/v1/billing-settings', { key: t.key }))).toEqual({
+      object: 'billing_settings',
+      usageGracePeriodHours: 1,
+      reconcileAfterMinutes: 15,
+      snapshotHourUtc: 0,
+      webhookEventRetentionDays: 30,
+      outboxRetentionDays: 30,
+    });
     await refused(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 100 } }), 400, 'invalid_request');
-    expect(await ok(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 2 } }))).toMatchObject({ usageGracePeriodHours: 2 });
+    const bad = await api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 2, snapshotHourUtc: 24, outboxRetentionDays: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.outboxRetentionDays', 'body.snapshotHourUtc']);
+    expect(await ok(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 3, reconcileAfterMinutes: 5, snapshotHourUtc: 6 } }))).toMatchObject({ usageGracePeriodHours: 3, reconcileAfterMinutes: 5, snapshotHourUtc: 6 });
+    // A setting left out keeps its value.
+    expect(await ok(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 2 } }))).toMatchObject({ usageGracePeriodHours: 2, reconcileAfterMinutes: 5, snapshotHourUtc: 6, outboxRetentionDays: 30 });
     const plan = await meteredPlan(t);
     const start = utc(Y + 1, 7, 1);
     const august = utc(Y + 1, 8, 1);

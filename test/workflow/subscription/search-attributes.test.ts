@@ -1,17 +1,16 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
 import { setDefaultPaymentMethod } from '../../../src/billing/customers/set-default-payment-method.js';
-import { projectRoot } from '../../../src/project-root.js';
-import { resolveTemporalBinary } from '../../../src/devtools/stack/temporal-binaries.js';
-import { BILLING_SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.js';
 import { subscriptionWorkflowId } from '../../../src/temporal/workflow-ids.js';
 import { subscriptionWorkflow } from '../../../workflows/subscription.js';
 import { seedCustomer, seedPrice, seedSubscription, seedTenant } from '../../support/billing-fixtures.js';
 import { eventually } from '../../support/subscription-harness.js';
 import { startSandbox, type SandboxHarness } from '../../support/stripe-sandbox.js';
+import { BILLING_SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.js';
+import { startDevServer } from '../../support/dev-server.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 // Visibility queries need a real server (the time-skipping test server cannot list workflows),
@@ -24,13 +23,7 @@ let running: Promise<void>;
 const taskQueue = 'billing-visibility';
 
 beforeAll(async () => {
-  const cli = await resolveTemporalBinary('cli', { projectRoot });
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      ...(cli.kind === 'path' ? { executable: { type: 'existing-path' as const, path: cli.path } } : {}),
-      searchAttributes: [...BILLING_SEARCH_ATTRIBUTES],
-    },
-  });
+  env = await startDevServer();
   [db, stripe] = await Promise.all([createTestDatabase(), startSandbox({ seed: 9 })]);
   worker = await Worker.create({
     connection: env.nativeConnection,

@@ -1,4 +1,4 @@
-import { listOf } from '../list.js';
+import { createdFilter, listOf } from '../list.js';
 import type { OperationContext } from '../operation-context.js';
 import { assertKnownParams, type FormParams, readInteger, readString, readStringArray } from '../params.js';
 import { resourceMissing } from '../stripe-error.js';
@@ -29,5 +29,6 @@ export function listEvents(ctx: OperationContext, params: FormParams): StripeLis
     // Stripe allows one trailing wildcard: `payment_intent.*`.
     return type.endsWith('*') ? eventType.startsWith(type.slice(0, -1)) : eventType === type;
   };
-  return listOf(ctx.state.events.filter((e) => matches(e.type)), '/v1/events', params, readInteger(params, 'limit'));
+  const created = createdFilter(params);
+  return listOf(ctx.state.events.filter((e) => matches(e.type) && created(e.created)), '/v1/events', params, readInteger(params, 'limit'));
 }

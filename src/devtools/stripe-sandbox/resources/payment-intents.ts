@@ -1,6 +1,6 @@
 import { newId } from '../../../ids.js';
 import { assertChargeableAmount, readCurrency } from '../currencies.js';
-import { listOf } from '../list.js';
+import { createdFilter, listOf } from '../list.js';
 import type { OperationContext } from '../operation-context.js';
 import {
   assertKnownParams,
@@ -280,7 +280,8 @@ export function cancelPaymentIntent(ctx: OperationContext, id: string, params: F
 export function listPaymentIntents(ctx: OperationContext, params: FormParams): StripeList<StripePaymentIntent> {
   assertKnownParams(params, { customer: true, limit: true, starting_after: true, ending_before: true, created: true });
   const customer = readString(params, 'customer');
-  const intents = [...ctx.state.paymentIntents.values()].map((r) => r.object).filter((pi) => customer === undefined || pi.customer === customer);
+  const created = createdFilter(params);
+  const intents = [...ctx.state.paymentIntents.values()].map((r) => r.object).filter((pi) => (customer === undefined || pi.customer === customer) && created(pi.created));
   return listOf(intents, '/v1/payment_intents', params, readInteger(params, 'limit'));
 }
 

@@ -1,0 +1,43 @@
+import type { PrismaClient } from '../../db/prisma-client.js';
+
+/** What the retention job deletes, each kind on its own rule. */
+export type PurgeKind = 'idempotency_keys' | 'webhook_events' | 'outbox_events';
+export const PURGE_KINDS: readonly PurgeKind[] = ['idempotency_keys', 'webhook_events', 'outbox_events'];
+
+/** Idempotency keys are kept 24 hours, as Stripe keeps them (the API replays within that window). */
+const IDEMPOTENCY_KEY_HOURS = 24;
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/**
+ * Deletes at most `batchSize` rows of one kind that are past retention as of `now`, and returns
+ * how many it deleted: expired idempotency keys (never one still claimed); processed webhook
+ * events older than the tenant's `webhook_event_retention_days`; outbox events delivered longer
+ * ago than its `outbox_retention_days` (an undelivered event is never deleted). Bounded batches
+ * keep each transaction short; the caller repeats until a batch comes back short.
+ */
+export async function purgeExpiredRows(prisma: PrismaClient, input: { kind: PurgeKind; now: Date; batchSize: number }): Promise<number> {
+  const { now, batchSize } = input;
+  switch (input.kind) {
+    case 'idempotency_keys':
+      return prisma.$executeRaw`
+        DELETE FROM idempotency_keys WHERE (tenant_id, key) IN (
+          SELECT tenant_id, key FROM idempotency_keys
+           WHERE created_at < ${now}::timestamp - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})
+             AND (state = 'completed' OR locked_until IS NULL OR locked_until < ${now}::timestamp)
+           LIMIT ${batchSize})`;
+    case 'webhook_events':
+      return prisma.$executeRaw`
+        DELETE FROM webhook_events WHERE id IN (
+          SELECT w.id FROM webhook_events w LEFT JOIN billing_settings s ON s.tenant_id = w.tenant_id
+           WHERE w.outcome <> 'pending'
+             AND w.received_at < ${now}::timestamp - make_interval(days => COALESCE(s.webhook_event_retention_days, ${DEFAULT_RETENTION_DAYS}))
+           LIMIT ${batchSize})`;
+    case 'outbox_events':
+      return prisma.$executeRaw`
+        DELETE FROM outbox_events WHERE id IN (
+          SELECT o.id FROM outbox_events o LEFT JOIN billing_settings s ON s.tenant_id = o.tenant_id
+           WHERE o.published_at IS NOT NULL
+             AND o.published_at < ${now}::timestamp - make_interval(days => COALESCE(s.outbox_retention_days, ${DEFAULT_RETENTION_DAYS}))
+           LIMIT ${batchSize})`;
+  }
+}

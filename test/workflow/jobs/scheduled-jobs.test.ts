@@ -1,0 +1,204 @@
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities, type BillingActivities } from '../../../activities/index.js';
+import { ensureSchedules } from '../../../src/temporal/schedules/ensure-schedules.js';
+import { SCHEDULES, type ScheduleDeclaration } from '../../../src/temporal/schedules/schedule-declarations.js';
+import { TemporalSubscriptionWorkflowProbe } from '../../../src/temporal/temporal-subscription-workflow-probe.js';
+import { subscriptionWorkflowId } from '../../../src/temporal/workflow-ids.js';
+import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, STUCK_BILLING_SWEEP } from '../../../workflows/scheduled-job-ids.js';
+import type { BillingSnapshotResult } from '../../../workflows/billing-snapshot.js';
+import type { PaymentReconciliationResult } from '../../../workflows/payment-reconciliation.js';
+import type { JobRunResult } from '../../../workflows/scheduled-job-run.js';
+import type { StuckBillingSweepResult } from '../../../workflows/stuck-billing-sweep.js';
+import { getStateQuery } from '../../../workflows/subscription-messages.js';
+import { subscriptionWorkflow } from '../../../workflows/subscription.js';
+import { seedCustomer, seedPrice, seedSubscription, seedTenant } from '../../support/billing-fixtures.js';
+import { eventually } from '../../support/subscription-harness.js';
+import { startSandbox, type SandboxHarness } from '../../support/stripe-sandbox.js';
+import { startDevServer } from '../../support/dev-server.js';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+
+// Schedules need the real dev server (the time-skipping server has none), in real time, as
+// `npm start` runs it: the registry, a schedule's run found idempotent by its scheduled time, and
+// the reconciliation and the sweep taking up a payment whose answer was lost with its workflow.
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let stripe: SandboxHarness;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = 'billing-schedules';
+/** While set, a charge is sent to the gateway and then never answered (the worker "hangs"). */
+let hangAfterCharge = false;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  [db, stripe] = await Promise.all([createTestDatabase(), startSandbox({ seed: 13 })]);
+  const real = createActivities({ prisma: db.prisma, gateway: stripe.gateway, probe: new TemporalSubscriptionWorkflowProbe(env.client, taskQueue) });
+  const activities: BillingActivities & typeof real = {
+    ...real,
+    chargeInvoice: async (input) => {
+      const outcome = await real.chargeInvoice(input);
+      if (hangAfterCharge) await new Promise(() => undefined);
+      return outcome;
+    },
+  };
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url)), logger: quiet }),
+    activities,
+    shutdownGraceTime: '1 second',
+    shutdownForceTime: '2 seconds',
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running?.catch(() => undefined);
+  await stripe?.close();
+  await db?.drop();
+  await env?.teardown();
+});
+
+const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The result of the run a schedule starts next (after `before` runs had been taken). */
+async function nextRunResult<R>(scheduleId: string, before: number): Promise<Extract<JobRunResult<R>, { status: 'completed' }>> {
+  const handle = env.client.schedule.getHandle(scheduleId);
+  const description = await eventually(() => handle.describe(), (d) => d.info.recentActions.length > before, 30_000);
+  const action = description.info.recentActions.at(-1)!;
+  const result = (await env.client.workflow.getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId).result()) as JobRunResult<R>;
+  if (result.status !== 'completed') throw new Error(`${scheduleId} failed: ${result.error}`);
+  return result;
+}
+
+describe('the schedule registry', () => {
+  it('creates every declared schedule once, leaves them alone when nothing changed, updates a changed one keeping it paused, and removes an undeclared one', async () => {
+    const first = await ensureSchedules(env.client, taskQueue);
+    expect(first.map((o) => o.outcome)).toEqual(SCHEDULES.map(() => 'created'));
+    const again = await ensureSchedules(env.client, taskQueue);
+    expect(again.map((o) => o.outcome)).toEqual(SCHEDULES.map(() => 'unchanged'));
+
+    // An operator pauses the sweep; then its declaration changes (a new jitter): updated, still paused.
+    await env.client.schedule.getHandle(STUCK_BILLING_SWEEP).pause('investigating');
+    const changed: ScheduleDeclaration[] = SCHEDULES.map((s) => (s.id === STUCK_BILLING_SWEEP ? { ...s, jitter: '45 seconds' } : s));
+    const updated = await ensureSchedules(env.client, taskQueue, changed);
+    expect(updated.find((o) => o.id === STUCK_BILLING_SWEEP)?.outcome).toBe('updated');
+    const sweep = await env.client.schedule.getHandle(STUCK_BILLING_SWEEP).describe();
+    expect(sweep.state.paused).toBe(true);
+    expect(sweep.spec.jitter).toBe(45_000);
+    expect(sweep.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+
+    // A schedule this project no longer declares (say, one renamed) is deleted; others' are left.
+    await env.client.schedule.create({ scheduleId: 'billing-retired-job', spec: { intervals: [{ every: '1 hour' }] }, action: { type: 'startWorkflow', workflowType: 'retentionWorkflow', taskQueue }, state: { paused: true } });
+    await env.client.schedule.create({ scheduleId: 'someone-elses', spec: { intervals: [{ every: '1 hour' }] }, action: { type: 'startWorkflow', workflowType: 'x', taskQueue: 'other' }, state: { paused: true } });
+    const ids = async () => {
+      const found: string[] = [];
+      for await (const s of env.client.schedule.list()) found.push(s.scheduleId);
+      return found.sort();
+    };
+    await eventually(ids, (found) => found.includes('billing-retired-job') && found.includes('someone-elses'), 15_000);
+    const cleaned = await ensureSchedules(env.client, taskQueue);
+    expect(cleaned.filter((o) => o.outcome !== 'unchanged')).toEqual([
+      { id: STUCK_BILLING_SWEEP, outcome: 'updated' }, // back to the declared jitter
+      { id: 'billing-retired-job', outcome: 'deleted' },
+    ]);
+    const listed = await eventually(ids, (found) => !found.includes('billing-retired-job'), 15_000);
+    expect(listed).toEqual([...SCHEDULES.map((s) => s.id), 'someone-elses'].sort()); // each once
+    await env.client.schedule.getHandle('someone-elses').delete();
+    // The rest of this file triggers runs by hand: nothing runs on its own meanwhile.
+    for (const schedule of SCHEDULES) await env.client.schedule.getHandle(schedule.id).pause('test: runs are triggered by hand');
+  });
+
+  it('a backfill over times already done does nothing twice: each run finds its scheduled time completed', async () => {
+    const handle = env.client.schedule.getHandle(BILLING_SNAPSHOT);
+    const hourNow = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    // The snapshot is hourly at :05; [now − 3 h, now − 1 h) holds two scheduled times.
+    const window = { start: new Date(hourNow - 3 * 3_600_000), end: new Date(hourNow - 3_600_000) };
+    const results = async (count: number) => {
+      const d = await eventually(() => handle.describe(), (x) => x.info.recentActions.length >= count, 30_000);
+      return Promise.all(
+        d.info.recentActions.slice(count - 2, count).map((a) => env.client.workflow.getHandle(a.action.workflow.workflowId, a.action.workflow.firstExecutionRunId).result() as Promise<JobRunResult<BillingSnapshotResult>>),
+      );
+    };
+    const before = (await handle.describe()).info.recentActions.length;
+    await handle.backfill({ ...window, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    const firstRuns = await results(before + 2);
+    expect(firstRuns.map((r) => [r.status, r.repeated])).toEqual([
+      ['completed', false],
+      ['completed', false],
+    ]);
+    // The run's time is the schedule's, not the time it ran: hh:05 of each backfilled hour.
+    expect(firstRuns.map((r) => r.scheduledAt.slice(14, 16))).toEqual(['05', '05']);
+    await handle.backfill({ ...window, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    const repeated = await results(before + 4);
+    expect(repeated.map((r) => [r.status, r.repeated, r.scheduledAt])).toEqual(firstRuns.map((r) => ['completed', true, r.scheduledAt]));
+    const rows = await db.prisma.jobRun.findMany({ where: { job: BILLING_SNAPSHOT }, orderBy: { scheduledAt: 'asc' } });
+    expect(rows.map((r) => [r.scheduledAt.toISOString(), r.status])).toEqual(firstRuns.map((r) => [r.scheduledAt, 'completed']));
+  });
+});
+
+describe('a payment whose answer was lost with its workflow', () => {
+  it('is recorded by the reconciliation without a second charge, and the sweep starts the workflow again, flagged', async () => {
+    const { tenantId } = await seedTenant(db.prisma, 'Lost answer');
+    // This tenant's attempts are looked up as soon as they are left unanswered.
+    await db.prisma.billingSettings.create({ data: { tenantId, reconcileAfterMinutes: 0 } });
+    const customer = await seedCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD' });
+    const { priceId } = await seedPrice(db.prisma, { tenantId, currency: 'USD', definition: { model: 'flat', currency: 'USD', amount: 4900 }, interval: { unit: 'month', count: 1 } });
+    const record = await seedSubscription(db.prisma, { tenantId, customerId: customer.customerId, items: [{ priceId, quantity: 1 }], startAt: Date.now() });
+    const handle = env.client.workflow.getHandle<typeof subscriptionWorkflow>(subscriptionWorkflowId(record.subscriptionId));
+
+    // The charge reaches the gateway and succeeds; its answer never comes back, and the workflow
+    // is then lost (terminated) with the attempt still pending.
+    hangAfterCharge = true;
+    await env.client.workflow.start(subscriptionWorkflow, { taskQueue, workflowId: handle.workflowId, args: [{ tenantId, subscriptionId: record.subscriptionId }] });
+    const invoiceOf = () => db.prisma.invoice.findFirst({ where: { subscriptionId: record.subscriptionId }, include: { paymentAttempts: true } });
+    const invoice = await eventually(invoiceOf, (i) => i !== null && i.paymentAttempts.length === 1 && stripe.sandbox.successfulChargesFor('invoice_id', i.id).length === 1, 30_000);
+    await handle.terminate('lost for the test');
+    hangAfterCharge = false;
+    expect(invoice!.paymentAttempts.map((a) => a.status)).toEqual(['pending']);
+    expect(invoice!.status).toBe('open');
+
+    // Reconciliation, triggered as an operator would.
+    const reconciliation = env.client.schedule.getHandle(PAYMENT_RECONCILIATION);
+    const taken = (await reconciliation.describe()).info.recentActions.length;
+    await reconciliation.trigger();
+    const result = await nextRunResult<PaymentReconciliationResult>(PAYMENT_RECONCILIATION, taken);
+    expect(result).toMatchObject({ status: 'completed', repeated: false, result: { outcomes: { succeeded: 1, declined: 0, still_pending: 0, not_at_gateway: 0 }, signalled: 0 } });
+    const after = await invoiceOf();
+    expect(after!.status).toBe('paid');
+    expect(after!.paymentAttempts.map((a) => a.status)).toEqual(['succeeded']);
+    expect(stripe.sandbox.successfulChargesFor('invoice_id', after!.id)).toHaveLength(1); // no second charge
+
+    // The sweep finds the subscription live in the database with its workflow terminated.
+    await db.prisma.subscription.update({ where: { id: record.subscriptionId }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
+    const sweep = env.client.schedule.getHandle(STUCK_BILLING_SWEEP);
+    const swept = (await sweep.describe()).info.recentActions.length;
+    await sweep.trigger();
+    const sweepResult = await nextRunResult<StuckBillingSweepResult>(STUCK_BILLING_SWEEP, swept);
+    expect(sweepResult.result.findings).toContainEqual({ subscriptionId: record.subscriptionId, tenantId, problem: 'workflow_closed', standing: 'terminated', action: 'restarted' });
+    // Started again from the database: it finds the invoice paid, charges nothing, and says why it is flagged.
+    const state = await eventually(
+      () => handle.query(getStateQuery).catch(() => null),
+      (s) => s !== null && s.status === 'active',
+      30_000,
+    );
+    expect(state!.attention).toMatchObject({ reason: 'workflow_restarted' });
+    expect(stripe.sandbox.successfulChargesFor('invoice_id', after!.id)).toHaveLength(1);
+    const flagged = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const execution of env.client.workflow.list({ query: `BillingAttention = "workflow_restarted" AND TenantId = "${tenantId}"` })) ids.push(execution.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+      30_000,
+    );
+    expect(flagged).toEqual([handle.workflowId]);
+    expect(await db.prisma.outboxEvent.count({ where: { tenantId, type: 'billing.attention_required', aggregateId: record.subscriptionId } })).toBe(1);
+  });
+});
