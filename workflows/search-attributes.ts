@@ -10,6 +10,7 @@ export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttribute
 export const TenantId = defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD);
 export const PriceIds = defineSearchAttributeKey('PriceIds', SearchAttributeType.KEYWORD_LIST);
 export const DunningAttempt = defineSearchAttributeKey('DunningAttempt', SearchAttributeType.INT);
+/** When it bills next by itself (trial end or period end), never a dunning retry (that is NextRetryTime). */
 export const NextBillingTime = defineSearchAttributeKey('NextBillingTime', SearchAttributeType.DATETIME);
 /**
  * Set while billing waits for an operator: `gateway_rejected` (the gateway refused an invoice's
@@ -17,6 +18,12 @@ export const NextBillingTime = defineSearchAttributeKey('NextBillingTime', Searc
  * once collection is back on its own: BillingAttention = "gateway_rejected" lists them.
  */
 export const BillingAttention = defineSearchAttributeKey('BillingAttention', SearchAttributeType.KEYWORD);
+/** The invoice being collected (the earliest, when several are): `OpenInvoiceId = "in_…"` finds its subscription. */
+export const OpenInvoiceId = defineSearchAttributeKey('OpenInvoiceId', SearchAttributeType.KEYWORD);
+/** When dunning charges next, apart from NextBillingTime: `NextRetryTime < "2026-12-03T00:00:00Z"` is "retrying today". */
+export const NextRetryTime = defineSearchAttributeKey('NextRetryTime', SearchAttributeType.DATETIME);
+/** Since when the subscription has been past due (its first failed attempt of the invoice being collected). */
+export const PastDueSince = defineSearchAttributeKey('PastDueSince', SearchAttributeType.DATETIME);
 
 export const BILLING_SEARCH_ATTRIBUTES = [
   BillingStatus,
@@ -26,4 +33,7 @@ export const BILLING_SEARCH_ATTRIBUTES = [
   DunningAttempt,
   NextBillingTime,
   BillingAttention,
+  OpenInvoiceId,
+  NextRetryTime,
+  PastDueSince,
 ] as const;

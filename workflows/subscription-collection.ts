@@ -36,7 +36,16 @@ function failureCode(result: ChargeInvoiceResult): string | null {
 export function registerCollection(ctx: SubscriptionContext, invoice: InvoiceSummary, purpose: CollectionState['purpose'], at: number): CollectionState {
   const existing = ctx.state.collections.find((c) => c.invoiceId === invoice.invoiceId);
   if (existing) return existing;
-  const collection: CollectionState = { invoiceId: invoice.invoiceId, purpose, attempts: [], nextRetryAt: at, waitingForCustomer: false, attention: null };
+  const collection: CollectionState = {
+    invoiceId: invoice.invoiceId,
+    invoiceNumber: invoice.number,
+    amountDue: invoice.amountDue.amount,
+    purpose,
+    attempts: [],
+    nextRetryAt: at,
+    waitingForCustomer: false,
+    attention: null,
+  };
   ctx.state.collections.push(collection);
   return collection;
 }

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { BillingActivities, OutboxEventInput, PersistSubscriptionStateInput } from '../activities/types.js';
 import {
   BillingAttention,
@@ -6,11 +6,15 @@ import {
   CustomerId,
   DunningAttempt,
   NextBillingTime,
+  NextRetryTime,
+  OpenInvoiceId,
+  PastDueSince,
   PriceIds,
   TenantId,
 } from './search-attributes.js';
+import { nextBillingAt, openCollection, operatorDetails, pastDueSince } from './subscription-operator-view.js';
 import { billing, chargeActivity, localBilling } from './subscription-activities.js';
-import { attentionOf, hasBilledPeriod, servicePeriod, nextAction, type SubscriptionState } from './subscription-state.js';
+import { attentionOf, hasBilledPeriod, servicePeriod, nextRetryAt, type SubscriptionState } from './subscription-state.js';
 
 /** The activities the workflow calls; the subscription's own writes go through `persist`. */
 export type BillingCalls = Omit<BillingActivities, 'persistSubscriptionState' | 'persistSubscriptionStates'>;
@@ -150,17 +154,24 @@ export class SubscriptionContext {
 
   updateSearchAttributes(): void {
     const s = this.state;
-    const next = nextAction(s);
     const dunningAttempts = s.collections.reduce((max, c) => Math.max(max, c.attempts.length), 0);
+    const retry = nextRetryAt(s);
+    const billingAt = nextBillingAt(s);
+    const behindSince = pastDueSince(s);
     upsertSearchAttributes([
       { key: BillingStatus, value: s.status },
       { key: CustomerId, value: s.customerId },
       { key: TenantId, value: s.tenantId },
       { key: PriceIds, value: s.items.map((item) => item.priceId) },
       { key: DunningAttempt, value: dunningAttempts },
-      { key: NextBillingTime, value: next.at === null ? null : new Date(next.at) },
+      { key: NextBillingTime, value: billingAt === null ? null : new Date(billingAt) },
       { key: BillingAttention, value: attentionOf(s)?.reason ?? null },
+      { key: OpenInvoiceId, value: openCollection(s)?.invoiceId ?? null },
+      { key: NextRetryTime, value: retry === null ? null : new Date(retry) },
+      { key: PastDueSince, value: behindSince === null ? null : new Date(behindSince) },
     ]);
+    // What the Temporal UI shows for the workflow (served by the SDK's metadata query; no history event).
+    setCurrentDetails(operatorDetails(s));
   }
 }
 

@@ -28,6 +28,10 @@ export interface CollectionAttention {
 /** The invoice being collected, and where dunning stands with it. */
 export interface CollectionState {
   invoiceId: string;
+  /** The invoice's number, for what operators read (timer names, details); absent in older states. */
+  invoiceNumber?: string | null;
+  /** What it still owes, minor units of the subscription's currency; absent in older states. */
+  amountDue?: number;
   /**
    * What paying it unlocks: a period's service, a change waiting for payment, or nothing (the
    * final invoice of an ended subscription: charged once, never dunned).

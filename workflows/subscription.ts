@@ -36,6 +36,7 @@ import { clearStepFailure, loadWithRetries, recordStepFailure } from './subscrip
 import { currentPeriod, isBilling, nextRetryAt, SEEN_EVENTS_KEPT, servicePeriod, viewOf, type SubscriptionState } from './subscription-state.js';
 import { isFailing, recoverUnlessFailing, transition } from './subscription-status.js';
 import { billedThrough, initialUsage } from './subscription-usage.js';
+import { wakeSummary } from './subscription-operator-view.js';
 
 /**
  * One subscription, for its whole life: `subscription:<id>`. The workflow owns what happens next
@@ -189,7 +190,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
     const wakeAt = unwritten ? Math.min(nextWake(s) ?? Infinity, Date.now() + UNWRITTEN_RETRY_MS) : nextWake(s);
     const wait = wakeAt === null || wakeAt === Infinity ? undefined : Math.max(1, wakeAt - Date.now());
     if (wait === undefined) await condition(() => ctx.dirty);
-    else await condition(() => ctx.dirty, wait);
+    // The timer is named for what it waits for ("dunning retry 2 of 4 for INV-000123"), as the UI shows it.
+    else await condition(() => ctx.dirty, wait, { summary: wakeSummary(s) });
     if (workflowInfo().continueAsNewSuggested && !ctx.dirty) {
       await condition(allHandlersFinished);
       await drainUnwritten(ctx);

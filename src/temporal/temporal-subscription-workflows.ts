@@ -42,6 +42,7 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
           taskQueue: this.taskQueue,
           workflowId: subscriptionWorkflowId(input.subscriptionId),
           args: [{ tenantId: input.tenantId, subscriptionId: input.subscriptionId }],
+          staticSummary: `Subscription ${input.subscriptionId} (tenant ${input.tenantId})`,
         });
       } catch (error) {
         // The workflow id is the subscription's: a retried create finds the running workflow.

@@ -9,7 +9,7 @@ import { subscriptionWorkflow } from '../../../workflows/subscription.js';
 import { seedCustomer, seedPrice, seedSubscription, seedTenant } from '../../support/billing-fixtures.js';
 import { eventually } from '../../support/subscription-harness.js';
 import { startSandbox, type SandboxHarness } from '../../support/stripe-sandbox.js';
-import { BILLING_SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.js';
+import { NextBillingTime, NextRetryTime, OpenInvoiceId, PastDueSince, PriceIds, TenantId } from '../../../workflows/search-attributes.js';
 import { startDevServer } from '../../support/dev-server.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
@@ -72,8 +72,42 @@ describe('search attributes in the Temporal UI', () => {
     );
     expect(found).toEqual([subscriptionWorkflowId(record.subscriptionId)]);
     const described = await env.client.workflow.getHandle(subscriptionWorkflowId(record.subscriptionId)).describe();
-    expect(described.typedSearchAttributes.get(BILLING_SEARCH_ATTRIBUTES[2])).toBe(tenantId);
-    expect(described.typedSearchAttributes.get(BILLING_SEARCH_ATTRIBUTES[3])).toEqual([priceId]);
+    expect(described.typedSearchAttributes.get(TenantId)).toBe(tenantId);
+    expect(described.typedSearchAttributes.get(PriceIds)).toEqual([priceId]);
+
+    // One click from "stuck payments": the open invoice, when dunning retries next (apart from the
+    // next billing time), and since when the subscription is behind.
+    const invoice = await db.prisma.invoice.findFirstOrThrow({ where: { subscriptionId: record.subscriptionId }, include: { paymentAttempts: true } });
+    expect(described.typedSearchAttributes.get(OpenInvoiceId)).toBe(invoice.id);
+    expect(described.typedSearchAttributes.get(NextRetryTime)?.toISOString()).toBe(invoice.nextPaymentAttemptAt?.toISOString());
+    expect(described.typedSearchAttributes.get(NextRetryTime)?.getTime()).not.toBe(described.typedSearchAttributes.get(NextBillingTime)?.getTime());
+    expect(described.typedSearchAttributes.get(PastDueSince)?.getTime()).toBeLessThanOrEqual(Date.now());
+    // The README's saved queries "retrying today" (here: before the day after tomorrow, as the
+    // first retry is a day after the failure) and "past due for more than N days" (N = 0 here: it
+    // fell behind moments ago) find it.
+    const dayAfterTomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const retryingSoon = `NextRetryTime < "${dayAfterTomorrow}T00:00:00Z" AND BillingStatus = "past_due" AND PastDueSince < "${new Date(Date.now() + 1000).toISOString()}" AND OpenInvoiceId = "${invoice.id}"`;
+    const soon = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const execution of env.client.workflow.list({ query: retryingSoon })) ids.push(execution.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+      30_000,
+    );
+    expect(soon).toEqual([subscriptionWorkflowId(record.subscriptionId)]);
+    // The workflow's details and the name of the timer it waits on, as the UI shows them.
+    const metadata = await env.client.workflow.getHandle(subscriptionWorkflowId(record.subscriptionId)).query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toContain(`collecting ${invoice.number} (\`${invoice.id}\`): 25.00 USD due, 1 attempt(s)`);
+    expect(metadata.currentDetails).toContain('**past_due**');
+    const history = await env.client.workflow.getHandle(subscriptionWorkflowId(record.subscriptionId)).fetchHistory();
+    const timers = (history.events ?? []).filter((e) => e.timerStartedEventAttributes);
+    const summaries = await Promise.all(
+      timers.map(async (e) => (e.userMetadata?.summary ? String(await env.client.options.loadedDataConverter.payloadConverter.fromPayload(e.userMetadata.summary)) : null)),
+    );
+    // The default policy retries after 1, 3, 5 and 7 days: four retries, the first one next.
+    expect(summaries).toContain(`dunning retry 1 of 4 for ${invoice.number}`);
   }, 90_000);
 
   it('a subscription whose charge the gateway refused is found with BillingAttention = "gateway_rejected"', async () => {
@@ -88,7 +122,8 @@ describe('search attributes in the Temporal UI', () => {
       workflowId: subscriptionWorkflowId(record.subscriptionId),
       args: [{ tenantId, subscriptionId: record.subscriptionId }],
     });
-    const query = `BillingAttention = "gateway_rejected" AND CustomerId = "${customer.customerId}"`;
+    // The README's saved query "needs attention", narrowed to this customer.
+    const query = `BillingAttention IS NOT NULL AND CustomerId = "${customer.customerId}"`;
     const found = await eventually(
       async () => {
         const ids: string[] = [];
