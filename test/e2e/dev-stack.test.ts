@@ -1,13 +1,13 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/tenancy/api-keys.js';
-import { projectRoot } from '../../src/project-root.js';
 import { freePort } from '../../src/devtools/process/free-port.js';
+import { cleanUpStacks, stackEnvironment, startStack as startStackProcess, type Stack } from '../support/npm-start.js';
 
 /**
  * `npm start` as a user runs it: the embedded stack comes up, answers /health/ready, serves the
@@ -15,47 +15,12 @@ import { freePort } from '../../src/devtools/process/free-port.js';
  * process behind on SIGTERM or even on SIGKILL.
  */
 
-interface Stack {
-  child: ChildProcess;
-  output: () => string;
-  apiUrl: string;
-  uiUrl: string;
-  tenantId: string;
-  apiKey: string;
-}
-
 const running: ChildProcess[] = [];
 const dataDirs: string[] = [];
 
-afterAll(async () => {
-  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanUpStacks(running, dataDirs));
 
-async function startStack(env: Record<string, string>): Promise<Stack> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // The embedded default is under test unless the caller names servers explicitly.
-  if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
-  if (!('TEMPORAL_ADDRESS' in env)) delete childEnv.TEMPORAL_ADDRESS;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/devtools/stack/start.ts')], {
-    cwd: projectRoot,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!/Demo API key\s+\S+/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not come up within 90 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const field = (label: string): string => new RegExp(`${label}\\s+(\\S+)`).exec(output)?.[1] ?? '';
-  return { child, output: () => output, apiUrl: field('API'), uiUrl: field('Temporal UI'), tenantId: field('Demo tenant'), apiKey: field('Demo API key') };
-}
+const startStack = (env: Record<string, string>): Promise<Stack> => startStackProcess(env, running);
 
 /** The fields of API responses this file reads. */
 interface ApiJson {
@@ -87,17 +52,7 @@ async function eventually(check: () => boolean, timeoutMs: number): Promise<bool
 }
 
 describe('npm start (embedded dev stack)', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'durable-billing-e2e-'));
-  await chmod(dataDir, 0o755); // PostgreSQL may run as the `postgres` user (when we are root)
-  dataDirs.push(dataDir);
-  const ports = {
-    PORT: await freePort(),
-    EMBEDDED_POSTGRES_PORT: await freePort(),
-    TEMPORAL_DEV_PORT: await freePort(),
-    TEMPORAL_UI_PORT: await freePort(),
-    STRIPE_SANDBOX_PORT: await freePort(),
-  };
-  const env = { DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+  const { dataDir, ports, env } = await stackEnvironment(dataDirs);
   let first: Stack;
 
   it('comes up: /health/ready is 200 and the Temporal UI answers', async () => {

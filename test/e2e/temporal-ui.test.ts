@@ -1,0 +1,108 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveChromium } from '../../src/devtools/browser/chromium.js';
+import { projectRoot } from '../../src/project-root.js';
+import { SCHEDULES } from '../../src/temporal/schedules/schedule-declarations.js';
+import { STUCK_BILLING_SWEEP } from '../../workflows/scheduled-job-ids.js';
+import { cleanUpStacks, stackEnvironment, startStack, type Stack } from '../support/npm-start.js';
+
+/**
+ * What an operator sees, in a real headless browser against `npm start`: the Schedules page lists
+ * every declared schedule, a sweep's run shows its result, and the saved query for stuck payments
+ * finds a subscription whose card is declined. Screenshots go to test-artifacts/temporal-ui/.
+ */
+const running: ChildProcess[] = [];
+const dataDirs: string[] = [];
+const shots = join(projectRoot, 'test-artifacts', 'temporal-ui');
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+let client: Client;
+let connection: Connection;
+
+beforeAll(async () => {
+  const executablePath = resolveChromium();
+  const { env, ports } = await stackEnvironment(dataDirs);
+  stack = await startStack({ ...env, API_RATE_LIMIT_PER_SECOND: '0' }, running);
+  connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_DEV_PORT}` });
+  client = new Client({ connection });
+  await mkdir(shots, { recursive: true });
+  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await connection?.close();
+  await cleanUpStacks(running, dataDirs);
+});
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> & { id?: string; status?: string } }> {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('the Temporal UI, in a browser', () => {
+  it('lists every declared schedule under Schedules', async () => {
+    await page.goto(`${stack.uiUrl}/namespaces/default/schedules`);
+    for (const schedule of SCHEDULES) await page.getByText(schedule.id, { exact: true }).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(shots, 'schedules.png'), fullPage: true });
+    for (const schedule of SCHEDULES) expect(await page.getByText(schedule.id, { exact: true }).count()).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('finds a stuck payment by the saved query, and shows a triggered sweep\'s result', async () => {
+    const customer = await call('POST', '/v1/customers', { currency: 'usd', email: 'stuck@example.com' });
+    expect((await call('POST', `/v1/customers/${customer.body.id}/default-payment-method`, { paymentMethodId: 'pm_card_chargeCustomerFail' })).status).toBe(200);
+    const product = await call('POST', '/v1/products', { name: 'UI plan' });
+    const price = await call('POST', '/v1/prices', { productId: product.body.id, currency: 'USD', pricing: { model: 'flat', amount: 4900 }, interval: { unit: 'month' } });
+    const subscription = await call('POST', '/v1/subscriptions', { customerId: customer.body.id, items: [{ priceId: price.body.id }] });
+    expect(subscription.status).toBe(201);
+    const workflowId = `subscription:${subscription.body.id}`;
+
+    // The README's saved query "one customer's stuck payments" (a first charge declined leaves the
+    // subscription incomplete; a renewal's, past due), as the Workflows page's filter URL.
+    const query = `BillingStatus IN ("past_due", "incomplete") AND CustomerId = "${customer.body.id}"`;
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      await page.goto(`${stack.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
+      const found = await page
+        .getByText(workflowId)
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (found) break;
+      if (Date.now() > deadline) {
+        await page.screenshot({ path: join(shots, 'stuck-payments-not-found.png'), fullPage: true });
+        throw new Error(`${workflowId} never listed for ${query}: ${JSON.stringify((await call('GET', `/v1/subscriptions/${subscription.body.id}`)).body.status)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    await page.screenshot({ path: join(shots, 'stuck-payments.png'), fullPage: true });
+
+    // The sweep, triggered as an operator would, and its run's page with its result.
+    const sweep = client.schedule.getHandle(STUCK_BILLING_SWEEP);
+    const before = (await sweep.describe()).info.recentActions.length;
+    await sweep.trigger();
+    let run: { workflowId: string; firstExecutionRunId: string } | undefined;
+    while (!run) {
+      const actions = (await sweep.describe()).info.recentActions;
+      if (actions.length > before) run = actions.at(-1)!.action.workflow;
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const result = (await client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result()) as { status: string; result: { checked: number } };
+    expect(result.status).toBe('completed');
+    await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(run.workflowId)}/${run.firstExecutionRunId}/history`);
+    await page.getByText('Completed').first().waitFor({ timeout: 60_000 });
+    await page.getByText('checked').first().waitFor({ timeout: 60_000 }); // the result's JSON is on the page
+    await page.screenshot({ path: join(shots, 'sweep-result.png'), fullPage: true });
+  }, 240_000);
+});
