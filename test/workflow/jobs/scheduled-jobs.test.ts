@@ -13,7 +13,7 @@ import type { BillingSnapshotResult } from '../../../workflows/billing-snapshot.
 import type { PaymentReconciliationResult } from '../../../workflows/payment-reconciliation.js';
 import type { JobRunResult } from '../../../workflows/scheduled-job-run.js';
 import type { StuckBillingSweepResult } from '../../../workflows/stuck-billing-sweep.js';
-import { getStateQuery } from '../../../workflows/subscription-messages.js';
+import { clearAttentionSignal, getStateQuery } from '../../../workflows/subscription-messages.js';
 import { subscriptionWorkflow } from '../../../workflows/subscription.js';
 import { seedCustomer, seedPrice, seedSubscription, seedTenant } from '../../support/billing-fixtures.js';
 import { eventually } from '../../support/subscription-harness.js';
@@ -163,7 +163,9 @@ describe('a payment whose answer was lost with its workflow', () => {
     expect(invoice!.paymentAttempts.map((a) => a.status)).toEqual(['pending']);
     expect(invoice!.status).toBe('open');
 
-    // Reconciliation, triggered as an operator would.
+    // Reconciliation, triggered as an operator would. A triggered run stands for the trigger's time
+    // in whole seconds: what it checks must be older than that (threshold 0), hence the pause.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const reconciliation = env.client.schedule.getHandle(PAYMENT_RECONCILIATION);
     const taken = (await reconciliation.describe()).info.recentActions.length;
     await reconciliation.trigger();
@@ -200,5 +202,24 @@ describe('a payment whose answer was lost with its workflow', () => {
     );
     expect(flagged).toEqual([handle.workflowId]);
     expect(await db.prisma.outboxEvent.count({ where: { tenantId, type: 'billing.attention_required', aggregateId: record.subscriptionId } })).toBe(1);
+
+    // An operator clears the flag; then the invoice turns out to have been charged a second time
+    // at the gateway (attempt 2, outside our records): the next reconciliation records it once,
+    // with its event, and flags the subscription again — still charging nothing.
+    await handle.signal(clearAttentionSignal, {});
+    await eventually(() => handle.query(getStateQuery), (s) => s.attention === null, 15_000);
+    const customerRow = await db.prisma.customer.findUniqueOrThrow({ where: { id: customer.customerId } });
+    const duplicate = await stripe.gateway.chargeInvoice({ tenantId, invoiceId: after!.id, subscriptionId: record.subscriptionId, attempt: 2, amount: { amount: 4900, currency: 'USD' }, gatewayCustomerId: customerRow.gatewayCustomerId! });
+    expect(duplicate.status).toBe('succeeded');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const reconciled = (await reconciliation.describe()).info.recentActions.length;
+    await reconciliation.trigger();
+    const second = await nextRunResult<PaymentReconciliationResult>(PAYMENT_RECONCILIATION, reconciled);
+    expect(second.result.discrepancies.map((d) => [d.kind, d.invoiceId, d.amount])).toEqual([['duplicate_payment', after!.id, 4900]]);
+    expect(await db.prisma.reconciliationDiscrepancy.count({ where: { tenantId } })).toBe(1);
+    expect(await db.prisma.outboxEvent.count({ where: { tenantId, type: 'reconciliation.discrepancy' } })).toBe(1);
+    const reflagged = await eventually(() => handle.query(getStateQuery), (s) => s.attention?.reason === 'reconciliation_discrepancy', 15_000);
+    expect(reflagged.attention?.reason).toBe('reconciliation_discrepancy');
+    expect(stripe.sandbox.successfulChargesFor('invoice_id', after!.id)).toHaveLength(2); // the two the gateway made; none by us
   });
 });
