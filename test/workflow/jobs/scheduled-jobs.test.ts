@@ -1,16 +1,21 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../../src/project-root.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type BillingActivities } from '../../../activities/index.js';
 import { ensureSchedules } from '../../../src/temporal/schedules/ensure-schedules.js';
 import { SCHEDULES, type ScheduleDeclaration } from '../../../src/temporal/schedules/schedule-declarations.js';
 import { TemporalSubscriptionWorkflowProbe } from '../../../src/temporal/temporal-subscription-workflow-probe.js';
 import { subscriptionWorkflowId } from '../../../src/temporal/workflow-ids.js';
-import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, STUCK_BILLING_SWEEP } from '../../../workflows/scheduled-job-ids.js';
+import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, RETENTION, STUCK_BILLING_SWEEP, USAGE_CLOSE_OUT } from '../../../workflows/scheduled-job-ids.js';
 import type { BillingSnapshotResult } from '../../../workflows/billing-snapshot.js';
 import type { PaymentReconciliationResult } from '../../../workflows/payment-reconciliation.js';
+import type { RetentionResult } from '../../../workflows/retention.js';
+import type { UsageCloseOutResult } from '../../../workflows/usage-close-out.js';
 import type { JobRunResult } from '../../../workflows/scheduled-job-run.js';
 import type { StuckBillingSweepResult } from '../../../workflows/stuck-billing-sweep.js';
 import { clearAttentionSignal, getStateQuery } from '../../../workflows/subscription-messages.js';
@@ -223,3 +228,63 @@ describe('a payment whose answer was lost with its workflow', () => {
     expect(stripe.sandbox.successfulChargesFor('invoice_id', after!.id)).toHaveLength(2); // the two the gateway made; none by us
   });
 });
+
+describe('operating the schedules', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/temporal/schedules/schedules-cli.ts'), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, TEMPORAL_ADDRESS: env.connection.options.address, TEMPORAL_NAMESPACE: 'default' },
+      encoding: 'utf8',
+    });
+
+  it('npm run schedules lists, describes, pauses, unpauses and triggers them, and refuses a bad backfill', async () => {
+    const listed = cli('list');
+    expect(listed.status).toBe(0);
+    for (const schedule of SCHEDULES) expect(listed.stdout.split('\n').filter((line) => line.startsWith(`${schedule.id} `))).toHaveLength(1);
+    expect(cli('unpause', RETENTION, 'back on').status).toBe(0);
+    expect((await env.client.schedule.getHandle(RETENTION).describe()).state.paused).toBe(false);
+    expect(cli('pause', RETENTION, 'maintenance').status).toBe(0);
+    const paused = await env.client.schedule.getHandle(RETENTION).describe();
+    expect([paused.state.paused, paused.state.note]).toEqual([true, 'maintenance']);
+
+    const before = (await env.client.schedule.getHandle(RETENTION).describe()).info.recentActions.length;
+    expect(cli('trigger', RETENTION).status).toBe(0);
+    const run = await nextRunResult<RetentionResult>(RETENTION, before);
+    expect(run.result.idempotency_keys.complete).toBe(true);
+    const described = cli('describe', RETENTION);
+    expect(described.status).toBe(0);
+    const view = JSON.parse(described.stdout) as { workflowType: string; paused: boolean; lastRun: { status: string; result: { status: string; result: RetentionResult } } };
+    expect(view).toMatchObject({ workflowType: 'retentionWorkflow', paused: true, lastRun: { status: 'COMPLETED', result: { status: 'completed', result: run.result } } });
+
+    const bad = cli('backfill', RETENTION, '--from', 'yesterday', '--to', '2026-12-01T00:00:00Z');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('--from needs an ISO 8601 time');
+    const unknown = cli('trigger', 'billing-no-such-job');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("no schedule 'billing-no-such-job'");
+  }, 120_000);
+
+  it('retention deletes what is past retention and the usage close-out reports no drift, each from its schedule', async () => {
+    const { tenantId } = await seedTenant(db.prisma, 'Retention');
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    await db.prisma.webhookEvent.create({ data: { id: 'evt_schedule_old', provider: 'stripe', type: 'charge.succeeded', tenantId, eventCreatedAt: old, receivedAt: old, outcome: 'dispatched', payload: {} } });
+    await db.prisma.idempotencyKey.create({ data: { tenantId, key: 'old-key', method: 'POST', path: '/v1/customers', requestHash: 'h', state: 'completed', createdAt: old } });
+    const retention = env.client.schedule.getHandle(RETENTION);
+    const taken = (await retention.describe()).info.recentActions.length;
+    await retention.trigger();
+    const purged = await nextRunResult<RetentionResult>(RETENTION, taken);
+    expect(purged.result.webhook_events.deleted).toBeGreaterThanOrEqual(1);
+    expect(purged.result.idempotency_keys.deleted).toBeGreaterThanOrEqual(1);
+    expect(await db.prisma.webhookEvent.count({ where: { id: 'evt_schedule_old' } })).toBe(0);
+    expect(await db.prisma.idempotencyKey.count({ where: { tenantId } })).toBe(0);
+
+    const closeOut = env.client.schedule.getHandle(USAGE_CLOSE_OUT);
+    const closed = (await closeOut.describe()).info.recentActions.length;
+    await closeOut.trigger();
+    const verified = await nextRunResult<UsageCloseOutResult>(USAGE_CLOSE_OUT, closed);
+    expect(verified.result).toMatchObject({ drifted: 0, drift: [] });
+    // The two whole hours before the trigger's hour.
+    expect(Date.parse(verified.result.to) - Date.parse(verified.result.from)).toBe(2 * 3_600_000);
+  }, 120_000);
+});
+
