@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -46,7 +47,8 @@ beforeAll(async () => {
     ...real,
     chargeInvoice: async (input) => {
       const outcome = await real.chargeInvoice(input);
-      if (hangAfterCharge) await new Promise(() => undefined);
+      // Hangs until the worker shuts down (which cancels it), never answering.
+      if (hangAfterCharge) await Context.current().cancelled;
       return outcome;
     },
   };
