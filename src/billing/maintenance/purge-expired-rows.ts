@@ -2,7 +2,6 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 
 /** What the retention job deletes, each kind on its own rule. */
 export type PurgeKind = 'idempotency_keys' | 'webhook_events' | 'outbox_events';
-export const PURGE_KINDS: readonly PurgeKind[] = ['idempotency_keys', 'webhook_events', 'outbox_events'];
 
 /** Idempotency keys are kept 24 hours, as Stripe keeps them (the API replays within that window). */
 const IDEMPOTENCY_KEY_HOURS = 24;

@@ -31,7 +31,8 @@ export async function checkGatewayPayments(
 ): Promise<{ checked: number; findings: DiscrepancyFinding[]; nextCursor: string | null }> {
   const page = await deps.gateway.listPayments({ createdFrom: input.createdFrom, createdTo: input.createdTo, startingAfter: input.cursor });
   const ours = page.payments.filter((payment) => payment.status === 'succeeded' && payment.metadata.invoice_id && payment.metadata.tenant_id);
-  const settleMs = await reconcileAfterMs(deps.prisma, [...new Set(ours.map((payment) => payment.metadata.tenant_id!))]);
+  const tenantIds = [...new Set(ours.map((payment) => payment.metadata.tenant_id!))];
+  const [settleMs, knownTenants] = await Promise.all([reconcileAfterMs(deps.prisma, tenantIds), existingTenants(deps.prisma, tenantIds)]);
   const succeeded = ours.filter((payment) => payment.created <= input.createdTo - (settleMs.get(payment.metadata.tenant_id!) ?? DEFAULT_RECONCILE_AFTER_MINUTES * 60_000));
   const invoiceIds = [...new Set(succeeded.map((payment) => payment.metadata.invoice_id!))];
   const invoices = await deps.prisma.invoice.findMany({
@@ -49,7 +50,7 @@ export async function checkGatewayPayments(
     if (invoice?.status === 'paid' && recorded.includes(payment.paymentIntentId)) continue;
     const paidByAnother = invoice?.status === 'paid' && recorded.some((id) => id !== null && id !== payment.paymentIntentId);
     const kind: DiscrepancyKind = paidByAnother ? 'duplicate_payment' : 'unrecorded_payment';
-    if (!invoice && !(await tenantExists(deps.prisma, tenantId))) continue;
+    if (!invoice && !knownTenants.has(tenantId)) continue;
     findings.push({
       kind,
       tenantId,
@@ -71,6 +72,8 @@ async function reconcileAfterMs(prisma: PrismaClient, tenantIds: string[]): Prom
   return new Map(settings.map((row) => [row.tenantId, row.reconcileAfterMinutes * 60_000]));
 }
 
-async function tenantExists(prisma: PrismaClient, tenantId: string): Promise<boolean> {
-  return (await prisma.tenant.count({ where: { id: tenantId } })) > 0;
+/** Which of these tenants exist (a payment naming another is not ours to judge). */
+async function existingTenants(prisma: PrismaClient, tenantIds: string[]): Promise<Set<string>> {
+  if (tenantIds.length === 0) return new Set();
+  return new Set((await prisma.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true } })).map((row) => row.id));
 }

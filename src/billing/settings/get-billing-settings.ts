@@ -24,7 +24,7 @@ export interface BillingSettingsView {
   outboxRetentionDays: number;
 }
 
-export const DEFAULT_JOB_SETTINGS = { reconcileAfterMinutes: DEFAULT_RECONCILE_AFTER_MINUTES, snapshotHourUtc: 0, webhookEventRetentionDays: DEFAULT_RETENTION_DAYS, outboxRetentionDays: DEFAULT_RETENTION_DAYS } as const;
+const DEFAULT_JOB_SETTINGS = { reconcileAfterMinutes: DEFAULT_RECONCILE_AFTER_MINUTES, snapshotHourUtc: 0, webhookEventRetentionDays: DEFAULT_RETENTION_DAYS, outboxRetentionDays: DEFAULT_RETENTION_DAYS } as const;
 
 /** The tenant's billing settings (the defaults until it saves some). */
 export async function getBillingSettings(prisma: Db, input: { tenantId: string }): Promise<BillingSettingsView> {

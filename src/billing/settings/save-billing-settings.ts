@@ -4,7 +4,7 @@ import { notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import { getBillingSettings, type BillingSettingsView } from './get-billing-settings.js';
 
-export const billingSettingsFields = {
+const billingSettingsFields = {
   usageGracePeriodHours: z.int().min(0).max(72),
   reconcileAfterMinutes: z.int().min(0).max(1440).optional(),
   snapshotHourUtc: z.int().min(0).max(23).optional(),
