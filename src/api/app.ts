@@ -5,7 +5,8 @@ import { requestId } from 'hono/request-id';
 import { limitBodySize } from './body-limit.js';
 import { stripeWebhookRoutes } from './webhooks/stripe-webhook-routes.js';
 import type { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
-import { authenticate, requireWriteRole } from './auth/authenticate.js';
+import { authenticate } from './auth/authenticate.js';
+import { authorizeRole } from './auth/permissions.js';
 import type { BillingApiDependencies } from './dependencies.js';
 import type { ApiEnv } from './env.js';
 import { ApiError, errorBody, handleError } from './errors.js';
@@ -31,7 +32,7 @@ export const API_VERSION = '0.1.0';
 
 /** Authentication, role, rate limit, text guard and idempotency, in that order, for every /v1 route but webhooks (Stripe signs those). */
 function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv>[] {
-  return [authenticate(billing.prisma), requireWriteRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(new IdempotencyStore(billing.prisma))];
+  return [authenticate(billing.prisma), authorizeRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(new IdempotencyStore(billing.prisma))];
 }
 
 function exceptWebhooks(handler: MiddlewareHandler<ApiEnv>): MiddlewareHandler<ApiEnv> {

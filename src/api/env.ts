@@ -14,5 +14,10 @@ export interface ApiEnv {
      * while the same key reused after its 24 h retention makes something new.
      */
     idempotencyScope: string | undefined;
+    /**
+     * What a replay of this response under its Idempotency-Key answers, when it must differ from
+     * the response itself: a new API key's secret is shown once and never stored.
+     */
+    replayBody: unknown;
   };
 }

@@ -68,6 +68,7 @@ export const FAILURE_CATALOG = {
   subscription_not_found: 'not_found',
   invoice_not_found: 'not_found',
   meter_not_found: 'not_found',
+  api_key_not_found: 'not_found',
   upcoming_invoice_not_found: 'not_found',
 
   customer_already_exists: 'conflict',
@@ -92,6 +93,8 @@ export const FAILURE_CATALOG = {
   meter_already_billed: 'conflict',
   usage_event_conflict: 'conflict',
   usage_closed: 'conflict',
+  last_admin_key: 'conflict',
+  api_key_not_live: 'conflict',
 
   amount_too_large: 'invalid',
   interval_mismatch: 'invalid',

@@ -38,3 +38,18 @@ export async function lockActiveDiscounts(
     ORDER BY id FOR UPDATE`;
   return rows.map((row) => row.id);
 }
+
+/** Keys are locked on their own, never with the billing rows above. */
+export async function lockApiKey(tx: Prisma.TransactionClient, tenantId: string, apiKeyId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM api_keys WHERE id = ${apiKeyId} AND tenant_id = ${tenantId} FOR UPDATE`;
+  return rows.length === 1;
+}
+
+/** The tenant's admin keys that still authenticate, locked in id order. */
+export async function lockLiveAdminKeys(tx: Prisma.TransactionClient, tenantId: string): Promise<Array<{ id: string; expiresAt: Date | null }>> {
+  return tx.$queryRaw<Array<{ id: string; expiresAt: Date | null }>>`
+    SELECT id, expires_at AS "expiresAt" FROM api_keys
+    WHERE tenant_id = ${tenantId} AND role = 'admin' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+    ORDER BY id FOR UPDATE`;
+}

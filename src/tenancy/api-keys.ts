@@ -28,19 +28,22 @@ export function apiKeyHashesMatch(a: string, b: string): boolean {
 export interface IssuedApiKey {
   id: string;
   tenantId: string;
+  name: string;
   role: ApiKeyRole;
+  prefix: string;
+  createdAt: Date;
   /** The only time the secret exists outside the caller's hands. */
   secret: string;
 }
 
 export async function issueApiKey(
   prisma: Pick<PrismaClient, 'apiKey'>,
-  input: { tenantId: string; name: string; role: ApiKeyRole },
+  input: { tenantId: string; name: string; role: ApiKeyRole; id?: string },
 ): Promise<IssuedApiKey> {
   const secret = generateApiKeySecret();
   const key = await prisma.apiKey.create({
     data: {
-      id: newId('key'),
+      id: input.id ?? newId('key'),
       tenantId: input.tenantId,
       name: input.name,
       role: input.role,
@@ -48,13 +51,15 @@ export async function issueApiKey(
       hashedKey: hashApiKey(secret),
     },
   });
-  return { id: key.id, tenantId: key.tenantId, role: key.role, secret };
+  return { id: key.id, tenantId: key.tenantId, name: key.name, role: key.role, prefix: key.prefix, createdAt: key.createdAt, secret };
 }
 
 export interface ApiKeyPrincipal {
   tenantId: string;
   apiKeyId: string;
-  role: 'admin' | 'read_only';
+  /** The key's name, which the audit trail shows beside its id. */
+  apiKeyName: string;
+  role: ApiKeyRole;
 }
 
 /**
@@ -64,14 +69,16 @@ export interface ApiKeyPrincipal {
  */
 export async function findApiKey(prisma: PrismaClient, secret: string): Promise<ApiKeyPrincipal | null> {
   const db = await connectedSqlPool(prisma);
-  const { rows } = await db.query<{ id: string; tenant_id: string; role: ApiKeyRole; revoked: boolean }>({
+  // A rotated key past its grace period is as dead as a revoked one; the database's clock decides,
+  // so every API process agrees on the instant.
+  const { rows } = await db.query<{ id: string; tenant_id: string; name: string; role: ApiKeyRole; live: boolean }>({
     name: 'api-key-by-hash',
-    text: 'SELECT id, tenant_id, role::text AS role, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE hashed_key = $1',
+    text: 'SELECT id, tenant_id, name, role::text AS role, (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS live FROM api_keys WHERE hashed_key = $1',
     values: [hashApiKey(secret)],
   });
   const key = rows[0];
-  if (key === undefined || key.revoked) return null;
-  return { tenantId: key.tenant_id, apiKeyId: key.id, role: key.role };
+  if (key === undefined || !key.live) return null;
+  return { tenantId: key.tenant_id, apiKeyId: key.id, apiKeyName: key.name, role: key.role };
 }
 
 /** Stamps a key's last use. */

@@ -6,9 +6,9 @@ import { issueApiKey } from './api-keys.js';
 import { createTenantWithKey } from './tenants.js';
 
 /**
- * `npm run tenant:create -- --name "Acme" --slug acme [--role admin|read_only]`: creates a tenant
+ * `npm run tenant:create -- --name "Acme" --slug acme [--role admin|billing|support|read_only]`: creates a tenant
  * and its first API key, and prints the key once (only its hash is stored).
- * `npm run tenant:create -- --slug acme --key-only [--role read_only]` issues another key for an
+ * `npm run tenant:create -- --slug acme --key-only [--role billing|support|read_only]` issues another key for an
  * existing tenant. DATABASE_URL defaults to the database `npm start` runs.
  */
 const DEFAULT_DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_POSTGRES_PORT ?? '54329'}/billing`;
@@ -19,7 +19,7 @@ const argsSchema = z.object({
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes'),
-  role: z.enum(['admin', 'read_only']).default('admin'),
+  role: z.enum(['admin', 'billing', 'support', 'read_only']).default('admin'),
   'key-name': z.string().trim().min(1).max(100).default('cli'),
   'key-only': z.boolean().default(false),
 });

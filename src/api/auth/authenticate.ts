@@ -50,15 +50,3 @@ export function authenticate(prisma: BillingDatabase): MiddlewareHandler<ApiEnv>
     await next();
   };
 }
-
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** `read_only` keys may read everything of their tenant and change nothing. */
-export function requireWriteRole(): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    if (!READ_METHODS.has(c.req.method) && c.get('principal').role !== 'admin') {
-      throw new ApiError('insufficient_role', 'This API key is read-only; use an admin key to make changes', [{ role: c.get('principal').role, required: 'admin' }]);
-    }
-    await next();
-  };
-}

@@ -82,7 +82,8 @@ export function idempotency(store: IdempotencyStore): MiddlewareHandler<ApiEnv> 
       await store.release(request);
       return;
     }
-    const body: unknown = await c.res.clone().json().catch(() => null);
+    const replayBody: unknown = c.get('replayBody');
+    const body: unknown = replayBody !== undefined ? replayBody : await c.res.clone().json().catch(() => null);
     await store.complete(request, status, body, Date.now());
   };
 }

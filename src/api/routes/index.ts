@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { BillingApiDependencies } from '../dependencies.js';
 import type { ApiEnv } from '../env.js';
+import { apiKeyRoutes } from './api-keys.js';
 import { catalogRoutes } from './catalog.js';
 import { couponRoutes } from './coupons.js';
 import { creditAndDunningRoutes } from './credit-and-dunning.js';
@@ -14,6 +15,6 @@ import { usageRoutes } from './usage.js';
 /** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
 export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
   const app = billingRouter();
-  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes]) app.route('/', group(deps));
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, apiKeyRoutes]) app.route('/', group(deps));
   return app;
 }
