@@ -8,12 +8,13 @@ import { findStalePaymentAttempts } from '../src/billing/reconciliation/find-sta
 import { reconcilePaymentAttempt, type ReconciledAttempt } from '../src/billing/reconciliation/reconcile-payment-attempt.js';
 import { recordDiscrepancies } from '../src/billing/reconciliation/record-discrepancies.js';
 import { takeBillingSnapshot, tenantsDueForSnapshot, type BillingSnapshotRow } from '../src/billing/reports/take-billing-snapshot.js';
+import { retryPendingRefunds, type PendingRefundsResult } from '../src/billing/sweeps/retry-pending-refunds.js';
 import { sweepSubscriptions, type SweepFinding } from '../src/billing/sweeps/sweep-subscriptions.js';
 import { metersToCloseOut, verifyUsageRollups, type RollupDrift } from '../src/billing/usage/verify-usage-rollups.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { withFailureMapping } from './failures.js';
 
-export type { BeginJobRunResult, DiscrepancyFinding, ReconciledAttempt, SweepFinding, RollupDrift, BillingSnapshotRow, PurgeKind };
+export type { BeginJobRunResult, DiscrepancyFinding, ReconciledAttempt, SweepFinding, RollupDrift, BillingSnapshotRow, PurgeKind, PendingRefundsResult };
 
 /** The scheduled jobs' activities: each a thin shell over one billing operation, each idempotent. */
 export interface ScheduledJobActivities {
@@ -26,6 +27,8 @@ export interface ScheduledJobActivities {
   /** Invoices our own records show paid twice in the window, recorded and flagged. */
   findDuplicatePayments(input: { createdFrom: number; createdTo: number; now: number }): Promise<DiscrepancyFinding[]>;
   sweepSubscriptions(input: { now: number; afterId: string | null }): Promise<{ checked: number; findings: SweepFinding[]; nextCursor: string | null }>;
+  /** Credit-note refunds still pending after their grace period, asked of the gateway again (same key). */
+  retryPendingRefunds(input: { now: number }): Promise<PendingRefundsResult>;
   purgeExpiredRows(input: { kind: PurgeKind; now: number; batchSize: number }): Promise<number>;
   tenantsDueForSnapshot(input: { hourUtc: number }): Promise<string[]>;
   takeBillingSnapshot(input: { tenantId: string; date: string; now: number }): Promise<{ taken: boolean; rows: BillingSnapshotRow[] }>;
@@ -67,6 +70,7 @@ export function createScheduledJobActivities(deps: ActivityDependencies): Schedu
     }),
     findDuplicatePayments: withFailureMapping(async (input) => recordAndFlag(deps, await findDuplicatePayments(deps.prisma, input), at(input.now))),
     sweepSubscriptions: withFailureMapping((input) => sweepSubscriptions({ prisma: deps.prisma, probe: probeOf(deps) }, { now: at(input.now), afterId: input.afterId, limit: 200 })),
+    retryPendingRefunds: withFailureMapping((input) => retryPendingRefunds(deps.prisma, deps.gateway, { now: at(input.now), limit: PAGE })),
     purgeExpiredRows: withFailureMapping((input) => purgeExpiredRows(deps.prisma, { kind: input.kind, now: at(input.now), batchSize: input.batchSize })),
     tenantsDueForSnapshot: withFailureMapping((input) => tenantsDueForSnapshot(deps.prisma, input.hourUtc)),
     takeBillingSnapshot: withFailureMapping((input) => takeBillingSnapshot(deps.prisma, { tenantId: input.tenantId, date: input.date, now: at(input.now) })),

@@ -1,4 +1,4 @@
-import type { SweepFinding } from '../activities/scheduled-job-activities.js';
+import type { PendingRefundsResult, SweepFinding } from '../activities/scheduled-job-activities.js';
 import { STUCK_BILLING_SWEEP } from './scheduled-job-ids.js';
 import { jobs, runJobOnce, type JobRunResult } from './scheduled-job-run.js';
 
@@ -11,12 +11,16 @@ export interface StuckBillingSweepResult {
   flagged: number;
   reported: number;
   findings: SweepFinding[];
+  /** Credit-note refunds asked of the gateway again. */
+  refunds?: PendingRefundsResult;
 }
 
 /**
  * Every 5 minutes: every live subscription's workflow is checked (see sweepSubscriptions) — a
  * missing or closed one is started again from the database and flagged, a late or silent one is
- * flagged, a completed one beside a live row is reported — a page at a time.
+ * flagged, a completed one beside a live row is reported — a page at a time. Then credit-note
+ * refunds left pending (the gateway could not answer, or the API died after the note) are asked
+ * again with their own idempotency key.
  */
 export async function stuckBillingSweepWorkflow(): Promise<JobRunResult<StuckBillingSweepResult>> {
   return runJobOnce(STUCK_BILLING_SWEEP, async (at) => {
@@ -31,6 +35,7 @@ export async function stuckBillingSweepWorkflow(): Promise<JobRunResult<StuckBil
       }
       cursor = page.nextCursor;
     }
+    result.refunds = await jobs.retryPendingRefunds({ now: at });
     return result;
   });
 }

@@ -7,6 +7,7 @@ import { stripeWebhookRoutes } from './webhooks/stripe-webhook-routes.js';
 import type { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
 import { authenticate } from './auth/authenticate.js';
 import { authorizeRole } from './auth/permissions.js';
+import { auditTrail } from './audit/audit-trail.js';
 import type { BillingApiDependencies } from './dependencies.js';
 import type { ApiEnv } from './env.js';
 import { ApiError, errorBody, handleError } from './errors.js';
@@ -30,9 +31,9 @@ export interface AppDependencies {
 const MAX_BODY_BYTES = 1024 * 1024;
 export const API_VERSION = '0.1.0';
 
-/** Authentication, role, rate limit, text guard and idempotency, in that order, for every /v1 route but webhooks (Stripe signs those). */
+/** Authentication, role, rate limit, text guard, idempotency and the audit trail, in that order, for every /v1 route but webhooks (Stripe signs those). */
 function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv>[] {
-  return [authenticate(billing.prisma), authorizeRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(new IdempotencyStore(billing.prisma))];
+  return [authenticate(billing.prisma), authorizeRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(new IdempotencyStore(billing.prisma)), auditTrail(billing.prisma)];
 }
 
 function exceptWebhooks(handler: MiddlewareHandler<ApiEnv>): MiddlewareHandler<ApiEnv> {

@@ -50,6 +50,7 @@ const DOMAIN_FAILURES: { readonly [C in DomainErrorCode]: 'invalid' } = {
   invalid_payment_history: 'invalid',
   invalid_meter: 'invalid',
   invalid_usage_value: 'invalid',
+  invalid_credit_note: 'invalid',
 };
 
 export const FAILURE_CATALOG = {
@@ -69,6 +70,8 @@ export const FAILURE_CATALOG = {
   invoice_not_found: 'not_found',
   meter_not_found: 'not_found',
   api_key_not_found: 'not_found',
+  audit_event_not_found: 'not_found',
+  credit_note_not_found: 'not_found',
   upcoming_invoice_not_found: 'not_found',
 
   customer_already_exists: 'conflict',
@@ -87,6 +90,7 @@ export const FAILURE_CATALOG = {
   invoice_not_open: 'conflict',
   invoice_not_collectible: 'conflict',
   invoice_not_finalized: 'conflict',
+  invoice_not_paid: 'conflict',
   update_rejected: 'conflict',
   meter_key_taken: 'conflict',
   meter_in_use: 'conflict',
@@ -108,6 +112,7 @@ export const FAILURE_CATALOG = {
   invalid_invoice_action: 'invalid',
   invalid_items: 'invalid',
   meter_required: 'invalid',
+  credit_note_exceeds_refundable: 'invalid',
   usage_timestamp_out_of_range: 'invalid',
 
   gateway_error: 'gateway',

@@ -26,7 +26,8 @@ export type DomainErrorCode =
   | 'invalid_dunning_policy'
   | 'invalid_payment_history'
   | 'invalid_meter'
-  | 'invalid_usage_value';
+  | 'invalid_usage_value'
+  | 'invalid_credit_note';
 
 /**
  * The one error type the domain throws. `code` is machine-readable, `message` is for humans,

@@ -263,3 +263,7 @@ export { windowParts } from './usage.js';
 export { weightedAverage } from './usage.js';
 /** Decimal quantity helpers: normalise, subtract, compare (12 places). */
 export { maxQuantity, normaliseQuantity, sameQuantity, subtractQuantities, sumQuantities, USAGE_QUANTITY_PLACES, valueTimesInstant } from './usage.js';
+
+export type { CreditableInvoice, CreditableLine, CreditNoteAmounts, CreditNoteLineAmount, CreditNoteRequest } from './credit-note.js';
+
+export { computeCreditNote } from './credit-note.js';

@@ -33,7 +33,6 @@ export const ROUTE_PERMISSIONS = new RouteTable<Permission>({
   'POST /v1/invoices/{invoiceId}/void': 'collect',
   'POST /v1/subscriptions/{subscriptionId}/pause': 'collect',
   'POST /v1/subscriptions/{subscriptionId}/resume': 'collect',
-  'POST /v1/subscriptions/{subscriptionId}/preview-change': 'read',
   'PUT /v1/billing-settings': 'administer',
   'PUT /v1/dunning-policy': 'administer',
   'GET /v1/api-keys': 'administer',

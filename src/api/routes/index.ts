@@ -2,7 +2,9 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { BillingApiDependencies } from '../dependencies.js';
 import type { ApiEnv } from '../env.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { auditEventRoutes } from './audit-events.js';
 import { catalogRoutes } from './catalog.js';
+import { creditNoteRoutes } from './credit-notes.js';
 import { couponRoutes } from './coupons.js';
 import { creditAndDunningRoutes } from './credit-and-dunning.js';
 import { customerRoutes } from './customers.js';
@@ -15,6 +17,6 @@ import { usageRoutes } from './usage.js';
 /** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
 export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
   const app = billingRouter();
-  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, apiKeyRoutes]) app.route('/', group(deps));
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, apiKeyRoutes, auditEventRoutes]) app.route('/', group(deps));
   return app;
 }

@@ -67,6 +67,13 @@ const invoiceFields = {
   creditApplied: minorUnits,
   amountDue: minorUnits,
   amountPaid: minorUnits,
+  amountCredited: minorUnits.describe('The sum of its credit notes'),
+  amountRemaining: minorUnits.describe('What credit notes can still credit: total − amountCredited'),
+  amountRefunded: minorUnits.describe('What the gateway refunded of its payment (by credit notes or outside them)'),
+  dispute: z
+    .object({ status: z.string().describe("Stripe's dispute status: needs_response, under_review, won, lost…"), amount: minorUnits })
+    .nullable()
+    .describe('The latest dispute of its payment'),
   attemptCount: z.int(),
   nextPaymentAttemptAt: instant.nullable(),
   createdAt: instant,
@@ -99,6 +106,10 @@ interface InvoiceFields {
   creditApplied: number;
   amountDue: number;
   amountPaid: number;
+  amountCredited: number;
+  amountRemaining: number;
+  amountRefunded: number;
+  dispute: { status: string; amount: number } | null;
   attemptCount: number;
   nextPaymentAttemptAt: string | null;
   createdAt: string;
@@ -165,6 +176,10 @@ function invoiceFieldsOf(invoice: Invoice): InvoiceFields {
     creditApplied: amount(invoice.creditApplied),
     amountDue: amount(invoice.amountDue),
     amountPaid: amount(invoice.amountPaid),
+    amountCredited: amount(invoice.amountCredited),
+    amountRemaining: amount(invoice.total - invoice.amountCredited),
+    amountRefunded: amount(invoice.amountRefunded),
+    dispute: invoice.disputeStatus === null ? null : { status: invoice.disputeStatus, amount: amount(invoice.disputedAmount) },
     attemptCount: invoice.attemptCount,
     nextPaymentAttemptAt: isoOrNull(invoice.nextPaymentAttemptAt),
     createdAt: invoice.createdAt.toISOString(),

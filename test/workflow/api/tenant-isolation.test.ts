@@ -55,7 +55,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, { parameters?:
 // ---------------------------------------------------------------------------------------------
 // Seeded tenants
 
-const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId'] as const;
+const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId'] as const;
 type IdParam = (typeof ID_PARAMS)[number];
 
 function isIdParam(name: string): name is IdParam {
@@ -70,6 +70,9 @@ const NOT_FOUND_CODE: Record<IdParam, string> = {
   invoiceId: 'invoice_not_found',
   couponId: 'coupon_not_found',
   meterId: 'meter_not_found',
+  creditNoteId: 'credit_note_not_found',
+  apiKeyId: 'api_key_not_found',
+  auditEventId: 'audit_event_not_found',
 };
 
 interface Seeded {
@@ -174,6 +177,16 @@ async function seedTenant(label: string): Promise<Seeded> {
   const usage = await api.request('POST', '/v1/usage-events', { key, body: { transactionId: `seed-${label}`, eventName: 'api_calls', customerId } });
   expectStatus(usage, 202, `${label} usage event`);
 
+  const creditNote = await api.request('POST', `/v1/invoices/${invoiceId}/credit-notes`, { key, body: { amount: 100, reason: 'other', memo: `${label} goodwill note`, outcome: 'credit_balance' } });
+  expectStatus(creditNote, 201, `${label} credit note`);
+  // A key of its own for the key routes to act on (never the one the test calls with).
+  const spareKey = await api.request('POST', '/v1/api-keys', { key, body: { name: `${label} spare key`, role: 'read_only' } });
+  expectStatus(spareKey, 201, `${label} spare key`);
+  const audit = await api.request('GET', `/v1/audit-events?objectId=${creditNote.body.id as string}`, { key });
+  expectStatus(audit, 200, `${label} audit events`);
+  const auditEventId = (audit.body.data as Array<{ id: string }>)[0]?.id;
+  if (auditEventId === undefined) throw new Error(`${label}'s credit note has no audit event`);
+
   const methods = await api.request('GET', `/v1/customers/${customerId}/payment-methods`, { key });
   const gatewayPaymentMethodId = (methods.body.data as Array<{ gatewayPaymentMethodId: string }>)[0]?.gatewayPaymentMethodId;
   if (gatewayPaymentMethodId === undefined) throw new Error(`${label}'s customer has no payment method`);
@@ -183,11 +196,11 @@ async function seedTenant(label: string): Promise<Seeded> {
   return {
     label,
     tenant,
-    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id },
+    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId },
     paymentId,
     gatewayCustomerId,
     gatewayPaymentMethodId,
-    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`],
+    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`],
   };
 }
 
@@ -255,6 +268,17 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'PUT /v1/billing-settings': () => ({ usageGracePeriodHours: 3 }),
   'GET /v1/subscriptions/{subscriptionId}/usage': NO_BODY,
   'GET /v1/subscriptions/{subscriptionId}/upcoming-invoice': NO_BODY,
+  'POST /v1/invoices/{invoiceId}/credit-notes': () => ({ amount: 1, reason: 'other', outcome: 'credit_balance' }),
+  'GET /v1/invoices/{invoiceId}/credit-notes': NO_BODY,
+  'GET /v1/credit-notes': NO_BODY,
+  'GET /v1/credit-notes/{creditNoteId}': NO_BODY,
+  'POST /v1/api-keys': () => ({ name: nextName('key'), role: 'read_only' }),
+  'GET /v1/api-keys': NO_BODY,
+  'GET /v1/api-keys/{apiKeyId}': NO_BODY,
+  'POST /v1/api-keys/{apiKeyId}/revoke': EMPTY,
+  'POST /v1/api-keys/{apiKeyId}/rotate': EMPTY,
+  'GET /v1/audit-events': NO_BODY,
+  'GET /v1/audit-events/{auditEventId}': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */
@@ -267,6 +291,10 @@ const TOP_LEVEL_LISTS: Record<string, (t: Seeded) => string> = {
   'GET /v1/payments': (t) => t.paymentId,
   'GET /v1/coupons': (t) => t.ids.couponId,
   'GET /v1/meters': (t) => t.ids.meterId,
+  'GET /v1/credit-notes': (t) => t.ids.creditNoteId,
+  'GET /v1/api-keys': (t) => t.ids.apiKeyId,
+  // Newest first: the seeded event is found by its object, not by its place in the whole trail.
+  'GET /v1/audit-events': (t) => t.ids.auditEventId,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -308,9 +336,18 @@ async function call(op: Operation, options: CallOptions): Promise<ApiResponse> {
 
 type Snapshot = Record<string, { status: number; body: unknown }>;
 
-/** A subscription's usage so far is measured up to now (`to`): the one field a snapshot may not compare. */
+/**
+ * What a snapshot may not compare: a subscription's usage is measured up to now (`to`); a key's
+ * `lastUsedAt` moves (once a minute) as the test calls; and the workflows write their own audit
+ * events whenever they act, so only the API's are compared.
+ */
 function withoutClock(opId: string, body: unknown): unknown {
-  if (opId !== 'GET /v1/subscriptions/{subscriptionId}/usage' || body === null || typeof body !== 'object') return body;
+  if (body === null || typeof body !== 'object') return body;
+  const page = body as { data?: Array<Record<string, unknown>> };
+  if (opId === 'GET /v1/api-keys') return { ...page, data: (page.data ?? []).map(({ lastUsedAt: _lastUsedAt, ...key }) => key) };
+  if (opId === 'GET /v1/api-keys/{apiKeyId}') return { ...(body as Record<string, unknown>), lastUsedAt: '<moves>' };
+  if (opId === 'GET /v1/audit-events') return { data: (page.data ?? []).filter((event) => (event.actor as { type?: string } | undefined)?.type === 'api_key') };
+  if (opId !== 'GET /v1/subscriptions/{subscriptionId}/usage') return body;
   const usage = body as { to?: unknown; meters?: Array<{ to?: unknown }> };
   return { ...usage, to: '<now>', meters: (usage.meters ?? []).map((m) => ({ ...m, to: '<now>' })) };
 }
@@ -426,8 +463,12 @@ describe('tenant isolation over every documented route', () => {
       expectStatus(response, 403, `${op.id} with B's read-only key`);
       expect(response.body.error.code, op.id).toBe('insufficient_role');
     }
-    // The same key reads everything of its own tenant.
+    // The same key reads everything of its own tenant but its API keys (an admin's to manage).
     for (const op of operations.filter((o) => o.method === 'GET')) {
+      if (op.path.startsWith('/v1/api-keys')) {
+        expectStatus(await call(op, { key: B.tenant.readOnlyKey, pathIds: B.ids, own: B }), 403, `${op.id} with B's read-only key`);
+        continue;
+      }
       const response = await call(op, { key: B.tenant.readOnlyKey, pathIds: B.ids, own: B });
       expectStatus(response, 200, `${op.id} with B's read-only key`);
       expect(withoutClock(op.id, response.body), op.id).toEqual(bBefore.api[op.id]?.body);
@@ -454,6 +495,8 @@ describe('tenant isolation over every documented route', () => {
     for (const issued of [revoked, deleted]) expectStatus(await api.request('GET', '/v1/customers', { key: issued.secret }), 200, 'a fresh key before revocation');
     await prisma.apiKey.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
     await prisma.apiKey.delete({ where: { id: deleted.id } });
+    // The revoked key is B's from here on, and GET /v1/api-keys lists it.
+    bBefore.api['GET /v1/api-keys'] = (await snapshot(B))['GET /v1/api-keys']!;
 
     const aKey = A.tenant.key;
     const last = aKey.at(-1) ?? 'a';

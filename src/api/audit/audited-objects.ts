@@ -1,0 +1,48 @@
+import { getApiKey } from '../../billing/api-keys/get-api-key.js';
+import { getPrice } from '../../billing/catalog/get-price.js';
+import { getProduct } from '../../billing/catalog/get-product.js';
+import { getCoupon } from '../../billing/coupons/get-coupon.js';
+import { getDiscount } from '../../billing/coupons/get-discount.js';
+import { getCreditBalance } from '../../billing/credit/get-credit-balance.js';
+import { getCreditNote } from '../../billing/credit-notes/get-credit-note.js';
+import { getCustomer } from '../../billing/customers/get-customer.js';
+import type { BillingDatabase } from '../../billing/db.js';
+import { getDunningPolicy } from '../../billing/dunning/get-dunning-policy.js';
+import { isBillingError } from '../../billing/failures.js';
+import { getInvoice } from '../../billing/invoices/get-invoice.js';
+import { getMeter } from '../../billing/meters/get-meter.js';
+import { getBillingSettings } from '../../billing/settings/get-billing-settings.js';
+import { getSubscriptionRecord } from '../../billing/subscriptions/get-subscription-record.js';
+
+/**
+ * How the audit trail reads an object before and after a change: through the same operation its
+ * GET route uses, so the trail shows exactly what the API shows.
+ */
+const LOADERS = {
+  customer: (db: BillingDatabase, tenantId: string, id: string) => getCustomer(db, { tenantId, customerId: id }),
+  product: (db: BillingDatabase, tenantId: string, id: string) => getProduct(db, { tenantId, productId: id }),
+  price: (db: BillingDatabase, tenantId: string, id: string) => getPrice(db, { tenantId, priceId: id }),
+  subscription: (db: BillingDatabase, tenantId: string, id: string) => getSubscriptionRecord(db, { tenantId, subscriptionId: id }),
+  invoice: (db: BillingDatabase, tenantId: string, id: string) => getInvoice(db, { tenantId, invoiceId: id }),
+  coupon: (db: BillingDatabase, tenantId: string, id: string) => getCoupon(db, { tenantId, couponId: id }),
+  discount: (db: BillingDatabase, tenantId: string, id: string) => getDiscount(db, { tenantId, discountId: id }),
+  credit_note: (db: BillingDatabase, tenantId: string, id: string) => getCreditNote(db, { tenantId, creditNoteId: id }),
+  credit_balance: (db: BillingDatabase, tenantId: string, id: string) => getCreditBalance(db, { tenantId, customerId: id }),
+  dunning_policy: (db: BillingDatabase, tenantId: string) => getDunningPolicy(db, { tenantId }),
+  billing_settings: (db: BillingDatabase, tenantId: string) => getBillingSettings(db, { tenantId }),
+  meter: (db: BillingDatabase, tenantId: string, id: string) => getMeter(db, { tenantId, meterId: id }),
+  api_key: (db: BillingDatabase, tenantId: string, id: string) => getApiKey(db, { tenantId, apiKeyId: id }),
+} as const;
+
+export type AuditedObjectType = keyof typeof LOADERS;
+
+/** The object's view, or null when there is none (not yet created, or deleted). */
+export async function loadAuditedObject(db: BillingDatabase, type: AuditedObjectType, tenantId: string, id: string): Promise<unknown> {
+  try {
+    return await LOADERS[type](db, tenantId, id);
+  } catch (error) {
+    if (isBillingError(error) && error.kind === 'not_found') return null;
+    if (isBillingError(error) && error.kind === 'malformed') return null;
+    throw error;
+  }
+}
