@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { paymentCorrections } from '../billing/invoices/record-payment-correction.js';
 import { Client, Connection } from '@temporalio/client';
 import { createPrismaClient } from '../db/prisma-client.js';
 import { createStripeClient } from '../payments/stripe-client.js';
@@ -45,6 +46,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     gateway,
     signingSecret: options.stripe.webhookSecret,
     toleranceSeconds: options.stripe.webhookToleranceSeconds,
+    corrections: paymentCorrections,
     sink: new PaymentEventSignalSink(temporal),
   });
   const app = createApp({

@@ -1,3 +1,4 @@
+import type { Prisma } from '../generated/prisma/client.js';
 import type { Money } from '../domain/index.js';
 
 /**
@@ -24,10 +25,19 @@ export type PaymentEvent = PaymentEventReference &
     | { kind: 'payment_failed'; amount: Money; code: string; declineCode: string; message: string; hardDecline: boolean }
     | { kind: 'payment_requires_action'; amount: Money }
     | { kind: 'payment_refunded'; chargeId: string; amountRefunded: Money; fullyRefunded: boolean }
-    | { kind: 'payment_disputed'; chargeId: string; disputeId: string; amount: Money; reason: string }
+    | { kind: 'payment_disputed'; chargeId: string; disputeId: string; amount: Money; reason: string; status: string }
   );
 
 export type PaymentEventKind = PaymentEvent['kind'];
+
+/**
+ * Where a refund or dispute of a payment is written on its invoice, inside the webhook's own
+ * transaction (so a failure rolls the event back and Stripe's retry records it again). Payments
+ * name the interface; billing implements it.
+ */
+export interface PaymentCorrectionRecorder {
+  record(tx: Prisma.TransactionClient, event: Extract<PaymentEvent, { kind: 'payment_refunded' | 'payment_disputed' }>): Promise<void>;
+}
 
 /** Where verified payment events go: in production, the subscription workflow's signal. */
 export interface PaymentEventSink {

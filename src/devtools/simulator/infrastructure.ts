@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { paymentCorrections } from '../../billing/invoices/record-payment-correction.js';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../process/free-port.js';
@@ -230,6 +231,7 @@ export async function startPayments(prisma: PrismaClient, temporal: Client, log:
       stripe,
       gateway,
       signingSecret: WEBHOOK_SECRET,
+      corrections: paymentCorrections,
       sink: new PaymentEventSignalSink(temporal, (line) => log(line)),
     });
     const api = await listen(createApp({ readinessChecks: [], stripeWebhooks: processor }));

@@ -58,6 +58,11 @@ export function controlApi(sandbox: ControlMethods): Hono {
     await sandbox.disputeCharge(c.req.param('id'));
     return c.json({ ok: true });
   });
+  control.post('/disputes/:id/close', async (c) => {
+    const { outcome } = z.object({ outcome: z.enum(['won', 'lost']) }).parse(await readJson(c.req.raw));
+    await sandbox.closeDispute(c.req.param('id'), outcome);
+    return c.json({ ok: true });
+  });
   control.post('/reset', (c) => {
     sandbox.reset();
     return c.json({ ok: true });

@@ -8,7 +8,7 @@ import { FaultInjector } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import type { OperationContext, RequestInfo } from './operation-context.js';
 import { authenticatePaymentIntent } from './resources/payment-intents.js';
-import { disputeCharge } from './resources/disputes.js';
+import { closeDispute, disputeCharge } from './resources/disputes.js';
 import { authenticateSetupIntent } from './resources/setup-intents.js';
 import { type Random, randomSeed, seededRandom } from './seeded-random.js';
 import { SandboxState } from './state.js';
@@ -130,6 +130,7 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}): StripeS
     authenticatePaymentIntent: async (id, outcome = 'succeed') => drive((ctx) => authenticatePaymentIntent(ctx, id, outcome)),
     authenticateSetupIntent: async (id, outcome = 'succeed') => drive((ctx) => authenticateSetupIntent(ctx, id, outcome)),
     disputeCharge: (chargeId) => drive((ctx) => disputeCharge(ctx, ctx.state.charge(chargeId, 'id'))),
+    closeDispute: (disputeId, outcome) => drive((ctx) => closeDispute(ctx, disputeId, outcome)),
     resumePendingWebhooks() {
       const owed = new Set(owedWebhooks);
       owedWebhooks = [];

@@ -264,7 +264,7 @@ export interface StripeDispute {
   metadata: Metadata;
   payment_intent: string | null;
   reason: 'fraudulent';
-  status: 'needs_response' | 'warning_needs_response';
+  status: 'needs_response' | 'warning_needs_response' | 'won' | 'lost';
 }
 
 /** Any object the sandbox stores and serves. */

@@ -93,6 +93,8 @@ export interface StripeSandbox {
   authenticateSetupIntent(id: string, outcome?: 'succeed' | 'fail'): Promise<void>;
   /** Throws at once for an unknown charge; resolves once the dispute is journaled. */
   disputeCharge(chargeId: string): Promise<void>;
+  /** Closes an open dispute as won or lost (`charge.dispute.closed`); resolves once journaled. */
+  closeDispute(disputeId: string, outcome: 'won' | 'lost'): Promise<void>;
   /** Queues again the webhook deliveries a previous run still owed (call once the endpoint is up). */
   resumePendingWebhooks(): void;
   /** Back to the state, faults and webhook configuration the sandbox was created with. */

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PaymentGateway } from '../gateway.js';
-import type { PaymentEvent, PaymentEventSink } from '../payment-events.js';
+import type { PaymentCorrectionRecorder, PaymentEvent, PaymentEventSink } from '../payment-events.js';
 import { isNewerPaymentStatus, type TrackedPaymentStatus } from './payment-status-order.js';
 import { translateStripeEvent } from './translate-stripe-event.js';
 
@@ -16,6 +16,8 @@ export interface StripeWebhookProcessorOptions {
   /** How old a signature's timestamp may be; Stripe's libraries default to 300 s. */
   toleranceSeconds?: number;
   sink: PaymentEventSink;
+  /** Writes refunds and disputes on their invoice, in the webhook's transaction. */
+  corrections?: PaymentCorrectionRecorder;
 }
 
 /**
@@ -75,6 +77,7 @@ export class StripeWebhookProcessor {
           // A charge answered at once was recorded by the workflow's own step; signalling it the
           // same outcome again would only cost it a workflow task.
           const recorded = isNews && (await this.alreadyRecorded(tx, paymentEvent));
+          if (paymentEvent.kind === 'payment_refunded' || paymentEvent.kind === 'payment_disputed') await this.options.corrections?.record(tx, paymentEvent);
           if (isNews && !recorded) await this.options.sink.deliver(paymentEvent);
           outcome = !isNews ? 'stale' : recorded ? 'recorded' : 'dispatched';
           if (paymentEvent.tenantId) {

@@ -10,6 +10,7 @@ export const HANDLED_STRIPE_EVENTS = [
   'payment_intent.requires_action',
   'charge.refunded',
   'charge.dispute.created',
+  'charge.dispute.closed',
 ] as const;
 
 export interface TranslatedEvent {
@@ -98,7 +99,8 @@ export function translateStripeEvent(event: Stripe.Event): TranslatedEvent | nul
         },
       };
     }
-    case 'charge.dispute.created': {
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed': {
       const dispute = event.data.object;
       return {
         trackedStatus: null,
@@ -109,6 +111,7 @@ export function translateStripeEvent(event: Stripe.Event): TranslatedEvent | nul
           disputeId: dispute.id,
           amount: money(dispute.amount, dispute.currency),
           reason: dispute.reason,
+          status: dispute.status,
         },
       };
     }

@@ -4,6 +4,8 @@ import { createApp } from '../../../src/api/app.js';
 import { money } from '../../../src/domain/index.js';
 import type { PaymentEvent, PaymentEventSink } from '../../../src/payments/payment-events.js';
 import { StripeWebhookProcessor } from '../../../src/payments/webhooks/stripe-webhook-processor.js';
+import { paymentCorrections } from '../../../src/billing/invoices/record-payment-correction.js';
+import { newId } from '../../../src/ids.js';
 import { freePort } from '../../../src/devtools/process/free-port.js';
 import { customerWithCard, startSandbox, type SandboxHarness } from '../../support/stripe-sandbox.js';
 import { seedCustomer, seedTenant } from '../../support/billing-fixtures.js';
@@ -38,7 +40,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   harness = await startSandbox({ seed: 3 });
   sink = new RecordingSink();
-  const processor = new StripeWebhookProcessor({ prisma: db.prisma, stripe: harness.stripe, gateway: harness.gateway, signingSecret: SECRET, sink });
+  const processor = new StripeWebhookProcessor({ prisma: db.prisma, stripe: harness.stripe, gateway: harness.gateway, signingSecret: SECRET, sink, corrections: paymentCorrections });
   app = createApp({ readinessChecks: [], stripeWebhooks: processor });
   const port = await freePort();
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
@@ -265,4 +267,46 @@ describe('Stripe webhooks through the sandbox, the API route and the database', 
       invoiceId, chargeId: outcome.chargeId, amount: money(3_000, 'EUR'), disputeId: expect.stringMatching(/^d[up]_/) as unknown,
     });
   });
+
+  describe('refunds and disputes recorded on the invoice', () => {
+    /** A paid €30.00 invoice of a real tenant, charged at the sandbox with its references. */
+    async function paidInvoice(testPaymentMethod: string) {
+      const { tenantId } = await seedTenant(db.prisma, 'Webhook corrections');
+      const { customerId } = await seedCustomer(db.prisma, harness.gateway, { tenantId, currency: 'EUR', testPaymentMethod });
+      const invoiceId = newId('inv');
+      await db.prisma.invoice.create({
+        data: { id: invoiceId, tenantId, customerId, sourceKey: `manual:${invoiceId}`, kind: 'manual', number: 'INV-000001', status: 'paid', currency: 'EUR', subtotal: 3000n, total: 3000n, amountDue: 3000n, amountPaid: 3000n },
+      });
+      const customer = await db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } });
+      const outcome = await harness.gateway.chargeInvoice({ tenantId, invoiceId, subscriptionId: null, attempt: 1, amount: money(3_000, 'EUR'), gatewayCustomerId: customer.gatewayCustomerId! });
+      if (outcome.status !== 'succeeded') throw new Error('charge failed');
+      await harness.sandbox.flushWebhooks();
+      return { tenantId, invoiceId, outcome };
+    }
+
+    it("a refund made outside a credit note moves the invoice's amount refunded to the charge's", async () => {
+      const { tenantId, invoiceId, outcome } = await paidInvoice('pm_card_visa');
+      // Two refunds from the dashboard: €5.00 then €7.50; the charge reports 1250 refunded in all.
+      await harness.gateway.refund({ tenantId, refundId: 'dash_1', paymentIntentId: outcome.paymentIntentId, amount: money(500, 'EUR') });
+      await harness.gateway.refund({ tenantId, refundId: 'dash_2', paymentIntentId: outcome.paymentIntentId, amount: money(750, 'EUR') });
+      await harness.sandbox.flushWebhooks();
+      expect((await db.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).amountRefunded).toBe(1250n);
+    });
+
+    it('a dispute is marked on the invoice, and a lost one as lost, with an event each', async () => {
+      const { tenantId, invoiceId, outcome } = await paidInvoice('pm_card_createDispute');
+      const opened = await db.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+      expect([opened.disputeStatus, opened.disputedAmount]).toEqual(['needs_response', 3000n]);
+      const disputed = sink.of(outcome.paymentIntentId).find((e) => e.kind === 'payment_disputed');
+      if (disputed?.kind !== 'payment_disputed') throw new Error('no dispute event');
+      await harness.sandbox.closeDispute(disputed.disputeId, 'lost');
+      await harness.sandbox.flushWebhooks();
+      expect((await db.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).disputeStatus).toBe('lost');
+      const events = await db.prisma.outboxEvent.findMany({ where: { tenantId, aggregateId: invoiceId }, orderBy: { createdAt: 'asc' } });
+      expect(events.map((e) => e.type)).toEqual(['invoice.disputed', 'invoice.dispute_lost']);
+      // The closed event was delivered to the subscription's workflow too, as a dispute with its status.
+      expect(sink.of(outcome.paymentIntentId).filter((e) => e.kind === 'payment_disputed').map((e) => (e as { status: string }).status)).toEqual(['needs_response', 'lost']);
+    });
+  });
 });
+

@@ -31,3 +31,17 @@ export function disputeCharge(ctx: OperationContext, record: ChargeRecord): Stri
   ctx.emit('charge.dispute.created', dispute);
   return dispute;
 }
+
+/**
+ * The card network decides a dispute: `lost` keeps the money with the cardholder (the charge's
+ * funds are withdrawn for good), `won` returns it. Stripe emits `charge.dispute.closed`.
+ */
+export function closeDispute(ctx: OperationContext, disputeId: string, outcome: 'won' | 'lost'): StripeDispute {
+  const dispute = ctx.state.disputes.get(disputeId);
+  if (dispute === undefined) throw unexpectedState('resource_missing', `No such dispute: '${disputeId}'`);
+  if (dispute.status === 'won' || dispute.status === 'lost') throw unexpectedState('dispute_already_closed', `Dispute ${disputeId} is already ${dispute.status}.`);
+  dispute.status = outcome;
+  ctx.state.disputes.set(dispute.id, dispute);
+  ctx.emit('charge.dispute.closed', dispute);
+  return dispute;
+}

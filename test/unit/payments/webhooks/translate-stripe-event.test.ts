@@ -41,8 +41,12 @@ describe('translateStripeEvent', () => {
       trackedStatus: null,
       event: { kind: 'payment_refunded', chargeId: 'ch_1', paymentIntentId: 'pi_1', amountRefunded: { amount: 1000, currency: 'EUR' }, fullyRefunded: false },
     });
-    expect(translateStripeEvent(event('charge.dispute.created', { id: 'dp_1', charge: 'ch_1', payment_intent: 'pi_1', amount: 4900, currency: 'usd', reason: 'fraudulent', metadata: {} }))).toMatchObject({
-      event: { kind: 'payment_disputed', chargeId: 'ch_1', disputeId: 'dp_1', reason: 'fraudulent', tenantId: null, attempt: null },
+    expect(translateStripeEvent(event('charge.dispute.created', { id: 'dp_1', charge: 'ch_1', payment_intent: 'pi_1', amount: 4900, currency: 'usd', reason: 'fraudulent', status: 'needs_response', metadata: {} }))).toMatchObject({
+      event: { kind: 'payment_disputed', chargeId: 'ch_1', disputeId: 'dp_1', reason: 'fraudulent', status: 'needs_response', tenantId: null, attempt: null },
+    });
+    // The network's decision arrives as the same kind, with the dispute's final status.
+    expect(translateStripeEvent(event('charge.dispute.closed', { id: 'dp_1', charge: 'ch_1', payment_intent: 'pi_1', amount: 4900, currency: 'usd', reason: 'fraudulent', status: 'lost', metadata: {} }))).toMatchObject({
+      event: { kind: 'payment_disputed', disputeId: 'dp_1', status: 'lost', amount: { amount: 4900, currency: 'USD' } },
     });
   });
 
