@@ -72,6 +72,7 @@ export const FAILURE_CATALOG = {
   api_key_not_found: 'not_found',
   audit_event_not_found: 'not_found',
   credit_note_not_found: 'not_found',
+  invoice_item_not_found: 'not_found',
   upcoming_invoice_not_found: 'not_found',
 
   customer_already_exists: 'conflict',
@@ -91,6 +92,7 @@ export const FAILURE_CATALOG = {
   invoice_not_collectible: 'conflict',
   invoice_not_finalized: 'conflict',
   invoice_not_paid: 'conflict',
+  invoice_item_invoiced: 'conflict',
   update_rejected: 'conflict',
   meter_key_taken: 'conflict',
   meter_in_use: 'conflict',

@@ -9,6 +9,7 @@ import { getCustomer } from '../../billing/customers/get-customer.js';
 import type { BillingDatabase } from '../../billing/db.js';
 import { getDunningPolicy } from '../../billing/dunning/get-dunning-policy.js';
 import { isBillingError } from '../../billing/failures.js';
+import { getInvoiceItem } from '../../billing/invoice-items/get-invoice-item.js';
 import { getInvoice } from '../../billing/invoices/get-invoice.js';
 import { getMeter } from '../../billing/meters/get-meter.js';
 import { getBillingSettings } from '../../billing/settings/get-billing-settings.js';
@@ -23,6 +24,7 @@ const LOADERS = {
   product: (db: BillingDatabase, tenantId: string, id: string) => getProduct(db, { tenantId, productId: id }),
   price: (db: BillingDatabase, tenantId: string, id: string) => getPrice(db, { tenantId, priceId: id }),
   subscription: (db: BillingDatabase, tenantId: string, id: string) => getSubscriptionRecord(db, { tenantId, subscriptionId: id }),
+  invoice_item: (db: BillingDatabase, tenantId: string, id: string) => getInvoiceItem(db, { tenantId, invoiceItemId: id }),
   invoice: (db: BillingDatabase, tenantId: string, id: string) => getInvoice(db, { tenantId, invoiceId: id }),
   coupon: (db: BillingDatabase, tenantId: string, id: string) => getCoupon(db, { tenantId, couponId: id }),
   discount: (db: BillingDatabase, tenantId: string, id: string) => getDiscount(db, { tenantId, discountId: id }),

@@ -20,6 +20,8 @@ export const AUDITED_ROUTES = new RouteTable<AuditedRoute | null>({
   'POST /v1/customers/{customerId}': { action: 'customer.updated', object: 'customer', id: { param: 'customerId' } },
   'POST /v1/customers/{customerId}/payment-method-setups': { action: 'customer.payment_method_setup_started', object: 'customer', id: { param: 'customerId' } },
   'POST /v1/customers/{customerId}/default-payment-method': { action: 'customer.default_payment_method_set', object: 'customer', id: { param: 'customerId' } },
+  'POST /v1/customers/{customerId}/invoice-items': { action: 'invoice_item.created', object: 'invoice_item', id: 'response' },
+  'DELETE /v1/invoice-items/{invoiceItemId}': { action: 'invoice_item.deleted', object: 'invoice_item', id: { param: 'invoiceItemId' } },
   'POST /v1/products': { action: 'product.created', object: 'product', id: 'response' },
   'POST /v1/products/{productId}': { action: 'product.updated', object: 'product', id: { param: 'productId' } },
   'DELETE /v1/products/{productId}': { action: 'product.deleted', object: 'product', id: { param: 'productId' } },

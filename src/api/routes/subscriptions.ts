@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { invoiceItemFromBody } from '../schemas/invoice-items.js';
 import { cancelSubscription } from '../../billing/subscriptions/cancel-subscription.js';
 import { changeSubscription } from '../../billing/subscriptions/change-subscription.js';
 import { createSubscription } from '../../billing/subscriptions/create-subscription.js';
@@ -142,6 +143,7 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
       trialDays: body.trialDays,
       billingCycleAnchor: body.billingCycleAnchor === undefined ? undefined : Date.parse(body.billingCycleAnchor),
       stubProration: body.prorationBehavior,
+      oneTimeItems: body.oneTimeItems?.map(invoiceItemFromBody),
       retryableId: key === undefined ? undefined : derivedId('sub', tenantId, key),
     });
     return c.json(created, 201);

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { invoiceItemBody } from './invoice-items.js';
 import { ATTENTION_FLAG_REASONS } from '../../../workflows/attention-flags.js';
 import { SUBSCRIPTION_STATUSES } from '../../../workflows/subscription-status.js';
 import { clientToken, resourceId } from './common.js';
@@ -28,6 +29,7 @@ export const createSubscriptionBody = z
       .enum(['create_prorations', 'none'])
       .optional()
       .openapi({ description: 'With billingCycleAnchor: create_prorations (default) invoices the stub prorated at the start; none makes the stub free' }),
+    oneTimeItems: z.array(invoiceItemBody).max(20).optional().openapi({ description: "Setup fees and other one-time charges, billed on the subscription's first invoice with its discounts and tax" }),
   })
   .refine((body) => body.prorationBehavior === undefined || body.billingCycleAnchor !== undefined, { message: 'prorationBehavior applies only with billingCycleAnchor', path: ['prorationBehavior'] })
   .openapi('CreateSubscription');

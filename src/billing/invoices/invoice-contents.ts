@@ -3,6 +3,7 @@ import type { Customer, Invoice, Prisma } from '../../generated/prisma/client.js
 import { newId } from '../../ids.js';
 import { columnFromMoney, dateOrNull } from '../amounts.js';
 import { notFound } from '../failures.js';
+import { claimInvoiceItems } from '../invoice-items/claim-invoice-items.js';
 import { priceInvoiceUsage } from '../usage/usage-lines.js';
 import { computeInvoice, type ComputedLine } from './invoice-computation.js';
 import type { ApplicableDiscount } from './invoice-discounts.js';
@@ -52,7 +53,8 @@ function lineRow(line: ComputedLine, position: number, context: { tenantId: stri
 
 /**
  * Writes an invoice's lines and named totals: the drafted lines, its usage priced from the
- * meters now (with adjustments for late usage), one line per discount and per tax rate. Used when
+ * meters now (with adjustments for late usage), the one-off charges it claims, one line per
+ * discount and per tax rate. Used when
  * an invoice is drafted and when a held draft is priced again, so both compute the same way; the
  * caller has deleted any earlier lines and usage charges of the invoice.
  */
@@ -70,7 +72,7 @@ export async function writeInvoiceContents(
   // invoice's usage or sees the usage closed — none stored as billable after the read.
   if (closing) await tx.$queryRaw`SELECT id FROM subscriptions WHERE id = ${subscriptionId} FOR UPDATE`;
   const usage = input.usage ? await priceInvoiceUsage(tx, { tenantId, subscriptionId, customerId: invoice.customerId, currency: invoice.currency }, input.usage, invoice.id) : { lines: [], charges: [] };
-  const drafted = [...input.lines, ...usage.lines];
+  const drafted = [...input.lines, ...usage.lines, ...(await claimInvoiceItems(tx, invoice))];
   const rates = await loadTaxRates(tx, tenantId, context.customer.taxJurisdiction);
   const items = await subscriptionItemsByPrice(tx, tenantId, subscriptionId, drafted);
   const { totals, lines } = computeInvoice({ currency: invoice.currency, lines: drafted }, context.discounts, rates, context.customer.taxJurisdiction);

@@ -2,7 +2,7 @@ import type { Money } from '../../domain/index.js';
 
 /** What an invoice is for: a period's recurring fees, a change's proration, usage, a final bill. */
 export type InvoiceKind = 'recurring' | 'proration' | 'final';
-export type InvoiceLineKind = 'recurring' | 'proration' | 'usage';
+export type InvoiceLineKind = 'recurring' | 'proration' | 'usage' | 'one_off';
 
 /** A line priced by the caller (recurring fee, proration, usage); discount and tax lines are added here. */
 export interface InvoiceLineInput {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { createSetupFees } from '../invoice-items/create-invoice-item.js';
+import { invoiceItemSchema } from '../invoice-items/invoice-item-input.js';
 import { billingPeriod, intervalsEqual, stubPeriod, trialEnd as trialEndAfter } from '../../domain/index.js';
 import type { BillingInterval, PriceDefinition } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
@@ -25,8 +27,12 @@ const createSubscriptionRecordInput = z.object({
   billingCycleAnchor: z.int().min(0).optional(),
   /** How the stub is charged: prorated (Stripe's create_prorations, the default) or not at all. */
   stubProration: z.enum(['create_prorations', 'none']).optional(),
+  /** Setup fees and other one-time charges: pending items of this subscription, billed on its first invoice. */
+  oneTimeItems: z.array(invoiceItemSchema).max(20).optional(),
   id: idSchema.optional(),
 });
+
+export type OneTimeItemInput = z.input<typeof invoiceItemSchema>;
 
 export type CreateSubscriptionRecordInput = z.input<typeof createSubscriptionRecordInput>;
 
@@ -170,6 +176,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
           createdAt: new Date(createdAt + index),
         })),
       });
+      await createSetupFees(tx, { tenantId, customerId: customer.id, subscriptionId, currency, items: parsed.oneTimeItems ?? [] });
       const meterIds = [...new Set(prices.flatMap((price) => (price.meterId === null ? [] : [price.meterId])))];
       await assertMetersNotBilledElsewhere(tx, { tenantId, customerId: customer.id, meterIds, exceptSubscriptionId: subscriptionId });
       // The first subscription fixes the customer's billing currency, as Stripe does.

@@ -1,6 +1,6 @@
 import { failure, isBillingError } from '../failures.js';
 import type { SubscriptionCommandDependencies } from './command-dependencies.js';
-import { createSubscriptionRecord } from './create-subscription-record.js';
+import { createSubscriptionRecord, type OneTimeItemInput } from './create-subscription-record.js';
 import { getSubscriptionRecord } from './get-subscription-record.js';
 import type { SubscriptionView } from './views.js';
 
@@ -18,6 +18,8 @@ export interface CreateSubscriptionInput {
   billingCycleAnchor?: number | undefined;
   /** The stub is charged prorated (default) or not at all. */
   stubProration?: 'create_prorations' | 'none' | undefined;
+  /** Setup fees and other one-time charges, billed on the subscription's first invoice. */
+  oneTimeItems?: OneTimeItemInput[] | undefined;
   /**
    * The subscription's id when the caller can retry the same create (derived from an idempotency
    * key): a retry finds the row and finishes starting its workflow. Without one, a fresh id.
@@ -48,6 +50,7 @@ export async function createSubscription(deps: SubscriptionCommandDependencies, 
       trialDays: input.trialDays,
       ...(input.billingCycleAnchor === undefined ? {} : { billingCycleAnchor: input.billingCycleAnchor }),
       ...(input.stubProration === undefined ? {} : { stubProration: input.stubProration }),
+      ...(input.oneTimeItems === undefined ? {} : { oneTimeItems: input.oneTimeItems }),
       ...(input.retryableId === undefined ? {} : { id: input.retryableId }),
     });
     subscriptionId = record.subscriptionId;

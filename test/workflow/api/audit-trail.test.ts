@@ -55,6 +55,8 @@ describe('audit trail', () => {
     await call('POST /v1/customers/{customerId}', `/v1/customers/${buyer.id}`, 'billing', { email: 'ada@lovelace.example', metadata: { tier: 'gold' } });
     await call('POST /v1/customers/{customerId}/payment-method-setups', `/v1/customers/${buyer.id}/payment-method-setups`, 'billing', {}, 201);
     await call('POST /v1/customers/{customerId}/default-payment-method', `/v1/customers/${buyer.id}/default-payment-method`, 'billing', { paymentMethodId: 'pm_card_visa' });
+    const extra = await call('POST /v1/customers/{customerId}/invoice-items', `/v1/customers/${buyer.id}/invoice-items`, 'billing', { description: 'Workshop', unitAmount: 900 }, 201);
+    await call('DELETE /v1/invoice-items/{invoiceItemId}', `/v1/invoice-items/${extra.id}`, 'billing');
     const coupon = await call('POST /v1/coupons', '/v1/coupons', 'billing', { code: 'AUDIT10', percentOff: '10', duration: 'forever' }, 201);
     const oldCoupon = (await ok(api.request('POST', '/v1/coupons', { key: t.key, body: { code: 'OLD', amountOff: 100, currency: 'USD', duration: 'once' } }), 201)).body;
     await call('POST /v1/coupons/{couponId}/archive', `/v1/coupons/${oldCoupon.id}/archive`, 'billing');

@@ -55,7 +55,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, { parameters?:
 // ---------------------------------------------------------------------------------------------
 // Seeded tenants
 
-const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId'] as const;
+const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId', 'invoiceItemId'] as const;
 type IdParam = (typeof ID_PARAMS)[number];
 
 function isIdParam(name: string): name is IdParam {
@@ -73,6 +73,7 @@ const NOT_FOUND_CODE: Record<IdParam, string> = {
   creditNoteId: 'credit_note_not_found',
   apiKeyId: 'api_key_not_found',
   auditEventId: 'audit_event_not_found',
+  invoiceItemId: 'invoice_item_not_found',
 };
 
 interface Seeded {
@@ -179,6 +180,8 @@ async function seedTenant(label: string): Promise<Seeded> {
 
   const creditNote = await api.request('POST', `/v1/invoices/${invoiceId}/credit-notes`, { key, body: { amount: 100, reason: 'other', memo: `${label} goodwill note`, outcome: 'credit_balance' } });
   expectStatus(creditNote, 201, `${label} credit note`);
+  const invoiceItem = await api.request('POST', `/v1/customers/${customerId}/invoice-items`, { key, body: { description: `${label} workshop`, unitAmount: 1500 } });
+  expectStatus(invoiceItem, 201, `${label} invoice item`);
   // A key of its own for the key routes to act on (never the one the test calls with).
   const spareKey = await api.request('POST', '/v1/api-keys', { key, body: { name: `${label} spare key`, role: 'read_only' } });
   expectStatus(spareKey, 201, `${label} spare key`);
@@ -196,11 +199,11 @@ async function seedTenant(label: string): Promise<Seeded> {
   return {
     label,
     tenant,
-    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId },
+    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId, invoiceItemId: invoiceItem.body.id },
     paymentId,
     gatewayCustomerId,
     gatewayPaymentMethodId,
-    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`],
+    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`, `${label} workshop`],
   };
 }
 
@@ -279,6 +282,9 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'POST /v1/api-keys/{apiKeyId}/rotate': EMPTY,
   'GET /v1/audit-events': NO_BODY,
   'GET /v1/audit-events/{auditEventId}': NO_BODY,
+  'POST /v1/customers/{customerId}/invoice-items': () => ({ description: 'A one-off', unitAmount: 250 }),
+  'GET /v1/customers/{customerId}/invoice-items': NO_BODY,
+  'DELETE /v1/invoice-items/{invoiceItemId}': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */

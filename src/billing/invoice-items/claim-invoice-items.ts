@@ -1,0 +1,35 @@
+import type { Invoice, Prisma } from '../../generated/prisma/client.js';
+import { moneyFromColumn } from '../amounts.js';
+import type { InvoiceLineInput } from '../invoices/invoice-input.js';
+
+/**
+ * The one-off charges a recurring subscription invoice bills, claimed for it in its drafting
+ * transaction: the subscription's own setup fees, and the customer's pending items in the
+ * invoice's currency that belong to no subscription — plus any this invoice claimed before (a
+ * held draft priced again). Rows are locked, so two invoices drafted at once for one customer
+ * never both bill an item. A rolled-back preview claims nothing.
+ */
+export async function claimInvoiceItems(tx: Prisma.TransactionClient, invoice: Invoice): Promise<InvoiceLineInput[]> {
+  if (invoice.kind !== 'recurring') return [];
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM invoice_items
+    WHERE tenant_id = ${invoice.tenantId} AND customer_id = ${invoice.customerId} AND currency = ${invoice.currency}
+      AND ((status = 'pending' AND (subscription_id IS NULL OR subscription_id = ${invoice.subscriptionId})) OR invoice_id = ${invoice.id})
+    ORDER BY created_at, id FOR UPDATE`;
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  await tx.invoiceItem.updateMany({ where: { id: { in: ids } }, data: { status: 'invoiced', invoiceId: invoice.id } });
+  const items = await tx.invoiceItem.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  return items.map((item) => ({
+    kind: 'one_off',
+    description: item.description,
+    priceId: item.priceId,
+    quantity: item.quantity,
+    unitAmountDecimal: item.unitAmountDecimal === null ? null : item.unitAmountDecimal.toFixed(),
+    amount: moneyFromColumn(item.amount, item.currency),
+    periodStart: item.periodStart?.getTime() ?? null,
+    periodEnd: item.periodEnd?.getTime() ?? null,
+    // A one-off credit is not discounted again.
+    discountable: item.amount > 0n,
+  }));
+}
