@@ -7,7 +7,9 @@ import { createProduct } from '../../billing/catalog/create-product.js';
 import { applyCoupon } from '../../billing/coupons/apply-coupon.js';
 import { createCoupon } from '../../billing/coupons/create-coupon.js';
 import { adjustCreditBalance } from '../../billing/credit/adjust-credit-balance.js';
+import { issueCreditNote } from '../../billing/credit-notes/issue-credit-note.js';
 import { createCustomer } from '../../billing/customers/create-customer.js';
+import { createInvoiceItem } from '../../billing/invoice-items/create-invoice-item.js';
 import { setDefaultPaymentMethod } from '../../billing/customers/set-default-payment-method.js';
 import { saveDunningPolicy } from '../../billing/dunning/save-dunning-policy.js';
 import { createMeter } from '../../billing/meters/create-meter.js';
@@ -314,6 +316,7 @@ class ScenarioRun {
       ...(s.subscription.trialDays === undefined ? {} : { trialDays: s.subscription.trialDays }),
       ...(s.subscription.billingCycleAnchor === undefined ? {} : { billingCycleAnchor: Date.parse(s.subscription.billingCycleAnchor) }),
       ...(s.subscription.prorationBehavior === undefined ? {} : { stubProration: s.subscription.prorationBehavior }),
+      ...(s.subscription.oneTimeItems === undefined ? {} : { oneTimeItems: s.subscription.oneTimeItems.map((item) => this.oneOffItem(item)) }),
     });
     for (const c of coupons.filter((c) => c.applyTo === 'subscription')) {
       await applyCoupon(prisma, { tenantId, couponId: c.couponId, subscriptionId: record.id, at: start });
@@ -328,6 +331,34 @@ class ScenarioRun {
       ...(action.prorationBehavior === undefined ? {} : { prorationBehavior: action.prorationBehavior }),
       ...(action.effective === undefined ? {} : { effective: action.effective }),
     };
+  }
+
+  /** A scenario's one-off item as the billing layer takes it (the catalog id resolved). */
+  private oneOffItem(item: { description: string; unitAmount?: number | undefined; price?: string | undefined; quantity?: number | undefined }) {
+    return {
+      description: item.description,
+      ...(item.unitAmount === undefined ? {} : { unitAmount: item.unitAmount }),
+      ...(item.price === undefined ? {} : { priceId: this.price(item.price) }),
+      ...(item.quantity === undefined ? {} : { quantity: item.quantity }),
+    };
+  }
+
+  /** A credit note on one of the subscription's invoices, its lines named by position, through the operation the API calls. */
+  private async creditNote(action: Extract<ScenarioAction, { type: 'credit_note' }>, subscriptionId: string, at: number): Promise<unknown> {
+    const invoice = await this.prisma.invoice.findFirst({ where: { tenantId: this.tenantId, subscriptionId, number: action.invoice }, include: { lines: { orderBy: { position: 'asc' } } } });
+    if (invoice === null) throw new ActionRefused('no_such_invoice', `the subscription has no invoice ${action.invoice}`);
+    const lines = action.lines?.map((line) => {
+      const found = invoice.lines[line.line - 1];
+      if (found === undefined) throw new ActionRefused('no_such_line', `${action.invoice} has no line ${line.line}`);
+      return { invoiceLineId: found.id, ...(line.amount === undefined ? {} : { amount: line.amount }), ...(line.quantity === undefined ? {} : { quantity: line.quantity }) };
+    });
+    const note = await issueCreditNote(
+      this.prisma,
+      this.payments.gateway,
+      { tenantId: this.tenantId, invoiceId: invoice.id, reason: action.reason, ...(lines === undefined ? {} : { lines }), ...(action.amount === undefined ? {} : { amount: action.amount }), ...(action.outcome === undefined ? {} : { outcome: action.outcome }) },
+      new Date(at),
+    );
+    return { creditNote: note.number, invoice: action.invoice, outcome: note.outcome, total: note.total, refund: note.refund?.status ?? null };
   }
 
   /** The latest charge attempt that waits for the customer to authenticate, and its PaymentIntent. */
@@ -349,7 +380,7 @@ class ScenarioRun {
   }
 
   /** Each action goes through the same subscription command the API's route calls. */
-  private async perform(action: ScenarioAction, index: number, subscriptionId: string): Promise<unknown> {
+  private async perform(action: ScenarioAction, index: number, subscriptionId: string, at: number): Promise<unknown> {
     const ids = { tenantId: this.tenantId, subscriptionId };
     const commands = this.commands;
     switch (action.type) {
@@ -378,6 +409,13 @@ class ScenarioRun {
       }
       case 'authenticate_payment':
         return this.authenticate(subscriptionId, action.outcome ?? 'succeed');
+      case 'invoice_item': {
+        const { type: _type, at: _at, ...item } = action;
+        const created = await createInvoiceItem(this.prisma, { tenantId: this.tenantId, customerId: this.customerId, item: this.oneOffItem(item) });
+        return { description: created.description, amount: created.amount, status: created.status };
+      }
+      case 'credit_note':
+        return this.creditNote(action, subscriptionId, at);
       case 'usage':
         return this.reportUsage(action, index);
     }
@@ -404,7 +442,7 @@ class ScenarioRun {
       await this.quiesce(workflowId);
       const record: ActionRecord = { index, at, seq: Date.now(), action: action.type };
       try {
-        record.result = await this.perform(action, index, subscriptionId);
+        record.result = await this.perform(action, index, subscriptionId, at);
       } catch (error) {
         const refused = error instanceof ActionRefused ? { type: error.code, message: error.message } : refusalOf(error);
         if (refused === undefined) throw error;

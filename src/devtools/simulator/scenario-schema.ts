@@ -175,8 +175,21 @@ const item = z.strictObject({
 });
 const items = z.array(item, { error: 'must be a list of items' }).min(1, { message: 'must list at least one item' }).max(20);
 
+/** A one-off charge: an amount per unit, or a catalog price, × quantity. */
+const oneOffItem = {
+  description: z.string({ error: 'must be a string' }).trim().min(1, { message: 'must not be empty' }).max(500),
+  /** Minor units per unit (negative: a one-off credit). */
+  unitAmount: z.int({ error: 'must be a whole number of minor units' }).refine((value) => value !== 0, { message: 'must not be zero' }).optional(),
+  /** Or a catalog price's `id`, priced for the quantity by its own model. */
+  price: localId.optional(),
+  quantity: z.int({ error: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000).optional(),
+};
+const oneTimeItem = z.strictObject(oneOffItem).refine((item) => (item.unitAmount === undefined) !== (item.price === undefined), { message: 'give either unitAmount or price', path: ['unitAmount'] });
+
 const subscription = z.strictObject({
   items,
+  /** Setup fees and other one-time charges, billed on the first invoice. */
+  oneTimeItems: z.array(oneTimeItem, { error: 'must be a list of one-time items' }).max(20).optional(),
   /** Overrides the prices' trial days; null or 0 for no trial. */
   trialDays: z.int({ error: 'must be a whole number of days' }).min(0).max(730).nullable().optional(),
   /** Align renewals to this instant after a stub period from the start (at most one interval later). */
@@ -207,6 +220,21 @@ const action = z.discriminatedUnion(
     z.strictObject({ type: z.literal('resume'), at: instant }),
     z.strictObject({ type: z.literal('payment_method'), at: instant, paymentMethod: testPaymentMethod }),
     z.strictObject({ type: z.literal('authenticate_payment'), at: instant, outcome: z.enum(['succeed', 'fail'], { error: 'must be succeed or fail' }).optional() }),
+    z.strictObject({ type: z.literal('invoice_item'), at: instant, ...oneOffItem }),
+    z.strictObject({
+      type: z.literal('credit_note'),
+      at: instant,
+      /** Which of the subscription's invoices, by number (`INV-000001`). */
+      invoice: z.string({ error: 'must be an invoice number' }).trim().min(1),
+      /** Lines to credit by their position on the invoice (1-based), whole or in part; or an amount. */
+      lines: z
+        .array(z.strictObject({ line: z.int({ error: 'must be a line position' }).min(1), amount: z.int().min(1).optional(), quantity: z.int().min(1).optional() }))
+        .min(1)
+        .optional(),
+      amount: z.int({ error: 'must be a whole number of minor units' }).min(1, { message: 'must be positive' }).optional(),
+      reason: z.enum(['duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory', 'other'], { error: 'must be duplicate, fraudulent, order_change, product_unsatisfactory or other' }),
+      outcome: z.enum(['refund', 'credit_balance'], { error: 'must be refund or credit_balance' }).optional(),
+    }),
     z.strictObject({
       type: z.literal('usage'),
       /** When the events arrive. */
@@ -226,7 +254,7 @@ const action = z.discriminatedUnion(
       count: z.int({ error: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000).optional(),
     }),
   ],
-  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment, usage' },
+  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment, invoice_item, credit_note, usage' },
 );
 
 export const scenarioSchema = z.strictObject({

@@ -13,6 +13,8 @@ export interface Timeline {
   events: TimelineEvent[];
   invoices: TimelineInvoice[];
   payments: TimelinePayment[];
+  /** Credit notes of the subscription's invoices, in number order. */
+  creditNotes: TimelineCreditNote[];
   /** The customer's credit-balance ledger (positive: credit granted; negative: credit used). */
   creditBalance: { balance: number; transactions: Array<{ amount: number; reason: string; invoice: string | null }> };
   /** The workflow's `getState` view at `until`; price ids are the scenario's own ids. */
@@ -23,7 +25,22 @@ export type TimelineEvent =
   | { at: string; type: 'status_change'; from: string; to: string; action: string; details?: Record<string, unknown> }
   | { at: string; type: 'invoice_finalized'; number: string; kind: string; total: number; amountDue: number }
   | { at: string; type: 'payment_attempt'; invoice: string | null; attempt: number; status: string; amount: number; declineCode: string | null }
-  | { at: string; type: 'action'; index: number; action: string; result?: unknown; error?: ActionError };
+  | { at: string; type: 'action'; index: number; action: string; result?: unknown; error?: ActionError }
+  | { at: string; type: 'credit_note'; number: string; invoice: string | null; outcome: string; total: number }
+  | { at: string; type: 'refund'; creditNote: string; invoice: string | null; amount: number; status: string };
+
+export interface TimelineCreditNote {
+  number: string;
+  invoice: string | null;
+  reason: string;
+  outcome: string;
+  lines: Array<{ description: string; quantity: number | null; amount: number }>;
+  subtotal: number;
+  adjustment: number;
+  total: number;
+  refund: { status: string; refundedAt: string | null } | null;
+  createdAt: string;
+}
 
 export interface ActionError {
   type: string;
@@ -59,6 +76,8 @@ export interface TimelineInvoice {
   creditApplied: number;
   amountDue: number;
   amountPaid: number;
+  amountCredited: number;
+  amountRefunded: number;
   attemptCount: number;
   createdAt: string;
   finalizedAt: string | null;
@@ -154,13 +173,14 @@ function payloadTime(payload: Record<string, unknown>, fallback: Date): number {
 /** Reads everything the run wrote for the subscription and lays it out in simulated time. */
 export async function buildTimeline(prisma: PrismaClient, context: TimelineContext): Promise<Timeline> {
   const { tenantId, subscriptionId } = context;
-  const [invoiceRows, outboxRows, creditRows] = await Promise.all([
+  const [invoiceRows, outboxRows, creditRows, noteRows] = await Promise.all([
     prisma.invoice.findMany({
       where: { tenantId, subscriptionId },
       include: { lines: { orderBy: { position: 'asc' } }, paymentAttempts: { orderBy: { attemptNumber: 'asc' } } },
     }),
     prisma.outboxEvent.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     prisma.creditBalanceTransaction.findMany({ where: { tenantId, customerId: context.customerId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    prisma.creditNote.findMany({ where: { tenantId, invoice: { subscriptionId } }, include: { lines: { orderBy: { position: 'asc' } } }, orderBy: { number: 'asc' } }),
   ]);
   // Invoices in the order they were numbered; drafts (no number yet) last, by creation.
   invoiceRows.sort((a, b) => {
@@ -260,6 +280,16 @@ export async function buildTimeline(prisma: PrismaClient, context: TimelineConte
   }
   payments.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || (a.invoice ?? '').localeCompare(b.invoice ?? '') || a.attempt - b.attempt);
 
+  for (const note of noteRows) {
+    const invoice = numberOf.get(note.invoiceId) ?? null;
+    const seq = outboxKey.get(`credit_note:${note.id}:created`)?.createdAt.getTime() ?? 0;
+    sortable.push({ at: note.createdAt.getTime(), seq, event: { at: note.createdAt.toISOString(), type: 'credit_note', number: note.number, invoice, outcome: note.outcome, total: num(note.total) } });
+    if (note.refundStatus !== null) {
+      const at = note.refundedAt ?? note.createdAt;
+      sortable.push({ at: at.getTime(), seq: seq + 1, event: { at: at.toISOString(), type: 'refund', creditNote: note.number, invoice, amount: num(note.total), status: note.refundStatus } });
+    }
+  }
+
   for (const record of context.actions) {
     sortable.push({
       at: record.at,
@@ -303,6 +333,8 @@ export async function buildTimeline(prisma: PrismaClient, context: TimelineConte
     creditApplied: num(invoice.creditApplied),
     amountDue: num(invoice.amountDue),
     amountPaid: num(invoice.amountPaid),
+    amountCredited: num(invoice.amountCredited),
+    amountRefunded: num(invoice.amountRefunded),
     attemptCount: invoice.attemptCount,
     createdAt: invoice.createdAt.toISOString(),
     finalizedAt: iso(invoice.finalizedAt),
@@ -322,6 +354,18 @@ export async function buildTimeline(prisma: PrismaClient, context: TimelineConte
     events: sortable.map((entry) => entry.event),
     invoices,
     payments,
+    creditNotes: noteRows.map((note) => ({
+      number: note.number,
+      invoice: numberOf.get(note.invoiceId) ?? null,
+      reason: note.reason,
+      outcome: note.outcome,
+      lines: note.lines.map((line) => ({ description: line.description, quantity: line.quantity, amount: num(line.amount) })),
+      subtotal: num(note.subtotal),
+      adjustment: num(note.adjustment),
+      total: num(note.total),
+      refund: note.refundStatus === null ? null : { status: note.refundStatus, refundedAt: iso(note.refundedAt) },
+      createdAt: note.createdAt.toISOString(),
+    })),
     creditBalance: { balance: transactions.reduce((sum, t) => sum + t.amount, 0), transactions },
     final: context.final === null ? null : withPriceNames(context.final, context.priceNames),
   };

@@ -157,6 +157,37 @@ describe('cancel-with-credit.json', () => {
   });
 });
 
+describe('setup-fee-and-credit-notes.json', () => {
+  it('bills the setup fee once, refunds part of it, bills a one-off charge on the next invoice, and credits a line to the balance', async () => {
+    const timeline = await runScenario(await example('setup-fee-and-credit-notes'), options());
+    expect(timeline.invoices.map((i) => [i.number, i.lines.map((l) => [l.kind, l.description, l.amount]), i.total, i.creditApplied, i.amountPaid, i.amountCredited, i.amountRefunded, i.status])).toEqual([
+      // February: the plan $40.00 + the setup fee $150.00 = $190.00; $50.00 of it credited and refunded.
+      ['INV-000001', [['recurring', 'Team plan', 4000], ['one_off', 'Setup fee', 15000]], 19000, 0, 19000, 5000, 5000, 'paid'],
+      // March: the plan + the training $25.00 = $65.00; the plan line ($40.00) credited to the balance.
+      ['INV-000002', [['recurring', 'Team plan', 4000], ['one_off', 'Extra training', 2500]], 6500, 0, 6500, 4000, 0, 'paid'],
+      // April: the plan alone, paid entirely by the $40.00 of credit.
+      ['INV-000003', [['recurring', 'Team plan', 4000]], 4000, 4000, 0, 0, 0, 'paid'],
+    ]);
+    expect(timeline.creditNotes.map((n) => [n.number, n.invoice, n.outcome, n.subtotal, n.adjustment, n.total, n.refund?.status ?? null, day(n.createdAt)])).toEqual([
+      ['CN-000001', 'INV-000001', 'refund', 5000, 0, 5000, 'succeeded', '2031-02-10'],
+      ['CN-000002', 'INV-000002', 'credit_balance', 4000, 0, 4000, null, '2031-03-05'],
+    ]);
+    // The fourth action asks for $25.01 of what is left of March's $65.00 − $40.00 = $25.00: refused.
+    const refused = timeline.events.filter((e): e is Extract<TimelineEvent, { type: 'action' }> => e.type === 'action').at(-1);
+    expect(refused?.error?.type).toBe('invalid_credit_note');
+    expect(timeline.creditBalance).toEqual({
+      balance: 0,
+      transactions: [
+        { amount: 4000, reason: 'Credit note CN-000002', invoice: 'INV-000002' },
+        { amount: -4000, reason: 'applied_to_invoice', invoice: 'INV-000003' },
+      ],
+    });
+    // The timeline shows the notes and the refund in time order, among the invoices.
+    const order = timeline.events.filter((e) => e.type === 'credit_note' || e.type === 'refund' || e.type === 'invoice_finalized').map((e) => ('number' in e ? `${e.type}:${e.number}` : `${e.type}:${(e as { creditNote: string }).creditNote}`));
+    expect(order).toEqual(['invoice_finalized:INV-000001', 'credit_note:CN-000001', 'refund:CN-000001', 'invoice_finalized:INV-000002', 'credit_note:CN-000002', 'invoice_finalized:INV-000003']);
+  });
+});
+
 describe('anchored-to-the-first.json', () => {
   it('bills the stub from the 15th to the 1st prorated, then the full price on each 1st', async () => {
     const timeline = await runScenario(await example('anchored-to-the-first'), options());
@@ -414,7 +445,7 @@ describe('a malformed scenario', () => {
   });
 
   it('every shipped example is valid', async () => {
-    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure', 'usage-in-arrears', 'usage-aggregations', 'anchored-to-the-first']) {
+    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure', 'usage-in-arrears', 'usage-aggregations', 'anchored-to-the-first', 'setup-fee-and-credit-notes']) {
       expect(parseScenario(await example(name)).name).toBe(name);
     }
     // And the README's full example, every optional field shown.
