@@ -9,3 +9,4 @@ export { stuckBillingSweepWorkflow } from './stuck-billing-sweep.js';
 export { usageCloseOutWorkflow } from './usage-close-out.js';
 export { retentionWorkflow } from './retention.js';
 export { billingSnapshotWorkflow } from './billing-snapshot.js';
+export { invoiceCollectionWorkflow } from './invoice-collection.js';

@@ -93,6 +93,7 @@ export const FAILURE_CATALOG = {
   invoice_not_finalized: 'conflict',
   invoice_not_paid: 'conflict',
   invoice_item_invoiced: 'conflict',
+  collection_ended: 'conflict',
   update_rejected: 'conflict',
   meter_key_taken: 'conflict',
   meter_in_use: 'conflict',

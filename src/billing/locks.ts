@@ -4,7 +4,8 @@ import type { Prisma } from '../generated/prisma/client.js';
  * Row locks (SELECT … FOR UPDATE) that serialise writers of the same aggregate inside a
  * transaction. Prisma has no FOR UPDATE, hence raw SQL; every lock is scoped by tenant, so a
  * foreign id locks nothing and reads as "not found". Lock order, where several are taken:
- * customer, then invoice, then discounts, then the invoice number sequence.
+ * customer, then invoice, then discounts, then the invoice number sequence. (A customer's pending
+ * invoice items are taken with SKIP LOCKED, never waited for: see claimInvoiceItems.)
  */
 export async function lockCustomer(tx: Prisma.TransactionClient, tenantId: string, customerId: string): Promise<boolean> {
   const rows = await tx.$queryRaw<Array<{ id: string }>>`

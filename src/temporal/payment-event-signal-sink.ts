@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { paymentEventSignal } from '../../workflows/subscription-messages.js';
 import type { PaymentEvent, PaymentEventSink } from '../payments/payment-events.js';
-import { subscriptionWorkflowId } from './workflow-ids.js';
+import { invoiceWorkflowId, subscriptionWorkflowId } from './workflow-ids.js';
+import { invoicePaymentEventSignal } from '../../workflows/invoice-collection-messages.js';
 
 /**
  * Delivers payment events to the subscription workflow as a signal. An event for a payment that
@@ -15,12 +16,18 @@ export class PaymentEventSignalSink implements PaymentEventSink {
   ) {}
 
   async deliver(event: PaymentEvent): Promise<void> {
-    if (!event.subscriptionId) return;
+    // A subscription's invoice goes to the subscription's workflow; a one-off invoice to its own.
+    const target = event.subscriptionId
+      ? { workflowId: subscriptionWorkflowId(event.subscriptionId), signal: paymentEventSignal, what: `subscription ${event.subscriptionId}` }
+      : event.invoiceId
+        ? { workflowId: invoiceWorkflowId(event.invoiceId), signal: invoicePaymentEventSignal, what: `invoice ${event.invoiceId}` }
+        : null;
+    if (target === null) return;
     try {
-      await this.client.workflow.getHandle(subscriptionWorkflowId(event.subscriptionId)).signal(paymentEventSignal, event);
+      await this.client.workflow.getHandle(target.workflowId).signal(target.signal, event);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
-        this.log(`payment event ${event.eventId}: no running workflow for subscription ${event.subscriptionId}`);
+        this.log(`payment event ${event.eventId}: no running workflow for ${target.what}`);
         return;
       }
       throw error;

@@ -15,7 +15,10 @@ import {
 } from '../../workflows/subscription-messages.js';
 import type { subscriptionWorkflow } from '../../workflows/subscription.js';
 import { translatingTemporalFailures } from './temporal-failures.js';
-import { subscriptionWorkflowId } from './workflow-ids.js';
+import { invoiceWorkflowId, subscriptionWorkflowId } from './workflow-ids.js';
+import { payOneOffInvoiceUpdate, voidOneOffInvoiceUpdate } from '../../workflows/invoice-collection-messages.js';
+import type { invoiceCollectionWorkflow } from '../../workflows/invoice-collection.js';
+import { failure } from '../billing/failures.js';
 
 type SubscriptionHandle = WorkflowHandle<typeof subscriptionWorkflow>;
 
@@ -116,5 +119,40 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
         }),
       ),
     );
+  }
+
+  startInvoiceCollection(input: { tenantId: string; invoiceId: string; attemptsBefore: number }): Promise<void> {
+    return translatingTemporalFailures(async () => {
+      try {
+        await this.client.workflow.start<typeof invoiceCollectionWorkflow>('invoiceCollectionWorkflow', {
+          taskQueue: this.taskQueue,
+          workflowId: invoiceWorkflowId(input.invoiceId),
+          args: [{ tenantId: input.tenantId, invoiceId: input.invoiceId, attemptsBefore: input.attemptsBefore }],
+          staticSummary: `One-off invoice ${input.invoiceId} (tenant ${input.tenantId})`,
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    });
+  }
+
+  /** An Update to the invoice's workflow; a workflow that has finished answers `collection_ended`. */
+  private async invoiceUpdate<T>(invoiceId: string, work: (handle: WorkflowHandle<typeof invoiceCollectionWorkflow>) => Promise<T>): Promise<T> {
+    try {
+      return await translatingTemporalFailures(() => work(this.client.workflow.getHandle<typeof invoiceCollectionWorkflow>(invoiceWorkflowId(invoiceId))));
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'subscription_ended') {
+        throw failure('collection_ended', `Nothing is collecting invoice ${invoiceId} any more`, { invoiceId });
+      }
+      throw error;
+    }
+  }
+
+  payOneOffInvoice(invoiceId: string, updateId: string) {
+    return this.invoiceUpdate(invoiceId, (handle) => handle.executeUpdate(payOneOffInvoiceUpdate, { updateId }));
+  }
+
+  voidOneOffInvoice(invoiceId: string, updateId: string): Promise<void> {
+    return this.invoiceUpdate(invoiceId, async (handle) => void (await handle.executeUpdate(voidOneOffInvoiceUpdate, { updateId })));
   }
 }

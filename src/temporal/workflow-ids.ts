@@ -2,3 +2,8 @@
 export function subscriptionWorkflowId(subscriptionId: string): string {
   return `subscription:${subscriptionId}`;
 }
+
+/** A one-off invoice is collected by exactly one workflow at a time, named for the invoice. */
+export function invoiceWorkflowId(invoiceId: string): string {
+  return `invoice:${invoiceId}`;
+}

@@ -37,6 +37,7 @@ export const AUDITED_ROUTES = new RouteTable<AuditedRoute | null>({
   'POST /v1/subscriptions/{subscriptionId}/pause': { action: 'subscription.paused', object: 'subscription', id: { param: 'subscriptionId' } },
   'POST /v1/subscriptions/{subscriptionId}/resume': { action: 'subscription.resumed', object: 'subscription', id: { param: 'subscriptionId' } },
   'POST /v1/subscriptions/{subscriptionId}/discounts': { action: 'discount.created', object: 'discount', id: 'response' },
+  'POST /v1/invoices': { action: 'invoice.created', object: 'invoice', id: 'response' },
   'POST /v1/invoices/{invoiceId}/pay': { action: 'invoice.payment_requested', object: 'invoice', id: { param: 'invoiceId' }, responseObject: 'invoice' },
   'POST /v1/invoices/{invoiceId}/void': { action: 'invoice.voided', object: 'invoice', id: { param: 'invoiceId' } },
   'POST /v1/invoices/{invoiceId}/credit-notes': { action: 'credit_note.created', object: 'credit_note', id: 'response' },

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getInvoice } from '../../billing/invoices/get-invoice.js';
+import { issueOneOffInvoice } from '../../billing/invoices/issue-one-off-invoice.js';
 import { listInvoices } from '../../billing/invoices/list-invoices.js';
 import { invoiceListItemViewSchema, invoiceViewSchema } from '../../billing/invoices/views.js';
 import { listInvoicePayments, listPayments } from '../../billing/payments/list-payments.js';
@@ -9,7 +10,8 @@ import { voidSubscriptionInvoice } from '../../billing/subscriptions/void-subscr
 import { derivedId, newId } from '../../ids.js';
 import { commandDependencies, type BillingApiDependencies } from '../dependencies.js';
 import { resourceId } from '../schemas/common.js';
-import { billingRouter, commonErrors, idempotencyHeaders, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { invoiceItemBody, invoiceItemFromBody } from '../schemas/invoice-items.js';
+import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['invoices'];
 const invoiceParams = pathParams('invoiceId');
@@ -29,7 +31,22 @@ const payResultSchema = z
   })
   .openapi('PayInvoiceResult');
 
+const createOneOffInvoiceBody = z
+  .strictObject({
+    customerId: resourceId,
+    items: z.array(invoiceItemBody).min(1).max(100).openapi({ description: 'Its lines: each an amount per unit or a catalog price, × quantity' }),
+  })
+  .openapi('CreateOneOffInvoice');
+
 const routes = {
+  create: createRoute({
+    method: 'post',
+    path: '/v1/invoices',
+    tags,
+    summary: "A one-off invoice outside any subscription: issued at once (the customer's discounts, tax and credit apply) and collected by its own workflow with the tenant's dunning policy",
+    request: { headers: idempotencyHeaders, body: jsonBody(createOneOffInvoiceBody) },
+    responses: { 201: ok(invoiceViewSchema, 'The finalized invoice; its first charge follows at once'), ...commonErrors },
+  }),
   list: createRoute({
     method: 'get',
     path: '/v1/invoices',
@@ -81,13 +98,27 @@ const routes = {
 };
 
 /**
- * Invoices are read from Postgres; paying and voiding go through the owning subscription's
- * workflow, which owns collection (a charge or void beside it would race its dunning timers).
+ * Invoices are read from Postgres; paying and voiding go through the workflow that collects the
+ * invoice — its subscription's, or a one-off invoice's own — since a charge or void beside it
+ * would race its dunning timers.
  */
 export function invoiceRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
 
   const commands = commandDependencies(deps);
+
+  app.openapi(routes.create, async (c) => {
+    const { tenantId } = c.get('principal');
+    const scope = c.get('idempotencyScope');
+    const body = c.req.valid('json');
+    const invoice = await issueOneOffInvoice(commands, {
+      tenantId,
+      customerId: body.customerId,
+      items: body.items.map(invoiceItemFromBody),
+      ...(scope === undefined ? {} : { id: derivedId('inv', tenantId, scope) }),
+    });
+    return c.json(invoice, 201);
+  });
 
   app.openapi(routes.list, async (c) => {
     return c.json(listEnvelope(await listInvoices(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('query') })), 200);

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { isUniqueViolation, runInTransaction } from '../db.js';
+import { lockCustomer } from '../locks.js';
 import { persistSubscriptionStateInTransaction, type PersistSubscriptionStateInput } from '../subscriptions/persist-subscription-state.js';
 import { applyCreditBalanceInTransaction } from './apply-credit-balance.js';
 import { draftInvoiceInTransaction } from './create-invoice.js';
@@ -26,6 +27,10 @@ export async function issueInvoice(prisma: PrismaClient, input: IssueInvoiceInpu
     try {
       return await runInTransaction(prisma, async (tx) => {
         const { tenantId, sourceKey } = input.invoice;
+        // The customer first (the lock order in src/billing/locks.ts): inserting the invoice takes a
+        // key-share lock on the customer row, so two invoices of one customer issued at once would
+        // otherwise deadlock on the credit balance's customer lock below.
+        await lockCustomer(tx, tenantId, input.invoice.customerId);
         const existing = await tx.invoice.findUnique({ where: { tenantId_sourceKey: { tenantId, sourceKey } } });
         const draft = existing === null ? await draftInvoiceInTransaction(tx, input.invoice, now) : toInvoiceSummary(existing);
         await applyCreditBalanceInTransaction(tx, { tenantId, invoiceId: draft.invoiceId, customerId: input.invoice.customerId });

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
+import { lockCustomer } from '../locks.js';
 import { applyCreditBalanceInTransaction } from './apply-credit-balance.js';
 import { draftInvoiceInTransaction } from './create-invoice.js';
 import type { CreateInvoiceInput } from './invoice-input.js';
@@ -23,12 +24,14 @@ export async function previewInvoice(prisma: PrismaClient, input: { draft: Creat
   try {
     await prisma.$transaction(
       async (tx) => {
+        // As issueInvoice: the customer's lock before anything that inserts an invoice.
+        const customerId = 'draft' in input ? input.draft.customerId : (await tx.invoice.findFirstOrThrow({ where: { id: input.held.invoiceId, tenantId: input.held.tenantId }, select: { customerId: true } })).customerId;
+        await lockCustomer(tx, 'draft' in input ? input.draft.tenantId : input.held.tenantId, customerId);
         const summary =
           'draft' in input
             ? await draftInvoiceInTransaction(tx, { ...input.draft, sourceKey: `preview:${newId('prv')}` }, now)
             : await repriceDraftInTransaction(tx, input.held, now);
         const tenantId = 'draft' in input ? input.draft.tenantId : input.held.tenantId;
-        const customerId = (await tx.invoice.findUniqueOrThrow({ where: { id: summary.invoiceId }, select: { customerId: true } })).customerId;
         await applyCreditBalanceInTransaction(tx, { tenantId, invoiceId: summary.invoiceId, customerId });
         const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: summary.invoiceId }, include: { lines: { orderBy: { position: 'asc' } } } });
         throw new PreviewComputed(toInvoiceView(invoice, invoice.lines));

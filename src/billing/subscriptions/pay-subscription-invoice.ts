@@ -1,4 +1,4 @@
-import { failure } from '../failures.js';
+import { failure, isBillingError } from '../failures.js';
 import { getInvoice } from '../invoices/get-invoice.js';
 import type { InvoiceView } from '../invoices/views.js';
 import type { SubscriptionCommandDependencies } from './command-dependencies.js';
@@ -8,6 +8,20 @@ export interface PaidInvoiceOutcome {
   outcome: string;
   declineCode: string | null;
   invoice: InvoiceView;
+}
+
+/**
+ * A one-off invoice is collected by its own workflow; one its policy left open after dunning (the
+ * workflow has finished) gets a new collection run first, continuing the invoice's attempt numbers.
+ */
+async function payOneOff(deps: Pick<SubscriptionCommandDependencies, 'workflows'>, tenantId: string, invoiceId: string, attemptsBefore: number, updateId: string) {
+  try {
+    return await deps.workflows.payOneOffInvoice(invoiceId, updateId);
+  } catch (error) {
+    if (!isBillingError(error, 'collection_ended')) throw error;
+    await deps.workflows.startInvoiceCollection({ tenantId, invoiceId, attemptsBefore });
+    return deps.workflows.payOneOffInvoice(invoiceId, updateId);
+  }
 }
 
 /**
@@ -22,7 +36,7 @@ export async function paySubscriptionInvoice(
   const { tenantId, invoiceId } = input;
   const invoice = await getInvoice(deps.prisma, { tenantId, invoiceId });
   if (invoice.status !== 'open') throw failure('invoice_not_open', `Invoice ${invoiceId} is ${invoice.status}`, { invoiceId, status: invoice.status });
-  if (invoice.subscriptionId === null) throw failure('invoice_not_collectible', `Invoice ${invoiceId} has no subscription collecting it`);
-  const result = await deps.workflows.payInvoice(invoice.subscriptionId, invoiceId, `pay:${invoiceId}:${input.attemptKey}`);
+  const updateId = `pay:${invoiceId}:${input.attemptKey}`;
+  const result = invoice.subscriptionId === null ? await payOneOff(deps, tenantId, invoiceId, invoice.attemptCount, updateId) : await deps.workflows.payInvoice(invoice.subscriptionId, invoiceId, updateId);
   return { outcome: result.outcome, declineCode: result.declineCode, invoice: await getInvoice(deps.prisma, { tenantId, invoiceId }) };
 }

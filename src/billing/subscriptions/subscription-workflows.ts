@@ -36,4 +36,12 @@ export interface SubscriptionWorkflows {
   voidInvoice(subscriptionId: string, invoiceId: string, updateId: string): Promise<void>;
   /** Tells each running workflow of the ids that its customer has a new default payment method. */
   paymentMethodUpdated(subscriptionIds: readonly string[], paymentMethodId: string): Promise<void>;
+
+  // One-off invoices are collected by a workflow of their own, `invoice:<id>`.
+  /** Starts collecting a finalized one-off invoice; a run already collecting it is left alone. `attemptsBefore` continues its attempt numbers. */
+  startInvoiceCollection(input: { tenantId: string; invoiceId: string; attemptsBefore: number }): Promise<void>;
+  /** "Pay now" through the invoice's workflow; `collection_ended` once it no longer runs. */
+  payOneOffInvoice(invoiceId: string, updateId: string): Promise<{ outcome: string; declineCode: string | null }>;
+  /** Voids through the invoice's workflow; `collection_ended` once it no longer runs. */
+  voidOneOffInvoice(invoiceId: string, updateId: string): Promise<void>;
 }

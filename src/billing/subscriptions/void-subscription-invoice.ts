@@ -15,12 +15,14 @@ export async function voidSubscriptionInvoice(deps: SubscriptionCommandDependenc
   if (!['open', 'uncollectible', 'void'].includes(invoice.status)) {
     throw failure('invoice_not_open', `Invoice ${invoiceId} is ${invoice.status}`, { invoiceId, status: invoice.status });
   }
-  if (invoice.subscriptionId === null) throw failure('invoice_not_collectible', `Invoice ${invoiceId} has no subscription collecting it`);
   if (invoice.status !== 'void') {
+    const { subscriptionId } = invoice;
     try {
-      await deps.workflows.voidInvoice(invoice.subscriptionId, invoiceId, `void:${invoiceId}`);
+      // A one-off invoice's own workflow collects it; a subscription's invoice, the subscription's.
+      if (subscriptionId === null) await deps.workflows.voidOneOffInvoice(invoiceId, `void:${invoiceId}`);
+      else await deps.workflows.voidInvoice(subscriptionId, invoiceId, `void:${invoiceId}`);
     } catch (error) {
-      if (!isBillingError(error, 'subscription_ended')) throw error;
+      if (!isBillingError(error, 'subscription_ended') && !isBillingError(error, 'collection_ended')) throw error;
       await voidInvoice(deps.prisma, { tenantId, invoiceId }, new Date(await deps.now()));
     }
   }

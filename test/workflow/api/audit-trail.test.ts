@@ -90,6 +90,8 @@ describe('audit trail', () => {
     await call('POST /v1/invoices/{invoiceId}/pay', `/v1/invoices/${open.id}/pay`, 'support');
     await call('POST /v1/invoices/{invoiceId}/void', `/v1/invoices/${open.id}/void`, 'support');
 
+    await call('POST /v1/invoices', '/v1/invoices', 'billing', { customerId: buyer.id, items: [{ description: 'Workshop day', unitAmount: 30_000 }] }, 201);
+
     const reader = await call('POST /v1/api-keys', '/v1/api-keys', 'admin', { name: 'dashboards', role: 'read_only' }, 201);
     await call('POST /v1/api-keys/{apiKeyId}/rotate', `/v1/api-keys/${reader.id}/rotate`, 'admin', undefined, 201);
     await call('POST /v1/api-keys/{apiKeyId}/revoke', `/v1/api-keys/${support.id}/revoke`, 'admin');

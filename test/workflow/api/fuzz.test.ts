@@ -460,6 +460,10 @@ function validBodies(ids: TenantIds, couponCode: string, future: string): Record
     'POST /v1/subscriptions/{subscriptionId}/cancel': [{ mode: 'period_end', prorate: false }],
     'POST /v1/subscriptions/{subscriptionId}/pause': [{}],
     'POST /v1/subscriptions/{subscriptionId}/resume': [{}],
+    'POST /v1/invoices': [{ customerId, items: [{ description: 'Fuzz one-off', unitAmount: 1500, quantity: 2, periodStart: future, periodEnd: '2099-01-01T00:00:00Z' }, { description: 'Seats', priceId: price, quantity: 3 }] }],
+    'POST /v1/customers/{customerId}/invoice-items': [{ description: 'Fuzz item', unitAmount: -250 }, { description: 'Priced', priceId: price2, quantity: 4 }],
+    'POST /v1/invoices/{invoiceId}/credit-notes': [{ amount: 100, reason: 'other', outcome: 'credit_balance' }, { lines: [{ invoiceLineId: 'il_x', quantity: 1 }], reason: 'duplicate' }],
+    'POST /v1/api-keys': [{ name: 'fuzz key', role: 'read_only' }],
     'POST /v1/invoices/{invoiceId}/pay': [{}],
     'POST /v1/invoices/{invoiceId}/void': [{}],
     'POST /v1/coupons': [

@@ -285,6 +285,7 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'POST /v1/customers/{customerId}/invoice-items': () => ({ description: 'A one-off', unitAmount: 250 }),
   'GET /v1/customers/{customerId}/invoice-items': NO_BODY,
   'DELETE /v1/invoice-items/{invoiceItemId}': NO_BODY,
+  'POST /v1/invoices': (own) => ({ customerId: own.ids.customerId, items: [{ description: 'A one-off invoice', unitAmount: 300 }] }),
 };
 
 /** The list routes without path params and an id each tenant's page must show. */
