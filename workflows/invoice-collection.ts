@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { chargeFailureCode } from './charge-failure-code.js';
 import type { ChargeInvoiceResult } from '../activities/types.js';
 import { nextDunningStep, type DunningPolicy } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
@@ -14,21 +15,6 @@ import {
 import { chargeActivity, localBilling } from './subscription-activities.js';
 
 const FINISHED = new Set<InvoiceCollectionView['state']>(['paid', 'void', 'uncollectible', 'closed']);
-
-function declineCodeOf(result: ChargeInvoiceResult): string | null {
-  switch (result.status) {
-    case 'declined':
-      return result.declineCode;
-    case 'requires_action':
-      return 'authentication_required';
-    case 'no_payment_method':
-      return 'no_payment_method';
-    case 'rejected':
-      return 'gateway_rejected';
-    default:
-      return null;
-  }
-}
 
 /**
  * Collects one one-off invoice (workflow `invoice:<id>`) by the same rules a subscription's
@@ -80,7 +66,7 @@ export async function invoiceCollectionWorkflow(input: InvoiceCollectionInput & 
       view.nextRetryAt = null;
       return result;
     }
-    view.attempts.push({ at, outcome: result.status, declineCode: declineCodeOf(result) });
+    view.attempts.push({ at, outcome: result.status, declineCode: chargeFailureCode(result) });
     if (result.status === 'requires_action' || result.status === 'rejected') {
       // The customer must authenticate (a webhook ends it), or the gateway refused the request
       // itself: no retry can help, an operator pays again or voids.
@@ -135,7 +121,7 @@ export async function invoiceCollectionWorkflow(input: InvoiceCollectionInput & 
     exclusively(async () => {
       if (finished()) return { invoiceId, outcome: view.state === 'paid' ? 'already_paid' : 'not_collectible', declineCode: null };
       const result = await charge();
-      return { invoiceId, outcome: result.status, declineCode: declineCodeOf(result) };
+      return { invoiceId, outcome: result.status, declineCode: chargeFailureCode(result) };
     }),
   );
   setHandler(voidOneOffInvoiceUpdate, () =>

@@ -1,3 +1,4 @@
+import { chargeFailureCode } from './charge-failure-code.js';
 import type { ChargeInvoiceResult, InvoiceSummary } from '../activities/types.js';
 import { nextDunningStep, type BillingInterval, type DunningStep } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
@@ -13,21 +14,6 @@ import { recoverUnlessFailing, transition } from './subscription-status.js';
  */
 
 type Rejection = Extract<ChargeInvoiceResult, { status: 'rejected' }>;
-
-function failureCode(result: ChargeInvoiceResult): string | null {
-  switch (result.status) {
-    case 'declined':
-      return result.declineCode;
-    case 'requires_action':
-      return 'authentication_required';
-    case 'no_payment_method':
-      return 'no_payment_method';
-    case 'rejected':
-      return 'gateway_rejected';
-    default:
-      return null;
-  }
-}
 
 /**
  * Starts collecting an open invoice, its first attempt due at `at`. Registering twice (a step
@@ -63,7 +49,7 @@ export async function attemptCharge(ctx: SubscriptionContext, collection: Collec
     removeCollection(ctx, collection);
     return result;
   }
-  collection.attempts.push({ at, outcome: 'failed', declineCode: failureCode(result) });
+  collection.attempts.push({ at, outcome: 'failed', declineCode: chargeFailureCode(result) });
   // The attempt is the operator's (or the schedule's) answer to an earlier rejection.
   collection.attention = null;
   if (collection.purpose === 'final') {
