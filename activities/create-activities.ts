@@ -20,6 +20,7 @@ import { repriceDraftInvoice } from './reprice-draft-invoice.js';
 import { createScheduledJobActivities, type ScheduledJobActivities } from './scheduled-job-activities.js';
 import type { BillingActivities } from './types.js';
 import { voidInvoice } from './void-invoice.js';
+import { creditOpenInvoice } from './credit-open-invoice.js';
 
 /**
  * A local activity has no server-scheduled time (billing-clock.ts), so the workflow sends its own
@@ -52,6 +53,7 @@ export function createActivities(dependencies: ActivityDependencies): BillingAct
     chargeInvoice: bind(chargeInvoice),
     recordPaymentOutcome: bind(recordPaymentOutcome),
     voidInvoice: bind(voidInvoice),
+    creditOpenInvoice: bind(creditOpenInvoice),
     markInvoiceUncollectible: bind(markInvoiceUncollectible),
     creditCustomer: bind(creditCustomer),
     persistSubscriptionState: bind(persistSubscriptionState),

@@ -1,4 +1,6 @@
 import type { Money } from '../src/domain/index.js';
+import type { CreateCreditNoteInput } from '../src/billing/credit-notes/create-credit-note.js';
+import type { CreditNoteView } from '../src/billing/credit-notes/views.js';
 import type { PriceInfo } from '../src/billing/catalog/price-info.js';
 import type { BillingPolicy } from '../src/billing/dunning/load-billing-policy.js';
 import type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
@@ -26,6 +28,12 @@ export type { InvoiceStatus, InvoiceSummary } from '../src/billing/invoices/invo
 export type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
 export type { SubscriptionItemSnapshot, SubscriptionSnapshot } from '../src/billing/subscriptions/load-subscription-snapshot.js';
 export type { OutboxEventInput, PersistSubscriptionStateInput } from '../src/billing/subscriptions/persist-subscription-state.js';
+
+/** A credit note reducing what is due on an open invoice, as its collecting workflow asks for it. */
+export interface CreditOpenInvoiceInput extends Omit<CreateCreditNoteInput, 'byCollector' | 'id'> {
+  /** The note's id, chosen by the caller: a retried activity finds the note it made. */
+  id: string;
+}
 
 export interface InvoiceRef {
   tenantId: string;
@@ -73,6 +81,8 @@ export interface BillingActivities {
   recordPaymentOutcome(input: RecordPaymentOutcomeInput): Promise<InvoiceSummary>;
   /** Voids an open or uncollectible invoice, giving back the credit and discount periods it used. */
   voidInvoice(input: InvoiceRef): Promise<InvoiceSummary>;
+  /** A credit note reducing what is due on an open invoice (a note for all of it settles the invoice). */
+  creditOpenInvoice(input: CreditOpenInvoiceInput): Promise<{ creditNote: CreditNoteView; invoice: InvoiceSummary }>;
   /** Dunning's end: an open invoice is written off as uncollectible. */
   markInvoiceUncollectible(input: InvoiceRef): Promise<InvoiceSummary>;
   /** Adds credit to the customer's balance (e.g. a prorated cancellation), once per source key. */

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
+import type { CreditInvoiceRequest, CreditInvoiceResult } from './subscription-messages.js';
 
 /** What the workflow collecting a one-off invoice is started with. */
 export interface InvoiceCollectionInput {
@@ -26,6 +27,8 @@ export interface PayOneOffInvoiceResult {
 export const payOneOffInvoiceUpdate = defineUpdate<PayOneOffInvoiceResult, []>('payOneOffInvoice');
 /** Void the invoice: collection stops, nothing is owed. */
 export const voidOneOffInvoiceUpdate = defineUpdate<InvoiceCollectionView, []>('voidOneOffInvoice');
+/** A credit note reducing what is due, issued in the workflow's own step (never beside a charge). */
+export const creditOneOffInvoiceUpdate = defineUpdate<CreditInvoiceResult, [CreditInvoiceRequest]>('creditOneOffInvoice');
 /** A verified payment fact from the gateway's webhooks (a 3-D Secure payment completed later). */
 export const invoicePaymentEventSignal = defineSignal<[PaymentEvent]>('invoicePaymentEvent');
 export const invoiceCollectionQuery = defineQuery<InvoiceCollectionView>('invoiceCollection');

@@ -4,6 +4,7 @@ import type { ChargeInvoiceResult } from '../activities/types.js';
 import { nextDunningStep, type DunningPolicy } from '../src/domain/index.js';
 import type { PaymentEvent } from '../src/payments/payment-events.js';
 import {
+  creditOneOffInvoiceUpdate,
   invoiceCollectionQuery,
   invoicePaymentEventSignal,
   payOneOffInvoiceUpdate,
@@ -13,6 +14,8 @@ import {
   type PayOneOffInvoiceResult,
 } from './invoice-collection-messages.js';
 import { chargeActivity, localBilling } from './subscription-activities.js';
+import { validateCreditInvoice } from './subscription-invoice-actions.js';
+import type { CreditInvoiceRequest } from './subscription-messages.js';
 
 const FINISHED = new Set<InvoiceCollectionView['state']>(['paid', 'void', 'uncollectible', 'closed']);
 
@@ -81,7 +84,8 @@ export async function invoiceCollectionWorkflow(input: InvoiceCollectionInput & 
 
   /** Runs `work` alone: the loop's charge, "pay now" and void never overlap. */
   async function exclusively<T>(work: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
+    // Several waiters' conditions can resolve in one activation: each checks again when it resumes.
+    while (busy) await condition(() => !busy);
     busy = true;
     try {
       return await work();
@@ -133,6 +137,20 @@ export async function invoiceCollectionWorkflow(input: InvoiceCollectionInput & 
       }
       return view;
     }),
+  );
+  setHandler(
+    creditOneOffInvoiceUpdate,
+    (request) =>
+      exclusively(async () => {
+        const { invoiceId: _same, creditNoteId, ...note } = request;
+        const result = await localBilling.creditOpenInvoice({ tenantId, invoiceId, id: creditNoteId, ...note });
+        if (result.invoice.status === 'paid') {
+          view.state = 'paid';
+          view.nextRetryAt = null;
+        }
+        return { creditNote: result.creditNote };
+      }),
+    { validator: (request: CreditInvoiceRequest) => validateCreditInvoice(request) },
   );
   setHandler(invoicePaymentEventSignal, (event) => {
     if (seenEvents.has(event.eventId)) return;

@@ -145,7 +145,7 @@ export function removeCollection(ctx: SubscriptionContext, collection: { invoice
 }
 
 /** An invoice is paid (or a change's payment failed): unlock what it was for. */
-async function settleCollection(ctx: SubscriptionContext, collection: CollectionState, outcome: 'paid' | 'failed', at: number): Promise<void> {
+export async function settleCollection(ctx: SubscriptionContext, collection: CollectionState, outcome: 'paid' | 'failed', at: number): Promise<void> {
   const s = ctx.state;
   removeCollection(ctx, collection);
   const pending = s.pendingPaymentChange;

@@ -98,6 +98,7 @@ export class SubscriptionContext {
       applyCreditBalance: flushed((input) => localBilling.applyCreditBalance(input)),
       finalizeInvoice: flushed((input) => localBilling.finalizeInvoice(input)),
       voidInvoice: flushed((input) => localBilling.voidInvoice(input)),
+      creditOpenInvoice: flushed((input) => localBilling.creditOpenInvoice(input)),
       markInvoiceUncollectible: flushed((input) => localBilling.markInvoiceUncollectible(input)),
       creditCustomer: flushed((input) => localBilling.creditCustomer(input)),
       // The steps that write first carry the queue (callers never pass `pending` themselves).

@@ -1,12 +1,12 @@
 import { refuse } from './refusals.js';
-import type { InvoiceActionRequest, PayInvoiceResult } from './subscription-messages.js';
-import { attemptCharge, removeCollection } from './subscription-collection.js';
+import type { CreditInvoiceRequest, CreditInvoiceResult, InvoiceActionRequest, PayInvoiceResult } from './subscription-messages.js';
+import { attemptCharge, removeCollection, settleCollection } from './subscription-collection.js';
 import type { SubscriptionContext } from './subscription-context.js';
 import { viewOf } from './subscription-state.js';
 import { recoverUnlessFailing } from './subscription-status.js';
 
 /**
- * Operator actions on one invoice: pay now and void. They run inside the workflow (not straight
+ * Operator actions on one invoice: pay now, void and credit. They run inside the workflow (not straight
  * against the database) because the workflow owns collection: a charge or a void that bypassed
  * it would race its dunning timers.
  */
@@ -57,4 +57,30 @@ export async function voidInvoice(ctx: SubscriptionContext, request: InvoiceActi
   if (s.pendingPaymentChange?.invoiceId === request.invoiceId) s.pendingPaymentChange = null;
   recoverUnlessFailing(s);
   await ctx.persist('invoice_voided', at, { invoiceId: request.invoiceId });
+}
+
+export function validateCreditInvoice(request: CreditInvoiceRequest): void {
+  requireInvoiceId(request);
+  if (typeof request.creditNoteId !== 'string' || request.creditNoteId.length === 0 || request.creditNoteId.length > 200) {
+    throw refuse('invalid_credit_note', 'creditNoteId must be a non-empty string');
+  }
+}
+
+/**
+ * A credit note on an open invoice, in the workflow's own step, so it can never race a charge:
+ * what is due goes down (the next attempt charges less), and a note for all of it settles the
+ * invoice as paid. An invoice nobody collects any more (left open by dunning) is credited too.
+ */
+export async function creditOpenInvoice(ctx: SubscriptionContext, request: CreditInvoiceRequest, at: number): Promise<CreditInvoiceResult> {
+  const s = ctx.state;
+  const { invoiceId, creditNoteId, ...note } = request;
+  const result = await ctx.billing.creditOpenInvoice({ tenantId: s.tenantId, invoiceId, id: creditNoteId, ...note });
+  const collection = s.collections.find((c) => c.invoiceId === invoiceId);
+  if (collection !== undefined && result.invoice.status === 'paid') {
+    await settleCollection(ctx, collection, 'paid', at);
+  } else {
+    if (collection !== undefined) collection.amountDue = result.invoice.amountDue.amount;
+    await ctx.persist('invoice_credited', at, { invoiceId, creditNoteId });
+  }
+  return { creditNote: result.creditNote };
 }

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CreditNoteView } from '../src/billing/credit-notes/views.js';
 import type { CreateInvoiceInput } from '../activities/types.js';
 import type { SubscriptionStatus } from './subscription-status.js';
 import type { BillingInterval, Money } from '../src/domain/index.js';
@@ -153,6 +154,22 @@ export interface PayInvoiceResult {
   subscription: SubscriptionView;
 }
 
+/** A credit note that reduces what is due on an invoice being collected, issued inside the workflow's step. */
+export interface CreditInvoiceRequest {
+  invoiceId: string;
+  /** The note's id, chosen by the caller (a retried request finds the same note). */
+  creditNoteId: string;
+  lines?: Array<{ invoiceLineId: string; amount?: number; quantity?: number }>;
+  amount?: number;
+  reason: CreditNoteView['reason'];
+  memo?: string | null;
+  outcome?: CreditNoteView['outcome'];
+}
+
+export interface CreditInvoiceResult {
+  creditNote: CreditNoteView;
+}
+
 export const changeItemsUpdate = defineUpdate<ChangeItemsResult, [ChangeItemsRequest]>('changeItems');
 export const previewChangeUpdate = defineUpdate<ChangePreview, [ChangeItemsRequest]>('previewChange');
 export const cancelUpdate = defineUpdate<SubscriptionView, [CancelRequest]>('cancel');
@@ -162,6 +179,9 @@ export const resumeCollectionUpdate = defineUpdate<SubscriptionView, []>('resume
 export const payInvoiceUpdate = defineUpdate<PayInvoiceResult, [InvoiceActionRequest]>('payInvoice');
 /** Void an open invoice of this subscription: collection stops and nothing more is owed for it. */
 export const voidInvoiceUpdate = defineUpdate<SubscriptionView, [InvoiceActionRequest]>('voidInvoice');
+
+/** Credit an open invoice of this subscription: less to pay, or (for all that is due) settled. */
+export const creditInvoiceUpdate = defineUpdate<CreditInvoiceResult, [CreditInvoiceRequest]>('creditInvoice');
 
 /** A verified payment fact from the gateway's webhooks; delivered at least once, deduplicated by `eventId`. */
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');

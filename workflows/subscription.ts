@@ -8,7 +8,7 @@ import { attemptCharge, endSubscription, handlePaymentEvent, replaceItems } from
 import { changeItems, expirePendingPaymentChange, previewChange, validateChangeRequest } from './subscription-changes.js';
 import { SubscriptionContext } from './subscription-context.js';
 import { finalizeHeldDraft, holdInvoice, issueInvoice } from './subscription-invoicing.js';
-import { payInvoiceNow, validatePayInvoice, validateVoidInvoice, voidInvoice } from './subscription-invoice-actions.js';
+import { creditOpenInvoice, payInvoiceNow, validateCreditInvoice, validatePayInvoice, validateVoidInvoice, voidInvoice } from './subscription-invoice-actions.js';
 import { cancel, cancelAtBoundary, pause, resume, validateCancel, validatePause, validateResume } from './subscription-lifecycle.js';
 import { finalInvoiceDraft, periodInvoiceDraft, upcomingInvoiceDraft } from './subscription-invoice-drafts.js';
 import {
@@ -23,6 +23,8 @@ import {
   paymentMethodUpdatedSignal,
   payInvoiceUpdate,
   voidInvoiceUpdate,
+  creditInvoiceUpdate,
+  type CreditInvoiceRequest,
   type InvoiceActionRequest,
   previewChangeUpdate,
   resumeCollectionUpdate,
@@ -137,6 +139,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   setHandler(payInvoiceUpdate, paying.handler, { validator: paying.validator });
   const voiding = update((_ctx, request: InvoiceActionRequest) => validateVoidInvoice(request), async (ctx, request, at) => (await voidInvoice(ctx, request, at), viewOf(ctx.state)));
   setHandler(voidInvoiceUpdate, voiding.handler, { validator: voiding.validator });
+  const crediting = update((_ctx, request: CreditInvoiceRequest) => validateCreditInvoice(request), (ctx, request, at) => creditOpenInvoice(ctx, request, at));
+  setHandler(creditInvoiceUpdate, crediting.handler, { validator: crediting.validator });
 
   // Runs that began before this patch replay as they were recorded (every step a scheduled
   // activity, every persist its own); new runs take the local, batched path.

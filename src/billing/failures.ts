@@ -116,6 +116,7 @@ export const FAILURE_CATALOG = {
   invalid_items: 'invalid',
   meter_required: 'invalid',
   credit_note_exceeds_refundable: 'invalid',
+  credit_note_exceeds_amount_due: 'invalid',
   usage_timestamp_out_of_range: 'invalid',
 
   gateway_error: 'gateway',

@@ -5,6 +5,7 @@ import {
   billingPreviewQuery,
   cancelUpdate,
   changeItemsUpdate,
+  creditInvoiceUpdate,
   getStateQuery,
   pauseCollectionUpdate,
   paymentMethodUpdatedSignal,
@@ -16,7 +17,7 @@ import {
 import type { subscriptionWorkflow } from '../../workflows/subscription.js';
 import { translatingTemporalFailures } from './temporal-failures.js';
 import { invoiceWorkflowId, subscriptionWorkflowId } from './workflow-ids.js';
-import { payOneOffInvoiceUpdate, voidOneOffInvoiceUpdate } from '../../workflows/invoice-collection-messages.js';
+import { creditOneOffInvoiceUpdate, payOneOffInvoiceUpdate, voidOneOffInvoiceUpdate } from '../../workflows/invoice-collection-messages.js';
 import type { invoiceCollectionWorkflow } from '../../workflows/invoice-collection.js';
 import { failure } from '../billing/failures.js';
 
@@ -150,6 +151,14 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
 
   payOneOffInvoice(invoiceId: string, updateId: string) {
     return this.invoiceUpdate(invoiceId, (handle) => handle.executeUpdate(payOneOffInvoiceUpdate, { updateId }));
+  }
+
+  creditInvoice(subscriptionId: string, request: Parameters<SubscriptionWorkflows['creditInvoice']>[1], updateId: string) {
+    return translatingTemporalFailures(() => this.handle(subscriptionId).executeUpdate(creditInvoiceUpdate, { args: [request], updateId }));
+  }
+
+  creditOneOffInvoice(invoiceId: string, request: Parameters<SubscriptionWorkflows['creditOneOffInvoice']>[1], updateId: string) {
+    return this.invoiceUpdate(invoiceId, (handle) => handle.executeUpdate(creditOneOffInvoiceUpdate, { args: [request], updateId }));
   }
 
   voidOneOffInvoice(invoiceId: string, updateId: string): Promise<void> {

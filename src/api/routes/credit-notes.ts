@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getCreditNote } from '../../billing/credit-notes/get-credit-note.js';
-import { issueCreditNote } from '../../billing/credit-notes/issue-credit-note.js';
+import { creditInvoice } from '../../billing/credit-notes/credit-invoice.js';
 import { listCreditNotes } from '../../billing/credit-notes/list-credit-notes.js';
 import { listInvoiceCreditNotes } from '../../billing/credit-notes/list-invoice-credit-notes.js';
 import { creditNoteViewSchema } from '../../billing/credit-notes/views.js';
 import { derivedId } from '../../ids.js';
-import type { BillingApiDependencies } from '../dependencies.js';
-import { billingNow } from '../dependencies.js';
+import { commandDependencies, type BillingApiDependencies } from '../dependencies.js';
 import { createCreditNoteBody, listCreditNotesQuery } from '../schemas/credit-notes.js';
 import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
 
@@ -17,7 +16,7 @@ const routes = {
     method: 'post',
     path: '/v1/invoices/{invoiceId}/credit-notes',
     tags,
-    summary: 'Credit a paid invoice: whole lines, part of a line, or an amount; refunded through the gateway or credited to the balance',
+    summary: 'Credit an invoice: whole lines, part of a line, or an amount; a paid one refunded or credited to the balance, an open one owes less',
     request: { params: pathParams('invoiceId'), headers: idempotencyHeaders, body: jsonBody(createCreditNoteBody) },
     responses: { 201: ok(creditNoteViewSchema, 'The credit note (its refund succeeded, failed, or pending when the gateway could not answer yet)'), ...commonErrors },
   }),
@@ -49,17 +48,12 @@ const routes = {
 
 export function creditNoteRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
-  const now = billingNow(deps);
+  const commands = { ...commandDependencies(deps), gateway: deps.gateway };
   app.openapi(routes.create, async (c) => {
     const { tenantId } = c.get('principal');
     const scope = c.get('idempotencyScope');
     const { invoiceId } = c.req.valid('param');
-    const note = await issueCreditNote(
-      deps.prisma,
-      deps.gateway,
-      { tenantId, invoiceId, ...c.req.valid('json'), ...(scope === undefined ? {} : { id: derivedId('cn', tenantId, scope) }) },
-      new Date(await now()),
-    );
+    const note = await creditInvoice(commands, { tenantId, invoiceId, ...c.req.valid('json'), ...(scope === undefined ? {} : { id: derivedId('cn', tenantId, scope) }) });
     return c.json(note, 201);
   });
   app.openapi(routes.listOfInvoice, async (c) =>

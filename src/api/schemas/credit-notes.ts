@@ -18,7 +18,10 @@ export const createCreditNoteBody = z
     amount: z.int().min(1).optional().openapi({ description: 'Or an amount of the invoice as a whole (minor units)' }),
     reason: z.enum(['duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory', 'other']),
     memo: z.string().trim().min(1).max(500).optional(),
-    outcome: z.enum(['refund', 'credit_balance']).optional().openapi({ description: "refund (the default): through the gateway; credit_balance: onto the customer's balance" }),
+    outcome: z
+      .enum(['refund', 'credit_balance', 'reduce_amount_due'])
+      .optional()
+      .openapi({ description: "A paid invoice: refund (the default) through the gateway, or credit_balance onto the customer's balance. An open one: reduce_amount_due (the default), through the workflow collecting it" }),
   })
   .openapi('CreateCreditNote');
 

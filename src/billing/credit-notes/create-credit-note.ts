@@ -30,6 +30,11 @@ export const createCreditNoteInput = z
     reason: z.enum(creditNoteReasons),
     memo: z.string().trim().min(1).max(500).nullish(),
     outcome: z.enum(creditNoteOutcomes).optional(),
+    /**
+     * Set only by the workflow that collects an open invoice (the note runs inside its step, so no
+     * charge can be in flight); anyone else is refused an open invoice.
+     */
+    byCollector: z.boolean().optional(),
   })
   .refine((input) => (input.lines === undefined) !== (input.amount === undefined), { message: 'Give either lines or an amount', path: ['lines'] });
 
@@ -63,15 +68,18 @@ async function creditableInvoice(tx: Prisma.TransactionClient, invoice: Invoice)
   };
 }
 
-function outcomeFor(invoice: Invoice, asked: CreditNoteOutcome | undefined): CreditNoteOutcome {
+function outcomeFor(invoice: Invoice, asked: CreditNoteOutcome | undefined, byCollector: boolean): CreditNoteOutcome {
   const outcome = asked ?? (invoice.status === 'paid' ? 'refund' : 'reduce_amount_due');
   if (invoice.status === 'paid' && outcome === 'reduce_amount_due') {
     throw failure('invalid_credit_note', `Invoice ${invoice.id} is paid: nothing is due to reduce; refund or credit the balance instead`, { field: 'outcome', status: invoice.status });
   }
   if (invoice.status === 'open') {
-    // Collection of an open invoice belongs to its workflow (a charge may be in flight): an open
-    // invoice is corrected by voiding it, or credited once paid.
-    throw failure('invoice_not_paid', `Invoice ${invoice.id} is still open; credit notes are issued for paid invoices`, { invoiceId: invoice.id, status: invoice.status });
+    // Collection of an open invoice belongs to its workflow (a charge may be in flight): the
+    // workflow issues the note in its own step.
+    if (!byCollector) throw failure('invoice_not_paid', `Invoice ${invoice.id} is open: its collecting workflow issues its credit notes`, { invoiceId: invoice.id, status: invoice.status });
+    if (outcome !== 'reduce_amount_due') {
+      throw failure('invalid_credit_note', `Invoice ${invoice.id} is open: nothing was paid to refund or credit; its credit note reduces what is due`, { field: 'outcome', status: invoice.status });
+    }
   }
   return outcome;
 }
@@ -97,7 +105,7 @@ export async function createCreditNote(prisma: BillingDatabase, input: CreateCre
     if (invoice.status === 'void' || invoice.status === 'uncollectible') {
       throw failure('invoice_not_paid', `Invoice ${invoiceId} is ${invoice.status}: nothing was paid to credit`, { invoiceId, status: invoice.status });
     }
-    const outcome = outcomeFor(invoice, parsed.outcome);
+    const outcome = outcomeFor(invoice, parsed.outcome, parsed.byCollector === true);
     const request: CreditNoteRequest =
       parsed.amount !== undefined
         ? { kind: 'amount', amount: BigInt(parsed.amount) }
@@ -119,6 +127,9 @@ export async function createCreditNote(prisma: BillingDatabase, input: CreateCre
           refundable: left.toString(),
         });
       }
+    }
+    if (outcome === 'reduce_amount_due' && amounts.total > invoice.amountDue) {
+      throw failure('credit_note_exceeds_amount_due', `The note credits ${amounts.total} minor units but ${invoice.amountDue} is due`, { total: amounts.total.toString(), amountDue: invoice.amountDue.toString() });
     }
     const number = await takeCreditNoteNumber(tx, tenantId);
     await tx.creditNote.create({
@@ -150,7 +161,21 @@ export async function createCreditNote(prisma: BillingDatabase, input: CreateCre
         },
       },
     });
-    await tx.invoice.update({ where: { id: invoiceId }, data: { amountCredited: { increment: amounts.total } } });
+    const settled = outcome === 'reduce_amount_due' && amounts.total === invoice.amountDue;
+    await tx.invoice.update({
+      where: { id: invoiceId },
+      data: {
+        amountCredited: { increment: amounts.total },
+        // Less to pay on the open invoice; a note for all that is due settles it (Stripe marks it paid).
+        ...(outcome === 'reduce_amount_due' ? { amountDue: { decrement: amounts.total }, nextPaymentAttemptAt: settled ? null : invoice.nextPaymentAttemptAt } : {}),
+        ...(settled ? { status: 'paid', paidAt: now } : {}),
+      },
+    });
+    if (settled) {
+      await writeOutboxEvents(tx, tenantId, [
+        { type: 'invoice.paid', aggregateType: 'invoice', aggregateId: invoiceId, dedupeKey: `invoice:${invoiceId}:paid`, payload: { invoiceId, customerId: invoice.customerId, subscriptionId: invoice.subscriptionId, amountPaid: invoice.amountPaid.toString(), byCreditNote: id } },
+      ]);
+    }
     if (outcome === 'credit_balance') {
       await postCreditEntry(tx, {
         tenantId,

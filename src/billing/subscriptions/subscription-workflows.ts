@@ -4,11 +4,13 @@ import type {
   ChangeItemsRequest,
   ChangeItemsResult,
   ChangePreview,
+  CreditInvoiceRequest,
+  CreditInvoiceResult,
   PayInvoiceResult,
   SubscriptionView as LiveSubscriptionView,
 } from '../../../workflows/subscription-messages.js';
 
-export type { BillingPreview, CancelRequest, ChangeItemsRequest, ChangeItemsResult, ChangePreview, PayInvoiceResult, LiveSubscriptionView };
+export type { BillingPreview, CancelRequest, ChangeItemsRequest, ChangeItemsResult, ChangePreview, CreditInvoiceRequest, CreditInvoiceResult, PayInvoiceResult, LiveSubscriptionView };
 
 /**
  * What the subscription commands need from the subscription workflows, and nothing more. The
@@ -34,6 +36,8 @@ export interface SubscriptionWorkflows {
   resumeCollection(subscriptionId: string): Promise<void>;
   payInvoice(subscriptionId: string, invoiceId: string, updateId: string): Promise<PayInvoiceResult>;
   voidInvoice(subscriptionId: string, invoiceId: string, updateId: string): Promise<void>;
+  /** A credit note on an open invoice, issued by the subscription's workflow collecting it. */
+  creditInvoice(subscriptionId: string, request: CreditInvoiceRequest, updateId: string): Promise<CreditInvoiceResult>;
   /** Tells each running workflow of the ids that its customer has a new default payment method. */
   paymentMethodUpdated(subscriptionIds: readonly string[], paymentMethodId: string): Promise<void>;
 
@@ -42,6 +46,8 @@ export interface SubscriptionWorkflows {
   startInvoiceCollection(input: { tenantId: string; invoiceId: string; attemptsBefore: number }): Promise<void>;
   /** "Pay now" through the invoice's workflow; `collection_ended` once it no longer runs. */
   payOneOffInvoice(invoiceId: string, updateId: string): Promise<{ outcome: string; declineCode: string | null }>;
+  /** A credit note on an open one-off invoice, by its workflow; `collection_ended` once it no longer runs. */
+  creditOneOffInvoice(invoiceId: string, request: CreditInvoiceRequest, updateId: string): Promise<CreditInvoiceResult>;
   /** Voids through the invoice's workflow; `collection_ended` once it no longer runs. */
   voidOneOffInvoice(invoiceId: string, updateId: string): Promise<void>;
 }

@@ -124,7 +124,7 @@ describe('credit notes', () => {
     expect([none.status, none.body.error.code]).toEqual([422, 'invalid_credit_note']);
   });
 
-  it('refuses an open or void invoice, a foreign one, and bad input with every field', async () => {
+  it('refuses a refund of an open invoice, a void invoice, a foreign one, and bad input with every field', async () => {
     const t = await api.tenant();
     const other = await api.tenant();
     const { invoice } = await paidInvoice(other);
@@ -138,14 +138,49 @@ describe('credit notes', () => {
     const readOnly = await api.request('POST', `/v1/invoices/${invoice.id}/credit-notes`, { key: other.readOnlyKey, body: { amount: 1, reason: 'other' } });
     expect(readOnly.status).toBe(403);
 
-    // An open invoice is still being collected by its workflow; a void one was never paid.
+    // An open invoice owes no refund; a void one was never paid.
     const declined = await paidInvoice(t, { card: 'pm_card_chargeCustomerFail' });
     expect(declined.invoice.status).toBe('open');
-    const open = await api.request('POST', `/v1/invoices/${declined.invoice.id}/credit-notes`, { key: t.key, body: { amount: 100, reason: 'other' } });
-    expect([open.status, open.body.error.code]).toEqual([409, 'invoice_not_paid']);
+    const refund = await api.request('POST', `/v1/invoices/${declined.invoice.id}/credit-notes`, { key: t.key, body: { amount: 100, reason: 'other', outcome: 'refund' } });
+    expect([refund.status, refund.body.error.code]).toEqual([422, 'invalid_credit_note']);
     await ok(api.request('POST', `/v1/invoices/${declined.invoice.id}/void`, { key: t.key }));
     const voided = await api.request('POST', `/v1/invoices/${declined.invoice.id}/credit-notes`, { key: t.key, body: { amount: 100, reason: 'other' } });
     expect([voided.status, voided.body.error.code]).toEqual([409, 'invoice_not_paid']);
     expect((await ok(api.request('GET', `/v1/credit-notes?customerId=${declined.buyer.id}`, { key: t.key }))).data).toEqual([]);
   });
+
+  it("an open subscription invoice is credited by its workflow: the next charge takes only what is left", async () => {
+    const t = await api.tenant();
+    const { buyer, invoice, line, paymentIntentId } = await paidInvoice(t, { card: 'pm_card_chargeCustomerFail' });
+    void paymentIntentId;
+    // $30.00 open after a declined first charge; one seat of three credited: 3000 × 1 / 3 = 1000.
+    const note = await ok(api.request('POST', `/v1/invoices/${invoice.id}/credit-notes`, { key: t.key, idempotencyKey: 'open-1', body: { lines: [{ invoiceLineId: line.id, quantity: 1 }], reason: 'order_change' } }), 201);
+    expect(note).toMatchObject({ outcome: 'reduce_amount_due', total: 1000, refund: null, number: 'CN-000001' });
+    const again = await api.request('POST', `/v1/invoices/${invoice.id}/credit-notes`, { key: t.key, idempotencyKey: 'open-1', body: { lines: [{ invoiceLineId: line.id, quantity: 1 }], reason: 'order_change' } });
+    expect(again.body.id).toBe(note.id);
+    const reduced = await ok(api.request('GET', `/v1/invoices/${invoice.id}`, { key: t.key }));
+    expect([reduced.status, reduced.amountDue, reduced.amountCredited]).toEqual(['open', 2000, 1000]);
+    const tooMuch = await api.request('POST', `/v1/invoices/${invoice.id}/credit-notes`, { key: t.key, body: { amount: 2001, reason: 'other' } });
+    expect([tooMuch.status, tooMuch.body.error.code]).toEqual([422, 'invalid_credit_note']);
+    // A working card: the workflow retries at once and charges the $20.00 left.
+    await ok(api.request('POST', `/v1/customers/${buyer.id}/default-payment-method`, { key: t.key, body: { paymentMethodId: 'pm_card_visa' } }));
+    const paid = await eventually(() => ok(api.request('GET', `/v1/invoices/${invoice.id}`, { key: t.key })), (i: any) => i.status === 'paid');
+    expect(paid.amountPaid).toBe(2000);
+    expect(api.h.stripe.sandbox.successfulChargesFor('invoice_id', invoice.id).map((c) => c.amount)).toEqual([2000]);
+  });
+
+  it('a note for all that is due on an open one-off invoice settles it, and its workflow stops collecting', async () => {
+    const t = await api.tenant();
+    const buyer = await ok(api.request('POST', '/v1/customers', { key: t.key, body: { currency: 'usd' } }), 201);
+    await ok(api.request('POST', `/v1/customers/${buyer.id}/default-payment-method`, { key: t.key, body: { paymentMethodId: 'pm_card_chargeCustomerFail' } }));
+    const issued = await ok(api.request('POST', '/v1/invoices', { key: t.key, body: { customerId: buyer.id, items: [{ description: 'Audit', unitAmount: 4500 }] } }), 201);
+    await eventually(() => ok(api.request('GET', `/v1/invoices/${issued.id}`, { key: t.key })), (i: any) => i.attemptCount === 1);
+    const note = await ok(api.request('POST', `/v1/invoices/${issued.id}/credit-notes`, { key: t.key, body: { amount: 4500, reason: 'fraudulent' } }), 201);
+    expect([note.outcome, note.total]).toEqual(['reduce_amount_due', 4500]);
+    const settled = await ok(api.request('GET', `/v1/invoices/${issued.id}`, { key: t.key }));
+    expect([settled.status, settled.amountDue, settled.amountPaid, settled.amountCredited]).toEqual(['paid', 0, 0, 4500]);
+    expect(await api.h.env.client.workflow.getHandle(`invoice:${issued.id}`).result()).toMatchObject({ state: 'paid' });
+    expect((await ok(api.request('GET', `/v1/invoices/${issued.id}/payments`, { key: t.key }))).data).toHaveLength(1);
+  });
 });
+
