@@ -31,4 +31,6 @@ export const voidOneOffInvoiceUpdate = defineUpdate<InvoiceCollectionView, []>('
 export const creditOneOffInvoiceUpdate = defineUpdate<CreditInvoiceResult, [CreditInvoiceRequest]>('creditOneOffInvoice');
 /** A verified payment fact from the gateway's webhooks (a 3-D Secure payment completed later). */
 export const invoicePaymentEventSignal = defineSignal<[PaymentEvent]>('invoicePaymentEvent');
+/** The customer has a new default payment method: an invoice that failed is charged again at once. */
+export const invoicePaymentMethodUpdatedSignal = defineSignal<[]>('invoicePaymentMethodUpdated');
 export const invoiceCollectionQuery = defineQuery<InvoiceCollectionView>('invoiceCollection');

@@ -7,6 +7,7 @@ import {
   creditOneOffInvoiceUpdate,
   invoiceCollectionQuery,
   invoicePaymentEventSignal,
+  invoicePaymentMethodUpdatedSignal,
   payOneOffInvoiceUpdate,
   voidOneOffInvoiceUpdate,
   type InvoiceCollectionInput,
@@ -22,8 +23,9 @@ const FINISHED = new Set<InvoiceCollectionView['state']>(['paid', 'void', 'uncol
 /**
  * Collects one one-off invoice (workflow `invoice:<id>`) by the same rules a subscription's
  * invoice is collected: charged at once, retried by the tenant's dunning policy from the first
- * failure, then marked uncollectible or left open as the policy says; "pay now", void and the
- * gateway's webhooks reach it as Updates and a signal. Charges use the
+ * failure, then marked uncollectible or left open as the policy says; "pay now", void, credit
+ * notes, a new payment method (charged at once) and the gateway's webhooks reach it as Updates
+ * and signals. Charges use the
  * invoice's attempt numbers (`invoice:<id>:attempt:<n>`), continuing from `attemptsBefore` when a
  * later run collects it again, so no charge is ever repeated under a new key by accident.
  */
@@ -158,6 +160,16 @@ export async function invoiceCollectionWorkflow(input: InvoiceCollectionInput & 
     events.push(event);
     wake = true;
   });
+  setHandler(invoicePaymentMethodUpdatedSignal, () => {
+    // A decline, or no card at all, is worth trying again on the new card; 3-D Secure waits for the customer.
+    const last = view.attempts.at(-1);
+    if (last !== undefined && (view.state === 'collecting' || (view.state === 'waiting' && last.outcome === 'no_payment_method'))) {
+      view.state = 'collecting';
+      view.nextRetryAt = Date.now();
+      wake = true;
+    }
+  });
+
   while (!finished()) {
     const event = events.shift();
     if (event !== undefined) {

@@ -17,7 +17,7 @@ import {
 import type { subscriptionWorkflow } from '../../workflows/subscription.js';
 import { translatingTemporalFailures } from './temporal-failures.js';
 import { invoiceWorkflowId, subscriptionWorkflowId } from './workflow-ids.js';
-import { creditOneOffInvoiceUpdate, payOneOffInvoiceUpdate, voidOneOffInvoiceUpdate } from '../../workflows/invoice-collection-messages.js';
+import { creditOneOffInvoiceUpdate, invoicePaymentMethodUpdatedSignal, payOneOffInvoiceUpdate, voidOneOffInvoiceUpdate } from '../../workflows/invoice-collection-messages.js';
 import type { invoiceCollectionWorkflow } from '../../workflows/invoice-collection.js';
 import { failure } from '../billing/failures.js';
 
@@ -159,6 +159,21 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
 
   creditOneOffInvoice(invoiceId: string, request: Parameters<SubscriptionWorkflows['creditOneOffInvoice']>[1], updateId: string) {
     return this.invoiceUpdate(invoiceId, (handle) => handle.executeUpdate(creditOneOffInvoiceUpdate, { args: [request], updateId }));
+  }
+
+  async oneOffInvoicesPaymentMethodUpdated(invoiceIds: readonly string[]): Promise<void> {
+    await translatingTemporalFailures(() =>
+      Promise.all(
+        invoiceIds.map(async (invoiceId) => {
+          try {
+            await this.client.workflow.getHandle(invoiceWorkflowId(invoiceId)).signal(invoicePaymentMethodUpdatedSignal);
+          } catch (error) {
+            // Dunning over: nothing collects it; pay now starts a new run.
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+        }),
+      ),
+    );
   }
 
   voidOneOffInvoice(invoiceId: string, updateId: string): Promise<void> {

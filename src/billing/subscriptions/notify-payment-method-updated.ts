@@ -2,7 +2,8 @@ import type { SubscriptionCommandDependencies } from './command-dependencies.js'
 
 /**
  * The payment-method fan-out: every live subscription of the customer hears of its new default
- * method, so past-due invoices are retried at once and an unpaid subscription bills again.
+ * method, so past-due invoices are retried at once and an unpaid subscription bills again; so
+ * does the workflow of each of its open one-off invoices.
  */
 export async function notifyPaymentMethodUpdated(
   deps: Pick<SubscriptionCommandDependencies, 'prisma' | 'workflows'>,
@@ -13,5 +14,7 @@ export async function notifyPaymentMethodUpdated(
     live.map((s) => s.id),
     input.paymentMethodId,
   );
-  return { notified: live.length };
+  const oneOff = await deps.prisma.invoice.findMany({ where: { tenantId: input.tenantId, customerId: input.customerId, subscriptionId: null, status: 'open' }, select: { id: true } });
+  if (oneOff.length > 0) await deps.workflows.oneOffInvoicesPaymentMethodUpdated(oneOff.map((invoice) => invoice.id));
+  return { notified: live.length + oneOff.length };
 }

@@ -48,6 +48,8 @@ export interface SubscriptionWorkflows {
   payOneOffInvoice(invoiceId: string, updateId: string): Promise<{ outcome: string; declineCode: string | null }>;
   /** A credit note on an open one-off invoice, by its workflow; `collection_ended` once it no longer runs. */
   creditOneOffInvoice(invoiceId: string, request: CreditInvoiceRequest, updateId: string): Promise<CreditInvoiceResult>;
+  /** Tells the workflows collecting these one-off invoices that the customer has a new default payment method. */
+  oneOffInvoicesPaymentMethodUpdated(invoiceIds: readonly string[]): Promise<void>;
   /** Voids through the invoice's workflow; `collection_ended` once it no longer runs. */
   voidOneOffInvoice(invoiceId: string, updateId: string): Promise<void>;
 }

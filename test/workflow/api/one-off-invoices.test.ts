@@ -73,6 +73,17 @@ describe('one-off invoices', () => {
     expect(api.h.stripe.sandbox.successfulChargesFor('invoice_id', issued.id)).toEqual([]);
   });
 
+  it('a new default card charges a declined one-off invoice again at once', async () => {
+    const t = await api.tenant();
+    const buyer = await customer(t, 'pm_card_chargeCustomerFail');
+    const issued = await ok(api.request('POST', '/v1/invoices', { key: t.key, body: { customerId: buyer.id, items: [{ description: 'Licence', unitAmount: 9_900 }] } }), 201);
+    await eventually(() => invoice(t, issued.id), (i: any) => i.attemptCount === 1);
+    await ok(api.request('POST', `/v1/customers/${buyer.id}/default-payment-method`, { key: t.key, body: { paymentMethodId: 'pm_card_visa' } }));
+    const paid = await eventually(() => invoice(t, issued.id), (i: any) => i.status === 'paid');
+    expect([paid.attemptCount, paid.amountPaid]).toEqual([2, 9_900]);
+    expect((await payments(t, issued.id)).map((p) => [p.attemptNumber, p.status])).toEqual([[1, 'declined'], [2, 'succeeded']]);
+  });
+
   it('support pays a declined one-off invoice now (a real attempt), then voids it; its workflow ends', async () => {
     const t = await api.tenant();
     const support = await ok(api.request('POST', '/v1/api-keys', { key: t.key, body: { name: 'desk', role: 'support' } }), 201);
