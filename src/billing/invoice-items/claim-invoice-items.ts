@@ -1,6 +1,6 @@
 import type { Invoice, Prisma } from '../../generated/prisma/client.js';
-import { moneyFromColumn } from '../amounts.js';
 import type { InvoiceLineInput } from '../invoices/invoice-input.js';
+import { oneOffLine } from './invoice-item-input.js';
 
 /**
  * The one-off charges a recurring subscription invoice bills, claimed for it in its drafting
@@ -27,16 +27,10 @@ export async function claimInvoiceItems(tx: Prisma.TransactionClient, invoice: I
   const ids = rows.map((row) => row.id);
   await tx.invoiceItem.updateMany({ where: { id: { in: ids } }, data: { status: 'invoiced', invoiceId: invoice.id } });
   const items = await tx.invoiceItem.findMany({ where: { id: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-  return items.map((item) => ({
-    kind: 'one_off',
-    description: item.description,
-    priceId: item.priceId,
-    quantity: item.quantity,
-    unitAmountDecimal: item.unitAmountDecimal === null ? null : item.unitAmountDecimal.toFixed(),
-    amount: moneyFromColumn(item.amount, item.currency),
-    periodStart: item.periodStart?.getTime() ?? null,
-    periodEnd: item.periodEnd?.getTime() ?? null,
-    // A one-off credit is not discounted again.
-    discountable: item.amount > 0n,
-  }));
+  return items.map((item) =>
+    oneOffLine(
+      { ...item, unitAmountDecimal: item.unitAmountDecimal === null ? null : item.unitAmountDecimal.toFixed() },
+      item.currency,
+    ),
+  );
 }

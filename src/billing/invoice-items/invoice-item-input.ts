@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { createPricingStrategy, type PriceDefinition } from '../../domain/index.js';
+import { createPricingStrategy, money, type PriceDefinition } from '../../domain/index.js';
 import { maximumChargeAmount } from '../../payments/charge-limits.js';
 import { MAX_QUANTITY } from '../amount-bounds.js';
 import type { Db } from '../db.js';
 import { failure, notFound, withDomainValidation } from '../failures.js';
+import type { InvoiceLineInput } from '../invoices/invoice-input.js';
 import { idSchema } from '../validation.js';
 
 /** What one one-off charge is: an amount per unit × quantity, or a price of the catalog × quantity. */
@@ -60,4 +61,19 @@ export async function priceInvoiceItem(db: Db, tenantId: string, currency: strin
     throw failure('amount_too_large', message, { fields: [{ path: field, code: 'amount_too_large', message }], maximum: Number(maximum) });
   }
   return { description: item.description, priceId: item.priceId ?? null, quantity, unitAmountDecimal, amount, periodStart: item.periodStart ?? null, periodEnd: item.periodEnd ?? null };
+}
+
+/** A priced one-off charge as an invoice line; a one-off credit (negative) is not discounted again. */
+export function oneOffLine(item: PricedInvoiceItem, currency: string): InvoiceLineInput {
+  return {
+    kind: 'one_off',
+    description: item.description,
+    priceId: item.priceId,
+    quantity: item.quantity,
+    unitAmountDecimal: item.unitAmountDecimal,
+    amount: money(Number(item.amount), currency),
+    periodStart: item.periodStart?.getTime() ?? null,
+    periodEnd: item.periodEnd?.getTime() ?? null,
+    discountable: item.amount > 0n,
+  };
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { money } from '../../domain/index.js';
 import { newId } from '../../ids.js';
 import { isUniqueViolation, runInTransaction, type BillingDatabase } from '../db.js';
 import { failure, notFound } from '../failures.js';
-import { invoiceItemSchema, priceInvoiceItem } from '../invoice-items/invoice-item-input.js';
+import { invoiceItemSchema, oneOffLine, priceInvoiceItem } from '../invoice-items/invoice-item-input.js';
 import { lockCustomer } from '../locks.js';
 import { invoiceEvent, writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { idSchema, parseInput } from '../validation.js';
@@ -44,20 +43,7 @@ export async function createOneOffInvoice(prisma: BillingDatabase, input: z.inpu
       if (customer.currency === null) throw failure('invalid_items', `Customer ${customerId} has no billing currency yet`, { fields: [{ path: 'customerId', message: 'no currency' }] });
       const currency = customer.currency;
       const lines: InvoiceLineInput[] = [];
-      for (const [index, item] of items.entries()) {
-        const priced = await priceInvoiceItem(tx, tenantId, currency, item, `items.${index}`);
-        lines.push({
-          kind: 'one_off',
-          description: priced.description,
-          priceId: priced.priceId,
-          quantity: priced.quantity,
-          unitAmountDecimal: priced.unitAmountDecimal,
-          amount: money(Number(priced.amount), currency),
-          periodStart: priced.periodStart?.getTime() ?? null,
-          periodEnd: priced.periodEnd?.getTime() ?? null,
-          discountable: priced.amount > 0n,
-        });
-      }
+      for (const [index, item] of items.entries()) lines.push(oneOffLine(await priceInvoiceItem(tx, tenantId, currency, item, `items.${index}`), currency));
       const draft = await tx.invoice.create({ data: { id: invoiceId, tenantId, customerId, subscriptionId: null, sourceKey, kind: 'manual', status: 'draft', currency, createdAt: now } });
       // The customer's own coupons (never a subscription's) apply, and count this invoice as a period.
       const discounts = await loadApplicableDiscounts(tx, { tenantId, subscriptionId: '', customerId, currency });

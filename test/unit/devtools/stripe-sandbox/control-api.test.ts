@@ -30,6 +30,10 @@ describe('control API under /_sandbox (app.request, no server)', () => {
     expect(ledger).toMatchObject([{ paymentIntentId: pi.id, status: 'succeeded', metadata: { invoice_id: 'inv_9' } }]);
 
     expect((await app.request(`/_sandbox/charges/${ledger[0]?.id}/dispute`, { method: 'POST' })).status).toBe(200);
+    const opened = (await (await app.request('/_sandbox/events')).json()) as StripeEventShape[];
+    const disputeId = (opened.at(-1)?.data.object as { id: string }).id;
+    expect((await app.request(`/_sandbox/disputes/${disputeId}/close`, json('POST', { outcome: 'lost' }))).status).toBe(200);
+    expect((await app.request(`/_sandbox/disputes/${disputeId}/close`, json('POST', { outcome: 'won' }))).status).toBeGreaterThanOrEqual(400);
     const events = (await (await app.request('/_sandbox/events')).json()) as StripeEventShape[];
     expect(events.map((e) => e.type)).toEqual([
       'payment_intent.created',
@@ -37,7 +41,9 @@ describe('control API under /_sandbox (app.request, no server)', () => {
       'charge.succeeded',
       'payment_intent.succeeded',
       'charge.dispute.created',
+      'charge.dispute.closed',
     ]);
+    expect(events.at(-1)?.data.object).toMatchObject({ id: disputeId, status: 'lost' });
 
     expect((await app.request('/_sandbox/reset', { method: 'POST' })).status).toBe(200);
     expect(await (await app.request('/_sandbox/ledger')).json()).toEqual([]);
