@@ -66,6 +66,9 @@ describe('one-off invoices', () => {
     await api.h.skipTo(start + DAY + 60_000);
     const second = await eventually(() => invoice(t, issued.id), (i: any) => i.attemptCount === 2);
     expect(second.nextPaymentAttemptAt?.slice(0, 10)).toBe(`${Y + 1}-05-04`);
+    // What an operator sees in the Temporal UI: the workflow's own view of its collection.
+    const live = await api.h.env.client.workflow.getHandle(`invoice:${issued.id}`).query<{ state: string; attempts: unknown[]; nextRetryAt: number | null }>('invoiceCollection');
+    expect([live.state, live.attempts.length, new Date(live.nextRetryAt ?? 0).toISOString().slice(0, 10)]).toEqual(['collecting', 2, `${Y + 1}-05-04`]);
     await api.h.skipTo(start + 3 * DAY + 60_000);
     const last = await eventually(() => invoice(t, issued.id), (i: any) => i.status === 'uncollectible');
     expect([last.attemptCount, last.amountPaid, last.nextPaymentAttemptAt]).toEqual([3, 0, null]);
