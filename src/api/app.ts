@@ -8,7 +8,8 @@ import type { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook
 import { authenticate } from './auth/authenticate.js';
 import { authorizeRole } from './auth/permissions.js';
 import { auditTrail } from './audit/audit-trail.js';
-import type { BillingApiDependencies } from './dependencies.js';
+import { entitlementCache, type BillingApiDependencies } from './dependencies.js';
+import { invalidateEntitlementsAfterWrites } from './entitlement-invalidation.js';
 import type { ApiEnv } from './env.js';
 import { ApiError, errorBody, handleError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health/routes.js';
@@ -31,9 +32,17 @@ export interface AppDependencies {
 const MAX_BODY_BYTES = 1024 * 1024;
 export const API_VERSION = '0.1.0';
 
-/** Authentication, role, rate limit, text guard, idempotency and the audit trail, in that order, for every /v1 route but webhooks (Stripe signs those). */
+/** Authentication, role, rate limit, text guard, entitlement invalidation, idempotency and the audit trail, in that order, for every /v1 route but webhooks (Stripe signs those). */
 function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv>[] {
-  return [authenticate(billing.prisma), authorizeRole(), rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT), rejectUnstorableText(), idempotency(new IdempotencyStore(billing.prisma)), auditTrail(billing.prisma)];
+  return [
+    authenticate(billing.prisma),
+    authorizeRole(),
+    rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT),
+    rejectUnstorableText(),
+    invalidateEntitlementsAfterWrites(entitlementCache(billing)),
+    idempotency(new IdempotencyStore(billing.prisma)),
+    auditTrail(billing.prisma),
+  ];
 }
 
 function exceptWebhooks(handler: MiddlewareHandler<ApiEnv>): MiddlewareHandler<ApiEnv> {

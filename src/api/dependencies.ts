@@ -1,3 +1,4 @@
+import { EntitlementCache } from '../billing/entitlements/entitlement-cache.js';
 import type { BillingDatabase } from '../billing/db.js';
 import type { SubscriptionCommandDependencies } from '../billing/subscriptions/command-dependencies.js';
 import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
@@ -15,6 +16,11 @@ export interface BillingApiDependencies {
    */
   now?: () => Promise<number>;
   rateLimit?: RateLimitOptions;
+  /**
+   * The entitlement check's cache, live while its listener is (src/api/server.ts wires one). Without
+   * one, every check reads PostgreSQL.
+   */
+  entitlements?: EntitlementCache;
 }
 
 /** The billing clock of these dependencies: theirs, or the wall clock. */
@@ -25,4 +31,11 @@ export function billingNow(deps: BillingApiDependencies): () => Promise<number> 
 /** What the subscription commands run on, from the API's dependencies. */
 export function commandDependencies(deps: BillingApiDependencies): SubscriptionCommandDependencies {
   return { prisma: deps.prisma, workflows: deps.workflows, now: billingNow(deps) };
+}
+
+const uncached = new EntitlementCache();
+
+/** The entitlement cache of these dependencies, or one never live (every check reads PostgreSQL). */
+export function entitlementCache(deps: BillingApiDependencies): EntitlementCache {
+  return deps.entitlements ?? uncached;
 }

@@ -59,11 +59,16 @@ export class TokenBuckets {
   }
 }
 
+const ENTITLEMENT_CHECK = /^\/v1\/customers\/[^/]+\/entitlements(\/[^/]+)?\/?$/;
+
 /** 429 with `Retry-After` (whole seconds, rounded up) once a key's bucket is empty. */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<ApiEnv> {
   if (options.requestsPerSecond <= 0) return async (_c, next) => next();
   const buckets = new TokenBuckets(options);
   return async (c, next) => {
+    // Entitlement checks are the product's own hot path (one per request of the tenant's app) and
+    // are answered from memory: they take no tokens, so a burst of them never starves billing calls.
+    if (c.req.method === 'GET' && ENTITLEMENT_CHECK.test(c.req.path)) return next();
     const { waitMs, remaining } = buckets.take(c.get('principal').apiKeyId);
     c.header('RateLimit-Limit', String(options.burst));
     c.header('RateLimit-Remaining', String(remaining));

@@ -1,6 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { paymentCorrections } from '../billing/invoices/record-payment-correction.js';
 import { Client, Connection } from '@temporalio/client';
+import { EntitlementCache } from '../billing/entitlements/entitlement-cache.js';
+import { ENTITLEMENT_CHANNEL } from '../billing/entitlements/entitlement-changes.js';
+import { listenForNotifications } from '../db/notification-listener.js';
 import { createPrismaClient } from '../db/prisma-client.js';
 import { createStripeClient } from '../payments/stripe-client.js';
 import { StripeGateway } from '../payments/stripe-gateway.js';
@@ -18,6 +21,8 @@ export interface ApiServerOptions {
   /** Where subscription workflows are started (the worker's TEMPORAL_TASK_QUEUE). */
   taskQueue: string;
   rateLimit?: RateLimitOptions;
+  /** false: entitlement checks read PostgreSQL every time (default true: the cache, invalidated by LISTEN/NOTIFY). */
+  entitlementCache?: boolean;
   host: string;
   port: number;
   stripe: {
@@ -49,10 +54,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     corrections: paymentCorrections,
     sink: new PaymentEventSignalSink(temporal),
   });
+  const entitlements = new EntitlementCache();
+  const listener =
+    options.entitlementCache === false
+      ? null
+      : listenForNotifications(prisma, { channel: ENTITLEMENT_CHANNEL, onNotification: (payload) => entitlements.onNotification(payload), onLiveChange: (live) => entitlements.setLive(live) });
   const app = createApp({
     readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)],
     stripeWebhooks,
-    billing: { prisma, workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue), gateway, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
+    billing: { prisma, workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue), gateway, entitlements, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
@@ -63,6 +73,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     url: `http://${shownHost}:${options.port}`,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener?.stop();
       await connection.close();
       await prisma.$disconnect();
     },

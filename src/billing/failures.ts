@@ -51,6 +51,7 @@ const DOMAIN_FAILURES: { readonly [C in DomainErrorCode]: 'invalid' } = {
   invalid_meter: 'invalid',
   invalid_usage_value: 'invalid',
   invalid_credit_note: 'invalid',
+  invalid_entitlement: 'invalid',
 };
 
 export const FAILURE_CATALOG = {
@@ -74,6 +75,9 @@ export const FAILURE_CATALOG = {
   credit_note_not_found: 'not_found',
   invoice_item_not_found: 'not_found',
   upcoming_invoice_not_found: 'not_found',
+  feature_not_found: 'not_found',
+  entitlement_not_found: 'not_found',
+  entitlement_override_not_found: 'not_found',
 
   customer_already_exists: 'conflict',
   customer_currency_locked: 'conflict',
@@ -102,6 +106,9 @@ export const FAILURE_CATALOG = {
   usage_closed: 'conflict',
   last_admin_key: 'conflict',
   api_key_not_live: 'conflict',
+  feature_key_taken: 'conflict',
+  feature_archived: 'conflict',
+  no_usage_period: 'conflict',
 
   amount_too_large: 'invalid',
   interval_mismatch: 'invalid',
@@ -115,6 +122,7 @@ export const FAILURE_CATALOG = {
   invalid_invoice_action: 'invalid',
   invalid_items: 'invalid',
   meter_required: 'invalid',
+  meter_archived: 'invalid',
   credit_note_exceeds_refundable: 'invalid',
   credit_note_exceeds_amount_due: 'invalid',
   usage_timestamp_out_of_range: 'invalid',

@@ -56,6 +56,11 @@ export const rateLimitConfigShape = {
   API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(50),
 } as const;
 
+/** `off`: every entitlement check reads PostgreSQL (the benchmark's baseline); `on`: a per-process cache the writes invalidate. */
+export const entitlementConfigShape = {
+  ENTITLEMENT_CACHE: z.enum(['on', 'off']).default('on'),
+} as const;
+
 export const temporalConfigShape = {
   TEMPORAL_ADDRESS: hostAndPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
@@ -68,6 +73,7 @@ export const apiConfigSchema = z.object({
   ...stripeConfigShape,
   ...stripeWebhookConfigShape,
   ...rateLimitConfigShape,
+  ...entitlementConfigShape,
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
   LOG_LEVEL: logLevel.default('info'),
@@ -123,6 +129,7 @@ export const devStackConfigSchema = z.object({
   STRIPE_WEBHOOK_SECRET: stripeWebhookConfigShape.STRIPE_WEBHOOK_SECRET.optional(),
   STRIPE_SANDBOX_PORT: port.default(12_111),
   ...rateLimitConfigShape,
+  ...entitlementConfigShape,
   LOG_LEVEL: logLevel.default('info'),
 });
 

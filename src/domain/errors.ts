@@ -26,6 +26,7 @@ export type DomainErrorCode =
   | 'invalid_dunning_policy'
   | 'invalid_payment_history'
   | 'invalid_meter'
+  | 'invalid_entitlement'
   | 'invalid_usage_value'
   | 'invalid_credit_note';
 

@@ -267,3 +267,15 @@ export { maxQuantity, normaliseQuantity, sameQuantity, subtractQuantities, sumQu
 export type { CreditableInvoice, CreditableLine, CreditNoteAmounts, CreditNoteLineAmount, CreditNoteRequest } from './credit-note.js';
 
 export { computeCreditNote } from './credit-note.js';
+
+// ── Entitlements ────────────────────────────────────────────────────────────────────────────────
+/** Feature types, usage periods, enforcement, and the inputs and answer of an entitlement check. */
+export type { EntitlementAnswer, EntitlementOverrideInput, EntitlementSource, FeatureDefinition, FeatureType, FeatureUsagePeriod, LimitEnforcement, PlanGrant, UsageWindow } from './entitlement.js';
+/** The feature types and usage periods. */
+export { FEATURE_TYPES, FEATURE_USAGE_PERIODS } from './entitlement.js';
+/** The usage window (billing period, UTC day, ISO week, calendar month) containing an instant. */
+export { usageWindowAt } from './entitlement.js';
+/** What one subscription grants once its override is applied. */
+export { combinePlanGrants, effectiveGrant } from './entitlement.js';
+/** The entitlement answer from the granting subscriptions and the usage in the window. */
+export { resolveEntitlement } from './entitlement.js';

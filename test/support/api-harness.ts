@@ -1,4 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { afterAll } from 'vitest';
+import { EntitlementCache } from '../../src/billing/entitlements/entitlement-cache.js';
+import { ENTITLEMENT_CHANNEL } from '../../src/billing/entitlements/entitlement-changes.js';
+import { listenForNotifications, type NotificationListener } from '../../src/db/notification-listener.js';
 import { createApp } from '../../src/api/app.js';
 import type { ApiEnv } from '../../src/api/env.js';
 import type { RateLimitOptions } from '../../src/api/rate-limit.js';
@@ -37,15 +41,30 @@ export interface RequestOptions {
  */
 export class ApiHarness {
   readonly app: OpenAPIHono<ApiEnv>;
+  /** The entitlement cache, live through a real LISTEN on the test database, as the API server wires it. */
+  readonly entitlements = new EntitlementCache();
+  readonly listener: NotificationListener;
   private tenantCount = 0;
 
   constructor(
     readonly h: SubscriptionHarness,
     rateLimit: RateLimitOptions = { requestsPerSecond: 0, burst: 1 },
   ) {
+    this.listener = listenForNotifications(h.db.prisma, {
+      channel: ENTITLEMENT_CHANNEL,
+      onNotification: (payload) => this.entitlements.onNotification(payload),
+      onLiveChange: (live) => this.entitlements.setLive(live),
+    });
     this.app = createApp({
       readinessChecks: [],
-      billing: { prisma: h.db.prisma, workflows: new TemporalSubscriptionWorkflows(h.env.client, h.taskQueue), gateway: h.stripe.gateway, now: () => h.env.currentTimeMs(), rateLimit },
+      billing: {
+        prisma: h.db.prisma,
+        workflows: new TemporalSubscriptionWorkflows(h.env.client, h.taskQueue),
+        gateway: h.stripe.gateway,
+        now: () => h.env.currentTimeMs(),
+        rateLimit,
+        entitlements: this.entitlements,
+      },
     });
   }
 
@@ -79,5 +98,12 @@ export class ApiHarness {
 
 /** One ApiHarness per test file, on the file's subscription harness (with a worker). */
 export function useApiHarness(ready: (api: ApiHarness, year: number) => void, rateLimit?: RateLimitOptions): void {
-  useSubscriptionHarness((h, year) => ready(new ApiHarness(h, rateLimit), year));
+  let harness: ApiHarness | undefined;
+  useSubscriptionHarness((h, year) => {
+    harness = new ApiHarness(h, rateLimit);
+    ready(harness, year);
+  });
+  afterAll(async () => {
+    await harness?.listener.stop();
+  });
 }

@@ -5,6 +5,9 @@ import { getCoupon } from '../../billing/coupons/get-coupon.js';
 import { getDiscount } from '../../billing/coupons/get-discount.js';
 import { getCreditBalance } from '../../billing/credit/get-credit-balance.js';
 import { getCreditNote } from '../../billing/credit-notes/get-credit-note.js';
+import { getFeature } from '../../billing/entitlements/get-feature.js';
+import { listEntitlementGrants, listEntitlementOverrides } from '../../billing/entitlements/list-entitlement-overrides.js';
+import { listPlanEntitlements } from '../../billing/entitlements/list-plan-entitlements.js';
 import { getCustomer } from '../../billing/customers/get-customer.js';
 import type { BillingDatabase } from '../../billing/db.js';
 import { getDunningPolicy } from '../../billing/dunning/get-dunning-policy.js';
@@ -14,6 +17,10 @@ import { getInvoice } from '../../billing/invoices/get-invoice.js';
 import { getMeter } from '../../billing/meters/get-meter.js';
 import { getBillingSettings } from '../../billing/settings/get-billing-settings.js';
 import { getSubscriptionRecord } from '../../billing/subscriptions/get-subscription-record.js';
+
+function byFeature<T extends { featureKey: string; value: unknown; limit: string | null }>(rows: readonly T[]) {
+  return Object.fromEntries(rows.map((row) => [row.featureKey, { granted: true, ...('hasAccess' in row ? { hasAccess: row.hasAccess } : {}), value: row.value, limit: row.limit }]));
+}
 
 /**
  * How the audit trail reads an object before and after a change: through the same operation its
@@ -33,6 +40,14 @@ const LOADERS = {
   dunning_policy: (db: BillingDatabase, tenantId: string) => getDunningPolicy(db, { tenantId }),
   billing_settings: (db: BillingDatabase, tenantId: string) => getBillingSettings(db, { tenantId }),
   meter: (db: BillingDatabase, tenantId: string, id: string) => getMeter(db, { tenantId, meterId: id }),
+  feature: (db: BillingDatabase, tenantId: string, id: string) => getFeature(db, { tenantId, feature: id }),
+  // Keyed by feature, so the trail shows `api_calls.limit: 1000 → 5000` rather than a whole new list.
+  product_entitlements: async (db: BillingDatabase, tenantId: string, id: string) => byFeature(await listPlanEntitlements(db, tenantId, { productId: id })),
+  price_entitlements: async (db: BillingDatabase, tenantId: string, id: string) => byFeature(await listPlanEntitlements(db, tenantId, { priceId: id })),
+  subscription_entitlements: async (db: BillingDatabase, tenantId: string, id: string) => ({
+    overrides: byFeature(await listEntitlementOverrides(db, { tenantId, subscriptionId: id })),
+    grants: await listEntitlementGrants(db, { tenantId, subscriptionId: id }),
+  }),
   api_key: (db: BillingDatabase, tenantId: string, id: string) => getApiKey(db, { tenantId, apiKeyId: id }),
 } as const;
 

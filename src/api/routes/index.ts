@@ -8,6 +8,7 @@ import { creditNoteRoutes } from './credit-notes.js';
 import { couponRoutes } from './coupons.js';
 import { creditAndDunningRoutes } from './credit-and-dunning.js';
 import { customerRoutes } from './customers.js';
+import { entitlementRoutes } from './entitlements.js';
 import { invoiceItemRoutes } from './invoice-items.js';
 import { invoiceRoutes } from './invoices.js';
 import { meterRoutes } from './meters.js';
@@ -18,6 +19,6 @@ import { usageRoutes } from './usage.js';
 /** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
 export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
   const app = billingRouter();
-  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, apiKeyRoutes, auditEventRoutes]) app.route('/', group(deps));
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, entitlementRoutes, apiKeyRoutes, auditEventRoutes]) app.route('/', group(deps));
   return app;
 }

@@ -3,7 +3,7 @@ import { getBillingSettings, billingSettingsViewSchema } from '../../billing/set
 import { saveBillingSettings } from '../../billing/settings/save-billing-settings.js';
 import { ingestUsageBatch, ingestUsageEvent, type UsageEventRequest } from '../../billing/usage/ingest-usage.js';
 import { UsageEventBatcher } from '../../billing/usage/usage-event-batcher.js';
-import { billingNow, type BillingApiDependencies } from '../dependencies.js';
+import { billingNow, entitlementCache, type BillingApiDependencies } from '../dependencies.js';
 import { billingSettingsBody, usageEventBatchBody, usageEventBatchResultSchema, usageEventBody, usageEventResultSchema } from '../schemas/usage.js';
 import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, ok } from './router.js';
 
@@ -59,10 +59,20 @@ export function usageRoutes(deps: BillingApiDependencies) {
   const now = billingNow(deps);
   // One per app: concurrent single events share a commit.
   const batcher = new UsageEventBatcher(deps.prisma);
-  app.openapi(routes.event, async (c) => c.json(await ingestUsageEvent(batcher, { tenantId: c.get('principal').tenantId, event: toRequest(c.req.valid('json')), now: await now() }), 202));
-  app.openapi(routes.batch, async (c) =>
-    c.json(await ingestUsageBatch(deps.prisma, { tenantId: c.get('principal').tenantId, events: c.req.valid('json').events.map(toRequest), now: await now() }), 202),
-  );
+  const cache = entitlementCache(deps);
+  // Accepted events change their customers' metered entitlements: this process's checks see them at once.
+  app.openapi(routes.event, async (c) => {
+    const { tenantId } = c.get('principal');
+    const result = await ingestUsageEvent(batcher, { tenantId, event: toRequest(c.req.valid('json')), now: await now() });
+    if (result.status === 'accepted') cache.invalidate(tenantId, [result.customerId]);
+    return c.json(result, 202);
+  });
+  app.openapi(routes.batch, async (c) => {
+    const { tenantId } = c.get('principal');
+    const result = await ingestUsageBatch(deps.prisma, { tenantId, events: c.req.valid('json').events.map(toRequest), now: await now() });
+    cache.invalidate(tenantId, result.results.flatMap((item) => (item.status === 'accepted' ? [item.customerId] : [])));
+    return c.json(result, 202);
+  });
   app.openapi(routes.getSettings, async (c) => c.json(await getBillingSettings(deps.prisma, { tenantId: c.get('principal').tenantId }), 200));
   app.openapi(routes.putSettings, async (c) => c.json(await saveBillingSettings(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('json') }), 200));
   return app;

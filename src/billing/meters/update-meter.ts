@@ -1,3 +1,4 @@
+import { ALL_CUSTOMERS, notifyEntitlementsChanged } from '../entitlements/entitlement-changes.js';
 import { z } from 'zod';
 import { assertMeterDefinition } from '../../domain/index.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
@@ -48,6 +49,8 @@ export async function updateMeter(prisma: PrismaClient, input: z.input<typeof up
       where: { id: meter.id },
       data: { ...(displayName === undefined ? {} : { displayName }), ...definition, filters: toJson(definition.filters) },
     });
+    // What a metered feature counts may have changed.
+    await notifyEntitlementsChanged(tx, meter.tenantId, [ALL_CUSTOMERS]);
     return toMeterView(updated);
   });
 }

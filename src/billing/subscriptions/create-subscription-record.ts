@@ -1,3 +1,4 @@
+import { notifyEntitlementsChanged } from '../entitlements/entitlement-changes.js';
 import { z } from 'zod';
 import { createSetupFees } from '../invoice-items/create-invoice-item.js';
 import { invoiceItemSchema } from '../invoice-items/invoice-item-input.js';
@@ -179,6 +180,8 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
       await createSetupFees(tx, { tenantId, customerId: customer.id, subscriptionId, currency, items: parsed.oneTimeItems ?? [] });
       const meterIds = [...new Set(prices.flatMap((price) => (price.meterId === null ? [] : [price.meterId])))];
       await assertMetersNotBilledElsewhere(tx, { tenantId, customerId: customer.id, meterIds, exceptSubscriptionId: subscriptionId });
+      // A trial grants the plan's features from its first instant.
+      await notifyEntitlementsChanged(tx, tenantId, [customer.id]);
       // The first subscription fixes the customer's billing currency, as Stripe does.
       if (locked.currency === null) await tx.customer.updateMany({ where: { id: customer.id, tenantId }, data: { currency } });
     });

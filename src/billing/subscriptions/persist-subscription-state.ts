@@ -7,6 +7,7 @@ import { dateOrNull } from '../amounts.js';
 import { runInTransaction, toJson } from '../db.js';
 import { failure, notFound } from '../failures.js';
 import { lockSubscription } from '../locks.js';
+import { notifyEntitlementsChanged } from '../entitlements/entitlement-changes.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 
 /** A subscription fact for the outbox; the aggregate is the subscription. */
@@ -88,7 +89,7 @@ export async function persistSubscriptionStateInTransaction(tx: Prisma.Transacti
   if (!(await lockSubscription(tx, tenantId, subscriptionId))) {
     throw notFound('subscription', subscriptionId);
   }
-  const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true } });
+  const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true, customerId: true } });
   if (input.stateVersion <= row.stateVersion) return;
   await tx.subscription.update({
     where: { id: subscriptionId },
@@ -110,6 +111,8 @@ export async function persistSubscriptionStateInTransaction(tx: Prisma.Transacti
     },
   });
   await replaceItems(tx, input, now.getTime());
+  // Status, items and period decide what the customer is entitled to.
+  await notifyEntitlementsChanged(tx, tenantId, [row.customerId]);
   await writeOutboxEvents(
     tx,
     tenantId,

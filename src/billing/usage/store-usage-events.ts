@@ -1,3 +1,4 @@
+import { ENTITLEMENT_CHANNEL } from '../entitlements/entitlement-changes.js';
 import type pg from 'pg';
 
 /** Whether an event will be billed, and by which subscription; why not, when it will not. */
@@ -138,6 +139,10 @@ async function storeOnce(db: pg.Pool, tenantId: string, events: readonly EventTo
        INSERT INTO usage_unique_values (tenant_id, customer_id, meter_id, hour_start, value)
        SELECT DISTINCT $1, e.c, e.m, date_trunc('hour', e.t), e.u FROM pairs e WHERE e.u IS NOT NULL
        ON CONFLICT DO NOTHING
+     ),
+     notified AS MATERIALIZED (
+       -- The entitlement caches drop these customers' answers when the statement commits.
+       SELECT pg_notify('${ENTITLEMENT_CHANNEL}', $1 || ':' || changed.c) FROM (SELECT DISTINCT c FROM pairs) AS changed
      )
      -- The statement's snapshot shows ids stored before it began, never the rows it inserts itself;
      -- one index probe per id not inserted (a join would let a stale estimate scan the tenant's events).
@@ -147,7 +152,8 @@ async function storeOnce(db: pg.Pool, tenantId: string, events: readonly EventTo
      LEFT JOIN inserted ins ON ins.transaction_id = i.t
      LEFT JOIN LATERAL (
        SELECT content_hash, subscription_id FROM usage_events WHERE ins.transaction_id IS NULL AND tenant_id = $1 AND transaction_id = i.t LIMIT 1
-     ) e ON true`,
+     ) e ON true
+     WHERE (SELECT count(*) FROM notified) >= 0`,
     values: [
       tenantId,
       textArray(events.map((e) => e.input.transactionId)),

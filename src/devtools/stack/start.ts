@@ -145,6 +145,7 @@ try {
     temporalNamespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     rateLimit: { requestsPerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
+    entitlementCache: config.ENTITLEMENT_CACHE === 'on',
     host: config.HOST,
     port: config.PORT,
     stripe: {

@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       // README: 25 requests per second per key, bursts of 50.
       API_RATE_LIMIT_PER_SECOND: 25,
       API_RATE_LIMIT_BURST: 50,
+      // README: entitlement checks are cached unless turned off.
+      ENTITLEMENT_CACHE: 'on',
     });
   });
 

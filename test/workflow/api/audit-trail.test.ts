@@ -66,11 +66,22 @@ describe('audit trail', () => {
     await call('PUT /v1/billing-settings', '/v1/billing-settings', 'admin', { usageGracePeriodHours: 2 });
     const meter = await call('POST /v1/meters', '/v1/meters', 'billing', { key: 'calls', aggregation: 'count' }, 201);
     await call('POST /v1/meters/{meterId}', `/v1/meters/${meter.id}`, 'billing', { displayName: 'API calls' });
+    const quota = await call('POST /v1/features', '/v1/features', 'billing', { key: 'api_calls', type: 'metered', meterId: meter.id }, 201);
+    const sso = await call('POST /v1/features', '/v1/features', 'billing', { key: 'sso', type: 'boolean' }, 201);
+    await call('POST /v1/products/{productId}/entitlements', `/v1/products/${product.id}/entitlements`, 'billing', { feature: 'api_calls', limit: 1000 });
+    await call('POST /v1/prices/{priceId}/entitlements', `/v1/prices/${price.id}/entitlements`, 'billing', { feature: 'sso' });
+    await call('DELETE /v1/prices/{priceId}/entitlements/{feature}', `/v1/prices/${price.id}/entitlements/sso`, 'billing');
+    await ok(api.request('POST', `/v1/products/${product.id}/entitlements`, { key: t.key, body: { feature: 'sso' } }));
+    await call('DELETE /v1/products/{productId}/entitlements/{feature}', `/v1/products/${product.id}/entitlements/sso`, 'billing');
+    await call('POST /v1/features/{feature}/archive', `/v1/features/${sso.id}/archive`, 'billing');
     await call('POST /v1/meters/{meterId}/archive', `/v1/meters/${meter.id}/archive`, 'billing');
 
     const sub = await call('POST /v1/subscriptions', '/v1/subscriptions', 'billing', { customerId: buyer.id, items: [{ priceId: price.id }] }, 201);
     await eventually(() => api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key }), (r) => r.body.status === 'active');
     await call('POST /v1/subscriptions/{subscriptionId}/discounts', `/v1/subscriptions/${sub.id}/discounts`, 'billing', { code: 'AUDIT10' }, 201);
+    await call('POST /v1/subscriptions/{subscriptionId}/entitlement-overrides', `/v1/subscriptions/${sub.id}/entitlement-overrides`, 'billing', { feature: quota.id, limit: 5000 });
+    await call('DELETE /v1/subscriptions/{subscriptionId}/entitlement-overrides/{feature}', `/v1/subscriptions/${sub.id}/entitlement-overrides/${quota.id}`, 'billing');
+    await call('POST /v1/subscriptions/{subscriptionId}/entitlement-grants', `/v1/subscriptions/${sub.id}/entitlement-grants`, 'billing', { feature: 'api_calls', quantity: 100 }, 201);
     await call('POST /v1/subscriptions/{subscriptionId}/change', `/v1/subscriptions/${sub.id}/change`, 'billing', { items: [{ priceId: upgrade.id }], effective: 'period_end' });
     await call('POST /v1/subscriptions/{subscriptionId}/pause', `/v1/subscriptions/${sub.id}/pause`, 'support');
     await call('POST /v1/subscriptions/{subscriptionId}/resume', `/v1/subscriptions/${sub.id}/resume`, 'support');
@@ -124,6 +135,12 @@ describe('audit trail', () => {
     const everything = JSON.stringify(await api.h.db.prisma.auditLogEntry.findMany({ where: { tenantId: t.tenantId } }));
     for (const secret of ['ada@example.com', 'ada@lovelace.example', 'Ada Lovelace', billing.secret, support.secret, reader.secret]) expect(everything).not.toContain(secret);
 
+    // What a plan grants is diffed by feature.
+    const granted = (await ok(api.request('GET', `/v1/audit-events?action=product.entitlement_set`, { key: t.key }))).body.data;
+    expect(granted.map((e: any) => e.changes).reverse()).toEqual([
+      [{ path: 'api_calls.granted', from: null, to: true }, { path: 'api_calls.limit', from: null, to: '1000' }],
+      [{ path: 'sso.granted', from: null, to: true }],
+    ]);
     // A product's name is not personal data: its rename reads in clear.
     const renamed = (await ok(api.request('GET', `/v1/audit-events?action=product.updated`, { key: t.key }))).body.data[0];
     expect(renamed.changes).toEqual([{ path: 'name', from: 'Audit plan', to: 'Audit plan 2' }]);

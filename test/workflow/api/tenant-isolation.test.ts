@@ -55,7 +55,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, { parameters?:
 // ---------------------------------------------------------------------------------------------
 // Seeded tenants
 
-const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId', 'invoiceItemId'] as const;
+const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId', 'invoiceItemId', 'feature', 'featureKey'] as const;
 type IdParam = (typeof ID_PARAMS)[number];
 
 function isIdParam(name: string): name is IdParam {
@@ -74,6 +74,8 @@ const NOT_FOUND_CODE: Record<IdParam, string> = {
   apiKeyId: 'api_key_not_found',
   auditEventId: 'audit_event_not_found',
   invoiceItemId: 'invoice_item_not_found',
+  feature: 'feature_not_found',
+  featureKey: 'feature_not_found',
 };
 
 interface Seeded {
@@ -178,6 +180,16 @@ async function seedTenant(label: string): Promise<Seeded> {
   const usage = await api.request('POST', '/v1/usage-events', { key, body: { transactionId: `seed-${label}`, eventName: 'api_calls', customerId } });
   expectStatus(usage, 202, `${label} usage event`);
 
+  // A feature key of this tenant's own: keys are names, unique per tenant, so B's key never names A's feature.
+  const featureKey = `calls_${label}_${randomBase62(6)}`;
+  const feature = await api.request('POST', '/v1/features', { key, body: { key: featureKey, name: `${label} API quota`, type: 'metered', meterId: meter.body.id } });
+  expectStatus(feature, 201, `${label} feature`);
+  const featureId = feature.body.id as string;
+  expectStatus(await api.request('POST', `/v1/products/${product.body.id as string}/entitlements`, { key, body: { feature: featureId, limit: 1000 } }), 200, `${label} product entitlement`);
+  expectStatus(await api.request('POST', `/v1/prices/${price.body.id as string}/entitlements`, { key, body: { feature: featureId, limit: 2000 } }), 200, `${label} price entitlement`);
+  expectStatus(await api.request('POST', `/v1/subscriptions/${subscriptionId}/entitlement-overrides`, { key, body: { feature: featureId, limit: 3000 } }), 200, `${label} override`);
+  expectStatus(await api.request('POST', `/v1/subscriptions/${subscriptionId}/entitlement-grants`, { key, body: { feature: featureId, quantity: 10 } }), 201, `${label} grant`);
+
   const creditNote = await api.request('POST', `/v1/invoices/${invoiceId}/credit-notes`, { key, body: { amount: 100, reason: 'other', memo: `${label} goodwill note`, outcome: 'credit_balance' } });
   expectStatus(creditNote, 201, `${label} credit note`);
   const invoiceItem = await api.request('POST', `/v1/customers/${customerId}/invoice-items`, { key, body: { description: `${label} workshop`, unitAmount: 1500 } });
@@ -199,11 +211,11 @@ async function seedTenant(label: string): Promise<Seeded> {
   return {
     label,
     tenant,
-    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId, invoiceItemId: invoiceItem.body.id },
+    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId, invoiceItemId: invoiceItem.body.id, feature: featureId, featureKey },
     paymentId,
     gatewayCustomerId,
     gatewayPaymentMethodId,
-    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`, `${label} workshop`],
+    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`, `${label} workshop`, `${label} API quota`, featureKey],
   };
 }
 
@@ -286,6 +298,23 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'GET /v1/customers/{customerId}/invoice-items': NO_BODY,
   'DELETE /v1/invoice-items/{invoiceItemId}': NO_BODY,
   'POST /v1/invoices': (own) => ({ customerId: own.ids.customerId, items: [{ description: 'A one-off invoice', unitAmount: 300 }] }),
+  'POST /v1/features': () => ({ key: nextName('feat'), type: 'boolean' }),
+  'GET /v1/features': NO_BODY,
+  'GET /v1/features/{feature}': NO_BODY,
+  'POST /v1/features/{feature}/archive': EMPTY,
+  'POST /v1/products/{productId}/entitlements': (own) => ({ feature: own.ids.feature, limit: 500 }),
+  'GET /v1/products/{productId}/entitlements': NO_BODY,
+  'DELETE /v1/products/{productId}/entitlements/{feature}': NO_BODY,
+  'POST /v1/prices/{priceId}/entitlements': (own) => ({ feature: own.ids.feature, limit: 600 }),
+  'GET /v1/prices/{priceId}/entitlements': NO_BODY,
+  'DELETE /v1/prices/{priceId}/entitlements/{feature}': NO_BODY,
+  'POST /v1/subscriptions/{subscriptionId}/entitlement-overrides': (own) => ({ feature: own.ids.feature, limit: 700 }),
+  'GET /v1/subscriptions/{subscriptionId}/entitlement-overrides': NO_BODY,
+  'DELETE /v1/subscriptions/{subscriptionId}/entitlement-overrides/{feature}': NO_BODY,
+  'POST /v1/subscriptions/{subscriptionId}/entitlement-grants': (own) => ({ feature: own.ids.feature, quantity: 5 }),
+  'GET /v1/subscriptions/{subscriptionId}/entitlement-grants': NO_BODY,
+  'GET /v1/customers/{customerId}/entitlements': NO_BODY,
+  'GET /v1/customers/{customerId}/entitlements/{featureKey}': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */
@@ -298,6 +327,7 @@ const TOP_LEVEL_LISTS: Record<string, (t: Seeded) => string> = {
   'GET /v1/payments': (t) => t.paymentId,
   'GET /v1/coupons': (t) => t.ids.couponId,
   'GET /v1/meters': (t) => t.ids.meterId,
+  'GET /v1/features': (t) => t.ids.feature,
   'GET /v1/credit-notes': (t) => t.ids.creditNoteId,
   'GET /v1/api-keys': (t) => t.ids.apiKeyId,
   // Newest first: the seeded event is found by its object, not by its place in the whole trail.
