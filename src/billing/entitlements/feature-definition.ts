@@ -22,8 +22,23 @@ export const quotaSchema = z
 
 /** A static feature's value: any JSON up to 10 kB (a number, a string, an object of settings). */
 const json = z.json();
+const MAX_VALUE_DEPTH = 8;
+
+/** Whether a value nests at most `max` arrays or objects deep (checked without recursion: a hostile body may nest thousands). */
+function nestsAtMost(value: unknown, max: number): boolean {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= max) return false;
+    for (const child of Object.values(node)) stack.push({ node: child, depth: depth + 1 });
+  }
+  return true;
+}
+
+/** A static feature's value: JSON (not null) of at most 10,000 characters, nested at most 8 deep. */
 export const staticValueSchema = z
   .unknown()
-  .refine((value) => value !== null && value !== undefined && json.safeParse(value).success && JSON.stringify(value).length <= 10_000, {
-    message: 'must be a JSON value (not null) of at most 10,000 characters',
+  .refine((value) => value !== null && value !== undefined && nestsAtMost(value, MAX_VALUE_DEPTH) && json.safeParse(value).success && JSON.stringify(value).length <= 10_000, {
+    message: `must be a JSON value (not null) of at most 10,000 characters, nested at most ${MAX_VALUE_DEPTH} deep`,
   });

@@ -737,6 +737,18 @@ describe('bugs this fuzzer found, fixed', () => {
   });
 });
 
+describe('bugs this fuzzer found in entitlements, fixed', () => {
+  it('a static value nested thousands deep is a 400 naming body.value, not 500', async () => {
+    const t = await api.tenant();
+    await ok(api.request('POST', '/v1/features', { key: t.key, body: { key: 'projects', type: 'static' } }), 'feature');
+    const product = (await ok(api.request('POST', '/v1/products', { key: t.key, body: { name: 'Deep' } }), 'product')).id as string;
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const r = await api.request('POST', `/v1/products/${product}/entitlements`, { key: t.key, rawBody: `{"feature":"projects","value":${deep}}` });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details).toEqual([expect.objectContaining({ field: 'body.value' })]);
+  });
+});
+
 describe('bugs this fuzzer found that are since fixed', () => {
   it('an unknown payment method id is a 422, not 502 gateway_error', async () => {
     const t = await api.tenant();
