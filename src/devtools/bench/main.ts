@@ -1,4 +1,5 @@
 import { runApiBench } from './api-bench.js';
+import { runEntitlementsBench } from './entitlements-bench.js';
 import { runHistoryBench } from './history-bench.js';
 import { runMemoryBench } from './memory-bench.js';
 import { runRenewalsBench } from './renewals-bench.js';
@@ -12,6 +13,7 @@ import { runUsageBench } from './usage-bench.js';
  */
 const benches: Record<string, (say: (line: string) => void) => Promise<{ ok: boolean }>> = {
   api: runApiBench,
+  entitlements: runEntitlementsBench,
   history: runHistoryBench,
   memory: runMemoryBench,
   renewals: runRenewalsBench,
