@@ -107,7 +107,7 @@ export default defineConfig(
   {
     // HTTP tests read JSON bodies whose shape is what the assertions check: typing every response
     // would restate the OpenAPI document the tests are verifying.
-    files: ['test/workflow/api/**/*.ts', 'test/support/api-harness.ts'],
+    files: ['test/workflow/api/**/*.ts', 'test/support/api-harness.ts', 'test/support/api-expect.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -8,6 +8,7 @@ import { withFailureMapping } from './failures.js';
 import { finalizeInvoice } from './finalize-invoice.js';
 import { hasPaymentMethod } from './has-payment-method.js';
 import { issueInvoice } from './issue-invoice.js';
+import { issueThresholdInvoice } from './issue-threshold-invoice.js';
 import { loadBillingPolicy } from './load-billing-policy.js';
 import { loadPrices } from './load-prices.js';
 import { loadSubscription } from './load-subscription.js';
@@ -47,6 +48,7 @@ export function createActivities(dependencies: ActivityDependencies): BillingAct
     hasPaymentMethod: bind(hasPaymentMethod),
     createInvoice: bind(createInvoice),
     issueInvoice: bind(issueInvoice),
+    issueThresholdInvoice: bind(issueThresholdInvoice),
     repriceDraftInvoice: bind(repriceDraftInvoice),
     applyCreditBalance: bind(applyCreditBalance),
     finalizeInvoice: bind(finalizeInvoice),

@@ -10,10 +10,12 @@ import { recordDiscrepancies } from '../src/billing/reconciliation/record-discre
 import { takeBillingSnapshot, tenantsDueForSnapshot, type BillingSnapshotRow } from '../src/billing/reports/take-billing-snapshot.js';
 import { retryPendingRefunds, type PendingRefundsResult } from '../src/billing/sweeps/retry-pending-refunds.js';
 import { sweepSubscriptions, type SweepFinding } from '../src/billing/sweeps/sweep-subscriptions.js';
+import { scanUsageThresholds, type UsageThresholdScan } from '../src/billing/usage-alerts/scan-usage-thresholds.js';
 import { metersToCloseOut, verifyUsageRollups, type RollupDrift } from '../src/billing/usage/verify-usage-rollups.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { withFailureMapping } from './failures.js';
 
+export type { UsageThresholdScan };
 export type { BeginJobRunResult, DiscrepancyFinding, ReconciledAttempt, SweepFinding, RollupDrift, BillingSnapshotRow, PurgeKind, PendingRefundsResult };
 
 /** The scheduled jobs' activities: each a thin shell over one billing operation, each idempotent. */
@@ -34,6 +36,8 @@ export interface ScheduledJobActivities {
   takeBillingSnapshot(input: { tenantId: string; date: string; now: number }): Promise<{ taken: boolean; rows: BillingSnapshotRow[] }>;
   metersToCloseOut(input: { to: number }): Promise<string[]>;
   verifyUsageRollups(input: { meterId: string; from: number; to: number }): Promise<{ hours: number; drift: RollupDrift[] }>;
+  /** Usage alerts evaluated, and workflows with a spend threshold asked to check it. */
+  scanUsageThresholds(input: { now: number }): Promise<UsageThresholdScan>;
 }
 
 const PAGE = 100;
@@ -76,6 +80,7 @@ export function createScheduledJobActivities(deps: ActivityDependencies): Schedu
     takeBillingSnapshot: withFailureMapping((input) => takeBillingSnapshot(deps.prisma, { tenantId: input.tenantId, date: input.date, now: at(input.now) })),
     metersToCloseOut: withFailureMapping((input) => metersToCloseOut(deps.prisma, input)),
     verifyUsageRollups: withFailureMapping((input) => verifyUsageRollups(deps.prisma, input)),
+    scanUsageThresholds: withFailureMapping((input) => scanUsageThresholds({ prisma: deps.prisma, probe: probeOf(deps) }, input)),
   };
 }
 

@@ -6,6 +6,7 @@ import type { BillingPolicy } from '../src/billing/dunning/load-billing-policy.j
 import type { ChargeInvoiceInput, ChargeInvoiceResult } from '../src/billing/invoices/charge-invoice.js';
 import type { CreateInvoiceInput } from '../src/billing/invoices/invoice-input.js';
 import type { IssueInvoiceInput } from '../src/billing/invoices/issue-invoice.js';
+import type { ThresholdInvoiceResult } from '../src/billing/invoices/issue-threshold-invoice.js';
 import type { InvoiceSummary } from '../src/billing/invoices/invoice-summary.js';
 import type { RecordPaymentOutcomeInput } from '../src/billing/invoices/record-payment-outcome.js';
 import type { RepriceDraftInput } from '../src/billing/invoices/reprice-draft-invoice.js';
@@ -75,6 +76,8 @@ export interface BillingActivities {
   finalizeInvoice(input: InvoiceRef): Promise<InvoiceSummary>;
   /** createInvoice + applyCreditBalance + finalizeInvoice + the subscription's state, in one transaction. */
   issueInvoice(input: IssueInvoiceInput): Promise<InvoiceSummary>;
+  /** A spend-threshold invoice for the usage accrued so far, if it reaches the subscription's threshold (with the unwritten states). */
+  issueThresholdInvoice(input: IssueInvoiceInput): Promise<ThresholdInvoiceResult>;
   /** Reloads the invoice first: never charges a paid, void or uncollectible invoice. */
   chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeInvoiceResult>;
   /** Writes the attempt's outcome; a success marks the invoice paid (once). */

@@ -7,6 +7,7 @@ export { subscriptionWorkflow } from './subscription.js';
 export { paymentReconciliationWorkflow } from './payment-reconciliation.js';
 export { stuckBillingSweepWorkflow } from './stuck-billing-sweep.js';
 export { usageCloseOutWorkflow } from './usage-close-out.js';
+export { usageThresholdsWorkflow } from './usage-thresholds.js';
 export { retentionWorkflow } from './retention.js';
 export { billingSnapshotWorkflow } from './billing-snapshot.js';
 export { invoiceCollectionWorkflow } from './invoice-collection.js';

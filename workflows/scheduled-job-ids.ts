@@ -7,3 +7,4 @@ export const STUCK_BILLING_SWEEP = 'billing-stuck-billing-sweep';
 export const USAGE_CLOSE_OUT = 'billing-usage-close-out';
 export const RETENTION = 'billing-retention';
 export const BILLING_SNAPSHOT = 'billing-daily-snapshot';
+export const USAGE_THRESHOLDS = 'billing-usage-thresholds';

@@ -103,6 +103,7 @@ export class SubscriptionContext {
       creditCustomer: flushed((input) => localBilling.creditCustomer(input)),
       // The steps that write first carry the queue (callers never pass `pending` themselves).
       issueInvoice: (input) => this.withUnwritten((pending) => localBilling.issueInvoice({ ...input, pending })),
+      issueThresholdInvoice: (input) => this.withUnwritten((pending) => localBilling.issueThresholdInvoice({ ...input, pending })),
       chargeInvoice: (input) => this.withUnwritten((pending) => chargeActivity.chargeInvoice({ ...input, pending })),
       recordPaymentOutcome: (input) => this.withUnwritten((pending) => localBilling.recordPaymentOutcome({ ...input, pending })),
     };

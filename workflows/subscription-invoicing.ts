@@ -18,7 +18,7 @@ async function finalizeAndCollect(ctx: SubscriptionContext, invoiceId: string, c
 }
 
 /** Register for collection → `onIssued` → first charge at `at`. */
-async function collect(ctx: SubscriptionContext, invoice: InvoiceSummary, collection: { purpose: CollectionState['purpose']; at: number }, onIssued: OnIssued) {
+export async function collect(ctx: SubscriptionContext, invoice: InvoiceSummary, collection: { purpose: CollectionState['purpose']; at: number }, onIssued: OnIssued) {
   const collecting = invoice.status === 'open' ? registerCollection(ctx, invoice, collection.purpose, collection.at) : null;
   await onIssued(invoice);
   const charge: ChargeInvoiceResult | null = collecting === null ? null : await attemptCharge(ctx, collecting, collection.at);

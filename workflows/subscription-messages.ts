@@ -187,6 +187,11 @@ export const creditInvoiceUpdate = defineUpdate<CreditInvoiceResult, [CreditInvo
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
 /** The customer has a new default payment method: a past-due invoice is retried at once. */
 export const paymentMethodUpdatedSignal = defineSignal<[PaymentMethodUpdate]>('paymentMethodUpdated');
+/**
+ * Usage was stored for the subscription (or the usage-thresholds schedule looked): if it has a
+ * spend threshold, the workflow checks whether the usage accrued in the open period reaches it.
+ */
+export const usageAccruedSignal = defineSignal('usageAccrued');
 
 export const getStateQuery = defineQuery<SubscriptionView>('getState');
 

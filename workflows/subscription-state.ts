@@ -121,6 +121,8 @@ export interface SubscriptionState {
   usage: UsageState;
   /** An invoice with usage, held as a draft until the grace period ends. */
   heldDraft: HeldDraft | null;
+  /** Spend-threshold invoices issued in period `periodIndex` (their sequence numbers their source keys); absent before the first. */
+  thresholdInvoices?: { periodIndex: number; count: number };
 }
 
 /**

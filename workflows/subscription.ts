@@ -21,6 +21,7 @@ import {
   flagAttentionSignal,
   paymentEventSignal,
   paymentMethodUpdatedSignal,
+  usageAccruedSignal,
   payInvoiceUpdate,
   voidInvoiceUpdate,
   creditInvoiceUpdate,
@@ -39,6 +40,7 @@ import { currentPeriod, isBilling, nextRetryAt, SEEN_EVENTS_KEPT, servicePeriod,
 import { isFailing, recoverUnlessFailing, transition } from './subscription-status.js';
 import { billedThrough, initialUsage } from './subscription-usage.js';
 import { wakeSummary } from './subscription-operator-view.js';
+import { checkSpendThreshold } from './subscription-spend-threshold.js';
 
 /**
  * One subscription, for its whole life: `subscription:<id>`. The workflow owns what happens next
@@ -64,6 +66,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   };
   const inbox: Array<{ event: PaymentEvent; at: number }> = [];
   let paymentMethodUpdatedAt: number | null = null;
+  let usageAccruedAt: number | null = null;
   const wake = (): void => {
     if (loaded) loaded.dirty = true;
   };
@@ -101,6 +104,10 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
   });
   setHandler(paymentMethodUpdatedSignal, () => {
     paymentMethodUpdatedAt = requestedInstant();
+    wake();
+  });
+  setHandler(usageAccruedSignal, () => {
+    usageAccruedAt = requestedInstant();
     wake();
   });
   /**
@@ -172,6 +179,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput, car
           paymentMethodUpdatedAt = null;
         }
         const rolled = await step(ctx);
+        // After what was due (a period start bills first); the check is cleared only once made.
+        if (usageAccruedAt !== null && !rolled && !ctx.dirty) {
+          await checkSpendThreshold(ctx, usageAccruedAt);
+          usageAccruedAt = null;
+        }
         if (ctx.state.stepFailure) await clearStepFailure(ctx);
         return rolled;
       }, false);

@@ -52,6 +52,7 @@ const DOMAIN_FAILURES: { readonly [C in DomainErrorCode]: 'invalid' } = {
   invalid_usage_value: 'invalid',
   invalid_credit_note: 'invalid',
   invalid_entitlement: 'invalid',
+  invalid_usage_alert: 'invalid',
 };
 
 export const FAILURE_CATALOG = {
@@ -78,6 +79,7 @@ export const FAILURE_CATALOG = {
   feature_not_found: 'not_found',
   entitlement_not_found: 'not_found',
   entitlement_override_not_found: 'not_found',
+  usage_alert_not_found: 'not_found',
 
   customer_already_exists: 'conflict',
   customer_currency_locked: 'conflict',

@@ -27,6 +27,7 @@ export type DomainErrorCode =
   | 'invalid_payment_history'
   | 'invalid_meter'
   | 'invalid_entitlement'
+  | 'invalid_usage_alert'
   | 'invalid_usage_value'
   | 'invalid_credit_note';
 

@@ -279,3 +279,9 @@ export { usageWindowAt } from './entitlement.js';
 export { combinePlanGrants, effectiveGrant } from './entitlement.js';
 /** The entitlement answer from the granting subscriptions and the usage in the window. */
 export { resolveEntitlement } from './entitlement.js';
+
+// ── Usage alerts ────────────────────────────────────────────────────────────────────────────────
+/** A threshold: an absolute quantity, or a percentage of a metered feature's limit. */
+export type { AlertThreshold, CrossedThreshold } from './usage-alert.js';
+/** Thresholds' names, checks, quantities and which of them usage has reached. */
+export { assertThresholds, crossedThresholds, thresholdKey, thresholdQuantity } from './usage-alert.js';

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SubscriptionWorkflowProbe, WorkflowStanding } from '../billing/jobs/subscription-workflow-probe.js';
 import type { PaymentEvent } from '../payments/payment-events.js';
-import { flagAttentionSignal, getStateQuery, paymentEventSignal, type AttentionFlag } from '../../workflows/subscription-messages.js';
+import { flagAttentionSignal, getStateQuery, paymentEventSignal, usageAccruedSignal, type AttentionFlag } from '../../workflows/subscription-messages.js';
 import type { subscriptionWorkflow } from '../../workflows/subscription.js';
 import { subscriptionWorkflowId } from './workflow-ids.js';
 
@@ -67,6 +67,10 @@ export class TemporalSubscriptionWorkflowProbe implements SubscriptionWorkflowPr
 
   async flag(subscriptionId: string, flag: AttentionFlag): Promise<boolean> {
     return delivered(() => this.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(flagAttentionSignal, flag));
+  }
+
+  async usageAccrued(subscriptionId: string): Promise<boolean> {
+    return delivered(() => this.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).signal(usageAccruedSignal));
   }
 
   async deliverPaymentEvent(event: PaymentEvent): Promise<boolean> {

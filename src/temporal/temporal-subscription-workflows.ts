@@ -9,6 +9,7 @@ import {
   getStateQuery,
   pauseCollectionUpdate,
   paymentMethodUpdatedSignal,
+  usageAccruedSignal,
   payInvoiceUpdate,
   previewChangeUpdate,
   resumeCollectionUpdate,
@@ -105,6 +106,20 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
 
   voidInvoice(subscriptionId: string, invoiceId: string, updateId: string): Promise<void> {
     return translatingTemporalFailures(async () => void (await this.handle(subscriptionId).executeUpdate(voidInvoiceUpdate, { args: [{ invoiceId }], updateId })));
+  }
+
+  async usageAccrued(subscriptionIds: readonly string[]): Promise<void> {
+    await translatingTemporalFailures(() =>
+      Promise.all(
+        subscriptionIds.map(async (subscriptionId) => {
+          try {
+            await this.handle(subscriptionId).signal(usageAccruedSignal);
+          } catch (error) {
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+        }),
+      ),
+    );
   }
 
   async paymentMethodUpdated(subscriptionIds: readonly string[], paymentMethodId: string): Promise<void> {

@@ -8,6 +8,8 @@ import { getCreditNote } from '../../billing/credit-notes/get-credit-note.js';
 import { getFeature } from '../../billing/entitlements/get-feature.js';
 import { listEntitlementGrants, listEntitlementOverrides } from '../../billing/entitlements/list-entitlement-overrides.js';
 import { listPlanEntitlements } from '../../billing/entitlements/list-plan-entitlements.js';
+import { getSpendThreshold } from '../../billing/subscriptions/set-spend-threshold.js';
+import { listUsageAlerts } from '../../billing/usage-alerts/list-usage-alerts.js';
 import { getCustomer } from '../../billing/customers/get-customer.js';
 import type { BillingDatabase } from '../../billing/db.js';
 import { getDunningPolicy } from '../../billing/dunning/get-dunning-policy.js';
@@ -48,6 +50,11 @@ const LOADERS = {
     overrides: byFeature(await listEntitlementOverrides(db, { tenantId, subscriptionId: id })),
     grants: await listEntitlementGrants(db, { tenantId, subscriptionId: id }),
   }),
+  usage_alert: async (db: BillingDatabase, tenantId: string, id: string) => {
+    const alert = await db.usageAlert.findFirst({ where: { id, tenantId }, select: { subscriptionId: true } });
+    return alert === null ? null : ((await listUsageAlerts(db, { tenantId, subscriptionId: alert.subscriptionId })).find((a) => a.id === id) ?? null);
+  },
+  spend_threshold: (db: BillingDatabase, tenantId: string, id: string) => getSpendThreshold(db, { tenantId, subscriptionId: id }),
   api_key: (db: BillingDatabase, tenantId: string, id: string) => getApiKey(db, { tenantId, apiKeyId: id }),
 } as const;
 

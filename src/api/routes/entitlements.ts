@@ -205,12 +205,16 @@ export function entitlementRoutes(deps: BillingApiDependencies) {
   app.openapi(routes.listGrants, async (c) => c.json(asList(await listEntitlementGrants(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId })), 200));
 
   app.openapi(routes.customerEntitlements, async (c) => {
-    const { answers } = await cache.customer(deps.prisma, { tenantId: c.get('principal').tenantId, customerId: c.req.valid('param').customerId, now: await now() });
+    const { answers, source } = await cache.customer(deps.prisma, { tenantId: c.get('principal').tenantId, customerId: c.req.valid('param').customerId, now: await now() });
+    c.header('Entitlement-Cache', source);
     return c.json(asList(answers), 200);
   });
   app.openapi(routes.customerEntitlement, async (c) => {
     const { customerId, featureKey } = c.req.valid('param');
-    return c.json(await cache.feature(deps.prisma, { tenantId: c.get('principal').tenantId, customerId, featureKey, now: await now() }), 200);
+    const { answer, source } = await cache.feature(deps.prisma, { tenantId: c.get('principal').tenantId, customerId, featureKey, now: await now() });
+    // hit: from this process's cache; miss: read now and kept; off: the cache is off or its listener down.
+    c.header('Entitlement-Cache', source);
+    return c.json(answer, 200);
   });
   return app;
 }

@@ -14,11 +14,12 @@ import { invoiceRoutes } from './invoices.js';
 import { meterRoutes } from './meters.js';
 import { billingRouter } from './router.js';
 import { subscriptionRoutes } from './subscriptions.js';
+import { usageAlertRoutes } from './usage-alerts.js';
 import { usageRoutes } from './usage.js';
 
 /** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
 export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
   const app = billingRouter();
-  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, entitlementRoutes, apiKeyRoutes, auditEventRoutes]) app.route('/', group(deps));
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, usageAlertRoutes, entitlementRoutes, apiKeyRoutes, auditEventRoutes]) app.route('/', group(deps));
   return app;
 }

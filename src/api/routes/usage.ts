@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getBillingSettings, billingSettingsViewSchema } from '../../billing/settings/get-billing-settings.js';
 import { saveBillingSettings } from '../../billing/settings/save-billing-settings.js';
+import { UsageFollowUp } from '../../billing/usage/usage-follow-up.js';
 import { ingestUsageBatch, ingestUsageEvent, type UsageEventRequest } from '../../billing/usage/ingest-usage.js';
 import { UsageEventBatcher } from '../../billing/usage/usage-event-batcher.js';
 import { billingNow, entitlementCache, type BillingApiDependencies } from '../dependencies.js';
@@ -60,17 +61,23 @@ export function usageRoutes(deps: BillingApiDependencies) {
   // One per app: concurrent single events share a commit.
   const batcher = new UsageEventBatcher(deps.prisma);
   const cache = entitlementCache(deps);
+  const followUp = new UsageFollowUp(deps.prisma, deps.workflows, { onError: (error) => console.error('[usage] alert and spend-threshold follow-up failed (the usage-thresholds schedule will evaluate again):', error) });
   // Accepted events change their customers' metered entitlements: this process's checks see them at once.
   app.openapi(routes.event, async (c) => {
     const { tenantId } = c.get('principal');
     const result = await ingestUsageEvent(batcher, { tenantId, event: toRequest(c.req.valid('json')), now: await now() });
-    if (result.status === 'accepted') cache.invalidate(tenantId, [result.customerId]);
+    if (result.status === 'accepted') {
+      cache.invalidate(tenantId, [result.customerId]);
+      await followUp.afterIngest(tenantId, [result.customerId], await now());
+    }
     return c.json(result, 202);
   });
   app.openapi(routes.batch, async (c) => {
     const { tenantId } = c.get('principal');
     const result = await ingestUsageBatch(deps.prisma, { tenantId, events: c.req.valid('json').events.map(toRequest), now: await now() });
-    cache.invalidate(tenantId, result.results.flatMap((item) => (item.status === 'accepted' ? [item.customerId] : [])));
+    const customers = result.results.flatMap((item) => (item.status === 'accepted' ? [item.customerId] : []));
+    cache.invalidate(tenantId, customers);
+    await followUp.afterIngest(tenantId, customers, await now());
     return c.json(result, 202);
   });
   app.openapi(routes.getSettings, async (c) => c.json(await getBillingSettings(deps.prisma, { tenantId: c.get('principal').tenantId }), 200));

@@ -58,3 +58,28 @@ export const entitlementGrantBody = z
     reason: shortText.optional(),
   })
   .openapi('EntitlementGrantInput');
+
+const thresholdQuantity = z.union([z.string().trim().regex(/^\d{1,26}(\.\d{1,12})?$/, 'must be a non-negative decimal with at most 12 decimal places'), z.number().nonnegative()]);
+
+export const usageAlertBody = z
+  .strictObject({
+    meterId: resourceId,
+    thresholds: z
+      .array(
+        z.union([
+          z.strictObject({ quantity: thresholdQuantity.openapi({ description: 'Fires when usage in the billing period reaches this quantity' }) }),
+          z.strictObject({ percentOfLimit: thresholdQuantity.openapi({ description: "Fires when usage reaches this percentage of `feature`'s limit, in the feature's usage period" }) }),
+        ]),
+      )
+      .min(1)
+      .max(20),
+    feature: featureKey.optional().openapi({ description: 'The metered feature (on the same meter) percentages are of' }),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .openapi('UsageAlertInput');
+
+export const spendThresholdBody = z
+  .strictObject({
+    amount: z.int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().openapi({ description: 'Minor units of the subscription’s currency; null removes the threshold', example: 10000 }),
+  })
+  .openapi('SpendThresholdInput');

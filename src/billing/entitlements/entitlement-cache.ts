@@ -11,6 +11,9 @@ export interface EntitlementCacheOptions {
   ttlMs?: number;
 }
 
+/** Where an answer came from: the cache, PostgreSQL on a miss, or PostgreSQL with the cache off (not live). */
+export type CacheSource = 'hit' | 'miss' | 'off';
+
 interface Entry {
   value: CustomerEntitlements;
   storedAt: number;
@@ -87,15 +90,15 @@ export class EntitlementCache {
     for (const customerId of new Set(customerIds)) this.onNotification(`${tenantId}:${customerId}`);
   }
 
-  /** Every feature's answer for the customer, from the cache or PostgreSQL. */
-  async customer(db: Db, request: { tenantId: string; customerId: string; now: number }): Promise<CustomerEntitlements> {
+  /** Every feature's answer for the customer, from the cache or PostgreSQL (`source` says which). */
+  async customer(db: Db, request: { tenantId: string; customerId: string; now: number }): Promise<CustomerEntitlements & { source: CacheSource }> {
     const input = { tenantId: request.tenantId, customerId: request.customerId, now: request.now };
-    if (!this.live) return loadCustomerEntitlements(db, input);
+    if (!this.live) return { ...(await loadCustomerEntitlements(db, input)), source: 'off' };
     const key = `${input.tenantId}:${input.customerId}`;
     const cached = this.entries.get(key);
     if (cached !== undefined && input.now < cached.value.validUntil && Date.now() - cached.storedAt < this.ttlMs) {
       this.hits += 1;
-      return cached.value;
+      return { ...cached.value, source: 'hit' };
     }
     this.misses += 1;
     const generation = this.generationOf(input.tenantId, key);
@@ -105,16 +108,16 @@ export class EntitlementCache {
       this.entries.set(key, { value, storedAt: Date.now() });
       if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     }
-    return value;
+    return { ...value, source: 'miss' };
   }
 
   /** One feature's answer (`feature_not_found` for a key the tenant has no feature for). */
-  async feature(db: Db, input: { tenantId: string; customerId: string; featureKey: string; now: number }): Promise<EntitlementView> {
+  async feature(db: Db, input: { tenantId: string; customerId: string; featureKey: string; now: number }): Promise<{ answer: EntitlementView; source: CacheSource }> {
     // Not caching: read just this feature (the benchmark's straight-from-PostgreSQL answer).
-    const { answers } = this.live ? await this.customer(db, input) : await loadCustomerEntitlements(db, input);
+    const { answers, source } = this.live ? await this.customer(db, input) : { ...(await loadCustomerEntitlements(db, input)), source: 'off' as const };
     const answer = answers.find((a) => a.featureKey === input.featureKey) ?? answers.find((a) => a.featureId === input.featureKey);
     if (answer === undefined) throw notFound('feature', input.featureKey);
-    return answer;
+    return { answer, source };
   }
 
   private generationOf(tenantId: string, key: string): string {

@@ -1,7 +1,5 @@
 import {
   combinePlanGrants,
-  periodContaining,
-  type BillingInterval,
   effectiveGrant,
   resolveEntitlement,
   sumQuantities,
@@ -15,6 +13,7 @@ import {
 import type { Feature, Meter } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
 import { notFound } from '../failures.js';
+import { currentBillingWindow } from './billing-window.js';
 import { meterQuantity, quantityMeterOf } from '../usage/meter-quantity.js';
 import { quantityText, type EntitlementView } from './views.js';
 
@@ -31,32 +30,9 @@ export interface CustomerEntitlements {
   validUntil: number;
 }
 
-interface SubscriptionRow {
-  id: string;
-  billingAnchor: Date;
-  intervalUnit: BillingInterval['unit'];
-  intervalCount: number;
-  currentPeriodStart: Date | null;
-  currentPeriodEnd: Date | null;
-  items: Array<{ priceId: string; price: { productId: string } }>;
-}
 
 const FAR_FUTURE = 8_640_000_000_000_000;
 
-/**
- * The subscription's billing period at `now`: the stored current one, or — in the moments between
- * a period's end and its workflow storing the next — the period of the schedule containing `now`,
- * so a quota resets exactly at the boundary.
- */
-function billingWindow(subscription: SubscriptionRow, now: number): UsageWindow | null {
-  const { currentPeriodStart: from, currentPeriodEnd: to } = subscription;
-  if (from === null || to === null) return null;
-  if (now < to.getTime()) return { from: from.getTime(), to: to.getTime() };
-  const schedule = { anchor: subscription.billingAnchor.getTime(), interval: { unit: subscription.intervalUnit, count: subscription.intervalCount } };
-  if (now < schedule.anchor) return null;
-  const period = periodContaining(schedule, now);
-  return { from: period.start, to: period.end };
-}
 
 function toView(customerId: string, featureId: string, answer: EntitlementAnswer): EntitlementView {
   return {
@@ -144,7 +120,7 @@ export async function loadCustomerEntitlements(db: Db, input: { tenantId: string
         plan: combinePlanGrants(itemGrants),
         override: override === undefined ? null : { hasAccess: override.hasAccess, value: override.value ?? null, limit: override.limit === null ? null : quantityText(override.limit), unlimited: override.unlimited },
         extraQuota: sumQuantities(extra),
-        window: feature.type === 'metered' ? usageWindowAt(feature.usagePeriod as FeatureUsagePeriod, now, billingWindow(subscription, now)) : null,
+        window: feature.type === 'metered' ? usageWindowAt(feature.usagePeriod as FeatureUsagePeriod, now, currentBillingWindow(subscription, now)) : null,
       });
     }
     const live = feature.archivedAt === null ? sources : [];

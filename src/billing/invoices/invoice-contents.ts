@@ -9,6 +9,18 @@ import { computeInvoice, type ComputedLine } from './invoice-computation.js';
 import type { ApplicableDiscount } from './invoice-discounts.js';
 import type { CreateInvoiceInput, InvoiceLineInput } from './invoice-input.js';
 
+/** A spend-threshold invoice whose usage has not reached the threshold: nothing is written (the transaction rolls back). */
+export class BelowMinimumUsage extends Error {
+  override name = 'BelowMinimumUsage';
+
+  constructor(
+    readonly accrued: number,
+    readonly minimum: number,
+  ) {
+    super(`usage accrued ${accrued} is below ${minimum}`);
+  }
+}
+
 /** The customer's tax rates: the active ones of their jurisdiction (none when they have no jurisdiction). */
 export async function loadTaxRates(tx: Prisma.TransactionClient, tenantId: string, jurisdiction: string | null): Promise<TaxRate[]> {
   if (jurisdiction === null) return [];
@@ -72,7 +84,12 @@ export async function writeInvoiceContents(
   // invoice's usage or sees the usage closed — none stored as billable after the read.
   if (closing) await tx.$queryRaw`SELECT id FROM subscriptions WHERE id = ${subscriptionId} FOR UPDATE`;
   const usage = input.usage ? await priceInvoiceUsage(tx, { tenantId, subscriptionId, customerId: invoice.customerId, currency: invoice.currency }, input.usage, invoice.id) : { lines: [], charges: [] };
-  const drafted = [...input.lines, ...usage.lines, ...(await claimInvoiceItems(tx, invoice))];
+  if (input.usage?.minimumAmount !== undefined) {
+    const accrued = usage.lines.reduce((sum, line) => sum + line.amount.amount, 0);
+    if (accrued < input.usage.minimumAmount) throw new BelowMinimumUsage(accrued, input.usage.minimumAmount);
+  }
+  // One-off charges wait for the period's own invoice, not a spend-threshold one.
+  const drafted = [...input.lines, ...usage.lines, ...(invoice.kind === 'threshold' ? [] : await claimInvoiceItems(tx, invoice))];
   const rates = await loadTaxRates(tx, tenantId, context.customer.taxJurisdiction);
   const items = await subscriptionItemsByPrice(tx, tenantId, subscriptionId, drafted);
   const { totals, lines } = computeInvoice({ currency: invoice.currency, lines: drafted }, context.discounts, rates, context.customer.taxJurisdiction);

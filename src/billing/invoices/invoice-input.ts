@@ -1,7 +1,7 @@
 import type { Money } from '../../domain/index.js';
 
 /** What an invoice is for: a period's recurring fees, a change's proration, usage, a final bill. */
-export type InvoiceKind = 'recurring' | 'proration' | 'final';
+export type InvoiceKind = 'recurring' | 'proration' | 'final' | 'threshold';
 export type InvoiceLineKind = 'recurring' | 'proration' | 'usage' | 'one_off';
 
 /** A line priced by the caller (recurring fee, proration, usage); discount and tax lines are added here. */
@@ -43,6 +43,14 @@ export interface InvoiceUsage {
   reconcileSince: number | null;
   /** The subscription's last invoice: later events are no longer billed (`usage_closed`). */
   closeUsage: boolean;
+  /**
+   * A spend-threshold invoice: bills each window's usage so far less what earlier threshold
+   * invoices billed of it, and records that as `progressive` charges, which the period's own
+   * invoice then subtracts — so the period is billed exactly once in total.
+   */
+  progressive?: boolean;
+  /** A spend-threshold invoice is issued only when its usage comes to at least this (minor units). */
+  minimumAmount?: number;
 }
 
 export interface CreateInvoiceInput {

@@ -20,6 +20,8 @@ export interface SubscriptionWorkflowProbe {
   restart(input: { tenantId: string; subscriptionId: string; flags: AttentionFlag[] }): Promise<boolean>;
   /** Raises a flag on a running workflow; false when none runs. */
   flag(subscriptionId: string, flag: AttentionFlag): Promise<boolean>;
+  /** Asks the workflow to check its spend threshold (as stored usage does); false when none runs. */
+  usageAccrued(subscriptionId: string): Promise<boolean>;
   /** Hands a payment fact to the workflow (as a webhook would); false when none runs. */
   deliverPaymentEvent(event: PaymentEvent): Promise<boolean>;
 }

@@ -40,6 +40,8 @@ export interface SubscriptionWorkflows {
   creditInvoice(subscriptionId: string, request: CreditInvoiceRequest, updateId: string): Promise<CreditInvoiceResult>;
   /** Tells each running workflow of the ids that its customer has a new default payment method. */
   paymentMethodUpdated(subscriptionIds: readonly string[], paymentMethodId: string): Promise<void>;
+  /** Tells each running workflow of the ids that usage was stored for it (spend thresholds are checked); an ended one is not told. */
+  usageAccrued(subscriptionIds: readonly string[]): Promise<void>;
 
   // One-off invoices are collected by a workflow of their own, `invoice:<id>`.
   /** Starts collecting a finalized one-off invoice; a run already collecting it is left alone. `attemptsBefore` continues its attempt numbers. */

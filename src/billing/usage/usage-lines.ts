@@ -15,7 +15,7 @@ export interface UsageChargeDraft {
   quantity: string;
   /** What this charge adds (the whole price for the first billing, the difference for an adjustment). */
   amount: bigint;
-  kind: 'period' | 'adjustment';
+  kind: 'period' | 'adjustment' | 'progressive';
 }
 
 export interface PricedUsage {
@@ -66,11 +66,41 @@ function usageLine(input: { description: string; priceId: string; meterId: strin
   };
 }
 
+/** What threshold invoices (not void) billed of each window so far, keyed by price, meter and window start. */
+async function progressiveBilled(tx: Prisma.TransactionClient, context: Context, starts: readonly number[], excludeInvoiceId: string | null): Promise<Map<string, Array<{ windowEnd: number; amount: bigint }>>> {
+  const billed = new Map<string, Array<{ windowEnd: number; amount: bigint }>>();
+  if (starts.length === 0 || context.subscriptionId === '') return billed;
+  const rows = await tx.usageCharge.findMany({
+    where: {
+      tenantId: context.tenantId,
+      subscriptionId: context.subscriptionId,
+      kind: 'progressive',
+      windowStart: { in: [...new Set(starts)].map((start) => new Date(start)) },
+      invoice: { status: { not: 'void' } },
+      ...(excludeInvoiceId === null ? {} : { invoiceId: { not: excludeInvoiceId } }),
+    },
+    select: { priceId: true, meterId: true, windowStart: true, windowEnd: true, amount: true },
+  });
+  for (const row of rows) {
+    const key = `${row.priceId}|${row.meterId}|${row.windowStart.getTime()}`;
+    billed.set(key, [...(billed.get(key) ?? []), { windowEnd: row.windowEnd.getTime(), amount: row.amount }]);
+  }
+  return billed;
+}
+
+/** What threshold invoices already billed of a window: their charges from its start that end inside it. */
+function alreadyBilled(progressive: ReadonlyMap<string, ReadonlyArray<{ windowEnd: number; amount: bigint }>>, window: UsageWindow): bigint {
+  return (progressive.get(`${window.priceId}|${window.meterId}|${window.from}`) ?? []).filter((charge) => charge.windowEnd <= window.to).reduce((sum, charge) => sum + charge.amount, 0n);
+}
+
 /**
  * The usage lines of an invoice, priced from the meters now: one line per window (its meter, the
- * aggregated quantity, the unit amount, the window), then one adjustment line per window billed
- * before whose quantity has changed since (late events), priced as the difference between what
- * the window now costs and what was billed for it, labelled with the window it belongs to.
+ * aggregated quantity, the unit amount, the window), less what threshold invoices already billed
+ * of that window; then one adjustment line per window billed before whose quantity has changed
+ * since (late events), priced as the difference between what the window now costs and what was
+ * billed for it, labelled with the window it belongs to. A threshold invoice (`progressive`)
+ * bills each window up to now the same way: its price now less what earlier threshold invoices
+ * billed — so the parts of a period always add up to the period's price, tiers included.
  */
 export async function priceInvoiceUsage(tx: Prisma.TransactionClient, context: Context, usage: InvoiceUsage, excludeInvoiceId: string | null): Promise<PricedUsage> {
   const windows = usage.windows.filter((w) => w.to > w.from);
@@ -78,9 +108,16 @@ export async function priceInvoiceUsage(tx: Prisma.TransactionClient, context: C
     usage.reconcileSince === null
       ? []
       : await tx.usageCharge.findMany({
-          where: { tenantId: context.tenantId, subscriptionId: context.subscriptionId, windowEnd: { gt: new Date(usage.reconcileSince) }, ...(excludeInvoiceId === null ? {} : { invoiceId: { not: excludeInvoiceId } }) },
+          where: {
+            tenantId: context.tenantId,
+            subscriptionId: context.subscriptionId,
+            kind: { not: 'progressive' },
+            windowEnd: { gt: new Date(usage.reconcileSince) },
+            ...(excludeInvoiceId === null ? {} : { invoiceId: { not: excludeInvoiceId } }),
+          },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         });
+  const progressive = await progressiveBilled(tx, context, [...windows.map((w) => w.from), ...earlier.map((c) => c.windowStart.getTime())], excludeInvoiceId);
   const catalog = await catalogFor(
     tx,
     context.tenantId,
@@ -94,17 +131,20 @@ export async function priceInvoiceUsage(tx: Prisma.TransactionClient, context: C
     const meter = catalog.meter(window.meterId);
     const quantity = await quantityOf(window);
     const priced = priceUsage(catalog.price(window.priceId), quantity);
-    const amount = BigInt(priced.amount.amount);
-    lines.push(usageLine({ description: `${meter.displayName} (${span(window.from, window.to)})`, priceId: window.priceId, meterId: window.meterId, quantity, unitAmount: priced.unitAmount, amount, currency: context.currency, from: window.from, to: window.to }));
-    charges.push({ meterId: window.meterId, priceId: window.priceId, windowStart: window.from, windowEnd: window.to, quantity, amount, kind: 'period' });
+    const before = alreadyBilled(progressive, window);
+    const amount = BigInt(priced.amount.amount) - before;
+    if (usage.progressive === true && amount === 0n) continue;
+    const description = before === 0n ? `${meter.displayName} (${span(window.from, window.to)})` : `${meter.displayName} (${span(window.from, window.to)}), less ${before} already invoiced on threshold invoices`;
+    lines.push(usageLine({ description, priceId: window.priceId, meterId: window.meterId, quantity, unitAmount: priced.unitAmount, amount, currency: context.currency, from: window.from, to: window.to }));
+    charges.push({ meterId: window.meterId, priceId: window.priceId, windowStart: window.from, windowEnd: window.to, quantity, amount, kind: usage.progressive === true ? 'progressive' : 'period' });
   }
-  // Windows billed before: group their charges, compare what was billed with what the window holds now.
+  // Windows billed before: group their charges, compare what was billed (threshold invoices included) with what the window holds now.
   const billed = new Map<string, { window: UsageWindow; quantity: string; amount: bigint }>();
   for (const charge of earlier) {
     const window = { priceId: charge.priceId, meterId: charge.meterId, from: charge.windowStart.getTime(), to: charge.windowEnd.getTime() };
     const key = `${window.priceId}|${window.meterId}|${window.from}|${window.to}`;
     const known = billed.get(key);
-    billed.set(key, { window, quantity: charge.quantity.toFixed(), amount: (known?.amount ?? 0n) + charge.amount });
+    billed.set(key, { window, quantity: charge.quantity.toFixed(), amount: (known?.amount ?? alreadyBilled(progressive, window)) + charge.amount });
   }
   for (const { window, quantity: billedQuantity, amount: billedAmount } of billed.values()) {
     const quantity = await quantityOf(window);

@@ -26,7 +26,7 @@ export interface ScheduleDeclaration {
   runTimeout: string;
 }
 
-import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, RETENTION, STUCK_BILLING_SWEEP, USAGE_CLOSE_OUT } from '../../../workflows/scheduled-job-ids.js';
+import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, RETENTION, STUCK_BILLING_SWEEP, USAGE_CLOSE_OUT, USAGE_THRESHOLDS } from '../../../workflows/scheduled-job-ids.js';
 
 export const SCHEDULES: readonly ScheduleDeclaration[] = [
   {
@@ -58,6 +58,16 @@ export const SCHEDULES: readonly ScheduleDeclaration[] = [
     overlap: ScheduleOverlapPolicy.SKIP,
     catchupWindow: '1 day',
     runTimeout: '50 minutes',
+  },
+  {
+    id: USAGE_THRESHOLDS,
+    description: 'Every 5 minutes: evaluates usage alerts (a threshold reached fires once per period) and asks subscriptions with a spend threshold to check it — behind what usage ingestion does itself.',
+    workflowType: 'usageThresholdsWorkflow',
+    spec: { every: '5 minutes', offset: '2 minutes' },
+    jitter: '30 seconds',
+    overlap: ScheduleOverlapPolicy.SKIP,
+    catchupWindow: '10 minutes',
+    runTimeout: '4 minutes',
   },
   {
     id: RETENTION,

@@ -81,6 +81,9 @@ describe('audit trail', () => {
     await call('POST /v1/subscriptions/{subscriptionId}/discounts', `/v1/subscriptions/${sub.id}/discounts`, 'billing', { code: 'AUDIT10' }, 201);
     await call('POST /v1/subscriptions/{subscriptionId}/entitlement-overrides', `/v1/subscriptions/${sub.id}/entitlement-overrides`, 'billing', { feature: quota.id, limit: 5000 });
     await call('DELETE /v1/subscriptions/{subscriptionId}/entitlement-overrides/{feature}', `/v1/subscriptions/${sub.id}/entitlement-overrides/${quota.id}`, 'billing');
+    const alert = await call('POST /v1/subscriptions/{subscriptionId}/usage-alerts', `/v1/subscriptions/${sub.id}/usage-alerts`, 'billing', { meterId: meter.id, thresholds: [{ quantity: 1000 }] }, 201);
+    await call('DELETE /v1/subscriptions/{subscriptionId}/usage-alerts/{usageAlertId}', `/v1/subscriptions/${sub.id}/usage-alerts/${alert.id}`, 'billing');
+    await call('PUT /v1/subscriptions/{subscriptionId}/spend-threshold', `/v1/subscriptions/${sub.id}/spend-threshold`, 'billing', { amount: 10_000 });
     await call('POST /v1/subscriptions/{subscriptionId}/entitlement-grants', `/v1/subscriptions/${sub.id}/entitlement-grants`, 'billing', { feature: 'api_calls', quantity: 100 }, 201);
     await call('POST /v1/subscriptions/{subscriptionId}/change', `/v1/subscriptions/${sub.id}/change`, 'billing', { items: [{ priceId: upgrade.id }], effective: 'period_end' });
     await call('POST /v1/subscriptions/{subscriptionId}/pause', `/v1/subscriptions/${sub.id}/pause`, 'support');

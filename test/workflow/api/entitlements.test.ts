@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ok, refused } from '../../support/api-expect.js';
 import { useApiHarness, type ApiHarness, type ApiTenant } from '../../support/api-harness.js';
 import { eventually, utc } from '../../support/subscription-harness.js';
 
@@ -16,18 +17,6 @@ useApiHarness((harness, year) => {
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-async function ok<T = any>(response: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const settled = await response;
-  expect(settled.status, JSON.stringify(settled.body)).toBe(status);
-  return settled.body;
-}
-
-async function refused(response: Promise<{ status: number; body: any }>, status: number, code: string): Promise<any> {
-  const settled = await response;
-  expect([settled.status, settled.body?.error?.code], JSON.stringify(settled.body)).toEqual([status, code]);
-  return settled.body.error;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 let sequence = 0;
@@ -335,6 +324,8 @@ describe('the entitlement check', () => {
     const before = api.entitlements.stats;
     for (let i = 0; i < 5; i++) expect(await check(t, buyer.id, 'api_calls')).toMatchObject({ usage: '0', resetsAt: iso(start + 24 * HOUR) });
     expect(api.entitlements.stats.hits - before.hits).toBe(5);
+    // The answer says where it came from.
+    expect((await api.request('GET', `/v1/customers/${buyer.id}/entitlements/api_calls`, { key: t.key })).headers.get('entitlement-cache')).toBe('hit');
     expect(api.entitlements.stats.misses).toBe(before.misses);
     // A grant written straight to PostgreSQL by another process (here: this test, outside the API) —
     // only its NOTIFY reaches this process's cache.

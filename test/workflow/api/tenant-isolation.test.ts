@@ -55,7 +55,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, { parameters?:
 // ---------------------------------------------------------------------------------------------
 // Seeded tenants
 
-const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId', 'invoiceItemId', 'feature', 'featureKey'] as const;
+const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId', 'invoiceItemId', 'feature', 'featureKey', 'usageAlertId'] as const;
 type IdParam = (typeof ID_PARAMS)[number];
 
 function isIdParam(name: string): name is IdParam {
@@ -76,6 +76,7 @@ const NOT_FOUND_CODE: Record<IdParam, string> = {
   invoiceItemId: 'invoice_item_not_found',
   feature: 'feature_not_found',
   featureKey: 'feature_not_found',
+  usageAlertId: 'usage_alert_not_found',
 };
 
 interface Seeded {
@@ -189,6 +190,9 @@ async function seedTenant(label: string): Promise<Seeded> {
   expectStatus(await api.request('POST', `/v1/prices/${price.body.id as string}/entitlements`, { key, body: { feature: featureId, limit: 2000 } }), 200, `${label} price entitlement`);
   expectStatus(await api.request('POST', `/v1/subscriptions/${subscriptionId}/entitlement-overrides`, { key, body: { feature: featureId, limit: 3000 } }), 200, `${label} override`);
   expectStatus(await api.request('POST', `/v1/subscriptions/${subscriptionId}/entitlement-grants`, { key, body: { feature: featureId, quantity: 10 } }), 201, `${label} grant`);
+  const alert = await api.request('POST', `/v1/subscriptions/${subscriptionId}/usage-alerts`, { key, body: { meterId: meter.body.id, name: `${label} usage alert`, thresholds: [{ quantity: 1_000_000 }] } });
+  expectStatus(alert, 201, `${label} usage alert`);
+  expectStatus(await api.request('PUT', `/v1/subscriptions/${subscriptionId}/spend-threshold`, { key, body: { amount: 50_000 } }), 200, `${label} spend threshold`);
 
   const creditNote = await api.request('POST', `/v1/invoices/${invoiceId}/credit-notes`, { key, body: { amount: 100, reason: 'other', memo: `${label} goodwill note`, outcome: 'credit_balance' } });
   expectStatus(creditNote, 201, `${label} credit note`);
@@ -211,11 +215,11 @@ async function seedTenant(label: string): Promise<Seeded> {
   return {
     label,
     tenant,
-    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId, invoiceItemId: invoiceItem.body.id, feature: featureId, featureKey },
+    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId, invoiceItemId: invoiceItem.body.id, feature: featureId, featureKey, usageAlertId: alert.body.id },
     paymentId,
     gatewayCustomerId,
     gatewayPaymentMethodId,
-    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`, `${label} workshop`, `${label} API quota`, featureKey],
+    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`, `${label} workshop`, `${label} API quota`, featureKey, `${label} usage alert`],
   };
 }
 
@@ -315,6 +319,11 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'GET /v1/subscriptions/{subscriptionId}/entitlement-grants': NO_BODY,
   'GET /v1/customers/{customerId}/entitlements': NO_BODY,
   'GET /v1/customers/{customerId}/entitlements/{featureKey}': NO_BODY,
+  'POST /v1/subscriptions/{subscriptionId}/usage-alerts': (own) => ({ meterId: own.ids.meterId, thresholds: [{ quantity: 2_000_000 }] }),
+  'GET /v1/subscriptions/{subscriptionId}/usage-alerts': NO_BODY,
+  'DELETE /v1/subscriptions/{subscriptionId}/usage-alerts/{usageAlertId}': NO_BODY,
+  'PUT /v1/subscriptions/{subscriptionId}/spend-threshold': () => ({ amount: 70_000 }),
+  'GET /v1/subscriptions/{subscriptionId}/spend-threshold': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ok, refused } from '../../support/api-expect.js';
 import { useApiHarness, type ApiHarness, type ApiTenant } from '../../support/api-harness.js';
 import { eventually, utc } from '../../support/subscription-harness.js';
 
@@ -17,18 +18,6 @@ useApiHarness((harness, year) => {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-async function ok<T = any>(response: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const settled = await response;
-  expect(settled.status, JSON.stringify(settled.body)).toBe(status);
-  return settled.body;
-}
-
-async function refused(response: Promise<{ status: number; body: any }>, status: number, code: string): Promise<any> {
-  const settled = await response;
-  expect([settled.status, settled.body?.error?.code], JSON.stringify(settled.body)).toEqual([status, code]);
-  return settled.body.error;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -12,11 +12,12 @@ import { ensureSchedules } from '../../../src/temporal/schedules/ensure-schedule
 import { SCHEDULES, type ScheduleDeclaration } from '../../../src/temporal/schedules/schedule-declarations.js';
 import { TemporalSubscriptionWorkflowProbe } from '../../../src/temporal/temporal-subscription-workflow-probe.js';
 import { subscriptionWorkflowId } from '../../../src/temporal/workflow-ids.js';
-import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, RETENTION, STUCK_BILLING_SWEEP, USAGE_CLOSE_OUT } from '../../../workflows/scheduled-job-ids.js';
+import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, RETENTION, STUCK_BILLING_SWEEP, USAGE_CLOSE_OUT, USAGE_THRESHOLDS } from '../../../workflows/scheduled-job-ids.js';
 import type { BillingSnapshotResult } from '../../../workflows/billing-snapshot.js';
 import type { PaymentReconciliationResult } from '../../../workflows/payment-reconciliation.js';
 import type { RetentionResult } from '../../../workflows/retention.js';
 import type { UsageCloseOutResult } from '../../../workflows/usage-close-out.js';
+import type { UsageThresholdScan } from '../../../activities/scheduled-job-activities.js';
 import type { JobRunResult } from '../../../workflows/scheduled-job-run.js';
 import type { StuckBillingSweepResult } from '../../../workflows/stuck-billing-sweep.js';
 import { clearAttentionSignal, getStateQuery } from '../../../workflows/subscription-messages.js';
@@ -287,6 +288,37 @@ describe('operating the schedules', () => {
     expect(verified.result).toMatchObject({ drifted: 0, drift: [] });
     // The two whole hours before the trigger's hour.
     expect(Date.parse(verified.result.to) - Date.parse(verified.result.from)).toBe(2 * 3_600_000);
+
+    // An alert whose threshold usage already stands at (0 calls ≥ 0), never evaluated: the scan fires it, once.
+    const alerting = await seedTenant(db.prisma, 'Alerts');
+    const buyer = await seedCustomer(db.prisma, stripe.gateway, { tenantId: alerting.tenantId, currency: 'USD', testPaymentMethod: null });
+    const meter = await db.prisma.meter.create({ data: { id: `meter_scan_${Date.now()}`, tenantId: alerting.tenantId, key: 'calls', eventName: 'calls', displayName: 'Calls', aggregation: 'count' } });
+    const day = 86_400_000;
+    const sub = await db.prisma.subscription.create({
+      data: {
+        id: `sub_scan_${Date.now()}`,
+        tenantId: alerting.tenantId,
+        customerId: buyer.customerId,
+        status: 'active',
+        currency: 'USD',
+        intervalUnit: 'month',
+        intervalCount: 1,
+        billingAnchor: new Date(Date.now() - day),
+        currentPeriodStart: new Date(Date.now() - day),
+        currentPeriodEnd: new Date(Date.now() + 29 * day),
+      },
+    });
+    const alert = await db.prisma.usageAlert.create({ data: { id: `ualert_scan_${Date.now()}`, tenantId: alerting.tenantId, subscriptionId: sub.id, meterId: meter.id, thresholds: [{ quantity: '0' }] } });
+    const thresholds = env.client.schedule.getHandle(USAGE_THRESHOLDS);
+    for (let round = 0; round < 2; round++) {
+      const runs = (await thresholds.describe()).info.recentActions.length;
+      await thresholds.trigger();
+      const scanned = await nextRunResult<UsageThresholdScan>(USAGE_THRESHOLDS, runs);
+      expect(scanned.status).toBe('completed');
+      if (round === 0) expect(scanned.result.alertsFired).toBeGreaterThanOrEqual(1);
+    }
+    expect(await db.prisma.usageAlertFiring.count({ where: { alertId: alert.id } })).toBe(1);
+    expect(await db.prisma.outboxEvent.count({ where: { tenantId: alerting.tenantId, type: 'usage.threshold_reached' } })).toBe(1);
   }, 120_000);
 });
 
