@@ -13,8 +13,11 @@ import { usageWindowsUntil } from './subscription-usage.js';
 export async function checkSpendThreshold(ctx: SubscriptionContext, at: number): Promise<void> {
   const s = ctx.state;
   if (!isBilling(s.status) || s.heldDraft !== null || s.billedPeriodIndex < s.periodIndex) return;
-  if (at >= currentPeriod(s).end || at <= s.usage.billedUntil) return;
-  const windows = usageWindowsUntil(s.usage, at);
+  const periodEnd = currentPeriod(s).end;
+  if (at >= periodEnd || at <= s.usage.billedUntil) return;
+  // Every event of the open period stored so far, whatever its timestamp (one at this very
+  // millisecond, or minutes ahead): the windows run to the period's end, priced as they stand now.
+  const windows = usageWindowsUntil(s.usage, periodEnd);
   if (windows.length === 0) return;
   const sequence = (s.thresholdInvoices?.periodIndex === s.periodIndex ? s.thresholdInvoices.count : 0) + 1;
   const draft: InvoiceDraft = {

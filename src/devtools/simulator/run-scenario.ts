@@ -12,7 +12,13 @@ import { createCustomer } from '../../billing/customers/create-customer.js';
 import { createInvoiceItem } from '../../billing/invoice-items/create-invoice-item.js';
 import { setDefaultPaymentMethod } from '../../billing/customers/set-default-payment-method.js';
 import { saveDunningPolicy } from '../../billing/dunning/save-dunning-policy.js';
+import { createFeature } from '../../billing/entitlements/create-feature.js';
+import { loadCustomerEntitlements } from '../../billing/entitlements/load-entitlements.js';
+import { setPlanEntitlement } from '../../billing/entitlements/set-plan-entitlement.js';
 import { createMeter } from '../../billing/meters/create-meter.js';
+import { setSpendThreshold } from '../../billing/subscriptions/set-spend-threshold.js';
+import { createUsageAlert } from '../../billing/usage-alerts/create-usage-alert.js';
+import { UsageFollowUp } from '../../billing/usage/usage-follow-up.js';
 import { saveBillingSettings } from '../../billing/settings/save-billing-settings.js';
 import { isBillingError } from '../../billing/failures.js';
 import { cancelSubscription } from '../../billing/subscriptions/cancel-subscription.js';
@@ -133,6 +139,8 @@ class ScenarioRun {
   private readonly priceIds = new Map<string, string>();
   /** Meter key → the created meter (its id, and what its events carry). */
   private readonly meters = new Map<string, { id: string; eventName: string; valueProperty: string | null }>();
+  /** Usage follow-up as the API does it after every ingest (alerts, spend thresholds); no throttle, so each batch is checked at its own simulated instant. */
+  private followUp: UsageFollowUp | null = null;
   private tenantId = '';
   private customerId = '';
 
@@ -210,6 +218,8 @@ class ScenarioRun {
         events.push({ transactionId, eventName, customerId: this.customerId, timestamp, properties });
       }
       const batch = await ingestUsageBatch(this.prisma, { tenantId: this.tenantId, events, now });
+      // Followed up at the action's own instant, so what fires is dated by the scenario, not by how long the run took.
+      if (batch.accepted > 0) await this.usageFollowUp().afterIngest(this.tenantId, [this.customerId], instantMs(action.at));
       totals.accepted += batch.accepted;
       totals.duplicates += batch.duplicates;
       totals.rejected += batch.rejected;
@@ -221,6 +231,23 @@ class ScenarioRun {
     }
     if (firstRefusal !== undefined && totals.rejected === count) throw new ActionRefused(firstRefusal.type, firstRefusal.message);
     return { events: count, ...totals, ...(firstRefusal === undefined ? {} : { firstRefusal }) };
+  }
+
+  private usageFollowUp(): UsageFollowUp {
+    this.followUp ??= new UsageFollowUp(this.prisma, this.commands.workflows, {
+      signalIntervalMs: 0,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    return this.followUp;
+  }
+
+  /** What the customer may use of a feature now, as GET /v1/customers/{id}/entitlements/{key} answers (ids left out). */
+  private async checkEntitlement(feature: string): Promise<unknown> {
+    const { answers } = await loadCustomerEntitlements(this.prisma, { tenantId: this.tenantId, customerId: this.customerId, featureKey: feature, now: await this.env.currentTimeMs() });
+    const { object: _object, customerId: _customer, featureId: _feature, ...answer } = answers[0]!;
+    return answer;
   }
 
   private async seed(): Promise<{ subscriptionId: string; initialStatus: string }> {
@@ -248,6 +275,17 @@ class ScenarioRun {
       this.meters.set(m.key, { id: created.id, eventName: created.eventName, valueProperty: created.valueProperty ?? created.uniqueProperty });
     }
 
+    for (const f of s.catalog.features ?? []) {
+      await createFeature(prisma, {
+        tenantId,
+        key: f.key,
+        type: f.type,
+        ...(f.meter === undefined ? {} : { meterId: this.meter(f.meter).id }),
+        ...(f.usagePeriod === undefined ? {} : { usagePeriod: f.usagePeriod }),
+        ...(f.enforcement === undefined ? {} : { enforcement: f.enforcement }),
+      });
+    }
+
     const products = new Map<string, string>();
     for (const p of s.catalog.prices) {
       let productId = products.get(p.product);
@@ -266,6 +304,13 @@ class ScenarioRun {
         ...(p.meter === undefined ? {} : { usageType: 'metered' as const, meterId: this.meter(p.meter).id }),
       });
       this.priceIds.set(p.id, created.priceId);
+      for (const grant of p.entitlements ?? []) {
+        await setPlanEntitlement(
+          prisma,
+          { priceId: created.priceId },
+          { tenantId, feature: grant.feature, ...(grant.value === undefined ? {} : { value: grant.value }), ...(grant.limit === undefined ? {} : { limit: grant.limit }) },
+        );
+      }
     }
     for (const rate of s.taxRates ?? []) await createTaxRate(prisma, { tenantId, ...rate });
     if (s.dunningPolicy) await saveDunningPolicy(prisma, { tenantId, ...s.dunningPolicy });
@@ -320,6 +365,21 @@ class ScenarioRun {
     });
     for (const c of coupons.filter((c) => c.applyTo === 'subscription')) {
       await applyCoupon(prisma, { tenantId, couponId: c.couponId, subscriptionId: record.id, at: start });
+    }
+    if (s.subscription.spendThreshold !== undefined) await setSpendThreshold(prisma, { tenantId, subscriptionId: record.id, amount: s.subscription.spendThreshold });
+    for (const alert of s.subscription.usageAlerts ?? []) {
+      await createUsageAlert(
+        prisma,
+        {
+          tenantId,
+          subscriptionId: record.id,
+          meterId: this.meter(alert.meter).id,
+          thresholds: alert.thresholds,
+          ...(alert.feature === undefined ? {} : { feature: alert.feature }),
+          ...(alert.name === undefined ? {} : { name: alert.name }),
+        },
+        start,
+      );
     }
     return { subscriptionId: record.id, initialStatus: record.status };
   }
@@ -418,6 +478,8 @@ class ScenarioRun {
         return this.creditNote(action, subscriptionId, at);
       case 'usage':
         return this.reportUsage(action, index);
+      case 'check_entitlement':
+        return this.checkEntitlement(action.feature);
     }
   }
 

@@ -110,6 +110,25 @@ const meter = z.strictObject({
   filters: z.array(z.strictObject({ property: propertyName, in: z.array(z.string({ error: 'must be a string' })).min(1, { message: 'must list at least one value' }) })).optional(),
 });
 
+const feature = z.strictObject({
+  /** The feature's key, which entitlements, alerts and check_entitlement actions name. */
+  key: localId,
+  type: z.enum(['boolean', 'static', 'metered'], { error: 'must be boolean, static or metered' }),
+  /** Metered: a catalog meter's key. */
+  meter: localId.optional(),
+  usagePeriod: z.enum(['billing_period', 'day', 'week', 'month'], { error: 'must be billing_period, day, week or month' }).optional(),
+  enforcement: z.enum(['soft', 'hard'], { error: 'must be soft or hard' }).optional(),
+});
+
+const quantityText = z.union([z.number({ error: 'must be a number or a decimal string' }).min(0), z.string().trim().regex(/^\d{1,26}(\.\d{1,12})?$/, 'must be a non-negative decimal')]);
+
+/** What a price grants of a feature: a static value, a metered limit (null: unlimited), or — boolean — just the grant. */
+const entitlement = z.strictObject({
+  feature: localId,
+  value: z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
+  limit: quantityText.nullable().optional(),
+});
+
 const price = z.strictObject({
   /** The scenario's own name for the price, used by items and actions. */
   id: localId,
@@ -120,6 +139,8 @@ const price = z.strictObject({
   definition: priceDefinition,
   interval,
   trialDays: z.int({ error: 'must be a whole number of days' }).min(0).max(730).optional(),
+  /** What this price grants (see Entitlements): checked by check_entitlement actions. */
+  entitlements: z.array(entitlement, { error: 'must be a list of entitlements' }).optional(),
 });
 
 // ── Customer, tax, coupons, credit, dunning ─────────────────────────────────────────────────────
@@ -196,6 +217,20 @@ const subscription = z.strictObject({
   billingCycleAnchor: instant.optional(),
   /** The stub is prorated (create_prorations, the default) or free (none). */
   prorationBehavior: z.enum(['create_prorations', 'none'], { error: 'must be create_prorations or none' }).optional(),
+  /** Progressive billing: accrued usage is invoiced as soon as it reaches this (minor units). */
+  spendThreshold: z.int({ error: 'must be a whole number of minor units' }).min(1, { message: 'must be positive' }).optional(),
+  /** Usage alerts on the subscription: each threshold fires once per period. */
+  usageAlerts: z
+    .array(
+      z.strictObject({
+        meter: localId,
+        /** The metered feature percentages are of. */
+        feature: localId.optional(),
+        name: z.string().trim().min(1).optional(),
+        thresholds: z.array(z.union([z.strictObject({ quantity: quantityText }), z.strictObject({ percentOfLimit: quantityText })]), { error: 'must be a list of { quantity } or { percentOfLimit }' }).min(1),
+      }),
+    )
+    .optional(),
 });
 
 const changeFields = {
@@ -253,8 +288,14 @@ const action = z.discriminatedUnion(
       /** That many events (default 1), each with its own transaction id. */
       count: z.int({ error: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(1_000_000).optional(),
     }),
+    z.strictObject({
+      type: z.literal('check_entitlement'),
+      at: instant,
+      /** A catalog feature's key: the timeline records the answer. */
+      feature: localId,
+    }),
   ],
-  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment, invoice_item, credit_note, usage' },
+  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment, invoice_item, credit_note, usage, check_entitlement' },
 );
 
 export const scenarioSchema = z.strictObject({
@@ -265,6 +306,7 @@ export const scenarioSchema = z.strictObject({
   currency,
   catalog: z.strictObject({
     meters: z.array(meter, { error: 'must be a list of meters' }).optional(),
+    features: z.array(feature, { error: 'must be a list of features' }).optional(),
     prices: z.array(price, { error: 'must be a list of prices' }).min(1, { message: 'must list at least one price' }),
   }),
   /** The tenant's billing settings. */
@@ -284,6 +326,7 @@ export type ScenarioPrice = Scenario['catalog']['prices'][number];
 export type ScenarioAction = Scenario['actions'][number];
 export type ScenarioCoupon = NonNullable<Scenario['coupons']>[number];
 export type ScenarioMeter = NonNullable<Scenario['catalog']['meters']>[number];
+export type ScenarioFeature = NonNullable<Scenario['catalog']['features']>[number];
 
 // ── Errors ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -523,6 +566,53 @@ function checkActions(raw: Raw, prices: Map<string, BillingInterval | null>, met
   });
 }
 
+/** Features name catalog meters; entitlements, alerts and checks name catalog features and meters. */
+function checkFeatures(raw: Raw, meters: Map<string, ScenarioMeter | null>, issues: ScenarioIssue[]): void {
+  const catalog = asRecord(raw.catalog);
+  const features = new Map<string, string>();
+  const known = (what: string, names: Iterable<string>) => {
+    const list = [...names];
+    return list.length > 0 ? ` (known: ${list.join(', ')})` : ` in catalog.${what}`;
+  };
+  asArray(catalog?.features).forEach((entry, index) => {
+    const f = asRecord(entry);
+    if (f === undefined || typeof f.key !== 'string') return;
+    const path = `catalog.features[${index}]`;
+    if (features.has(f.key)) issues.push({ path: `${path}.key`, message: `feature "${f.key}" is declared twice` });
+    features.set(f.key, typeof f.type === 'string' ? f.type : '');
+    if (f.type === 'metered' && typeof f.meter !== 'string') issues.push({ path: `${path}.meter`, message: 'a metered feature names its meter' });
+    if (f.type !== 'metered' && (f.meter !== undefined || f.usagePeriod !== undefined || f.enforcement !== undefined)) issues.push({ path, message: 'only a metered feature has meter, usagePeriod and enforcement' });
+    if (typeof f.meter === 'string' && !meters.has(f.meter)) issues.push({ path: `${path}.meter`, message: `no meter "${f.meter}"${known('meters', meters.keys())}` });
+  });
+  asArray(catalog?.prices).forEach((entry, index) => {
+    asArray(asRecord(entry)?.entitlements).forEach((grant, g) => {
+      const e = asRecord(grant);
+      if (e === undefined || typeof e.feature !== 'string') return;
+      const path = `catalog.prices[${index}].entitlements[${g}]`;
+      const type = features.get(e.feature);
+      if (type === undefined) return void issues.push({ path: `${path}.feature`, message: `no feature "${e.feature}"${known('features', features.keys())}` });
+      if (type === 'metered' && !('limit' in e)) issues.push({ path: `${path}.limit`, message: 'a metered feature is granted with a limit (null for unlimited)' });
+      if (type !== 'metered' && 'limit' in e) issues.push({ path: `${path}.limit`, message: `a ${type} feature has no limit` });
+      if (type !== 'static' && 'value' in e) issues.push({ path: `${path}.value`, message: `a ${type} feature has no value` });
+      if (type === 'static' && !('value' in e)) issues.push({ path: `${path}.value`, message: 'a static feature is granted with a value' });
+    });
+  });
+  asArray(asRecord(raw.subscription)?.usageAlerts).forEach((entry, index) => {
+    const a = asRecord(entry);
+    if (a === undefined) return;
+    const path = `subscription.usageAlerts[${index}]`;
+    if (typeof a.meter === 'string' && !meters.has(a.meter)) issues.push({ path: `${path}.meter`, message: `no meter "${a.meter}"${known('meters', meters.keys())}` });
+    if (typeof a.feature === 'string' && !features.has(a.feature)) issues.push({ path: `${path}.feature`, message: `no feature "${a.feature}"${known('features', features.keys())}` });
+    if (a.feature === undefined && asArray(a.thresholds).some((t) => asRecord(t)?.percentOfLimit !== undefined)) issues.push({ path: `${path}.feature`, message: 'a percentOfLimit threshold needs the feature whose limit it is a share of' });
+  });
+  asArray(raw.actions).forEach((entry, index) => {
+    const a = asRecord(entry);
+    if (a?.type === 'check_entitlement' && typeof a.feature === 'string' && !features.has(a.feature)) {
+      issues.push({ path: `actions[${index}].feature`, message: `no feature "${a.feature}"${known('features', features.keys())}` });
+    }
+  });
+}
+
 /** Every cross-field problem: references, currencies, domain rules, times. */
 function semanticIssues(input: unknown, now: number): ScenarioIssue[] {
   const raw = asRecord(input);
@@ -537,6 +627,7 @@ function semanticIssues(input: unknown, now: number): ScenarioIssue[] {
   checkDunningPolicy(raw, issues);
   checkTimes(raw, now, issues);
   checkActions(raw, prices, meters, issues);
+  checkFeatures(raw, meters, issues);
   return issues;
 }
 

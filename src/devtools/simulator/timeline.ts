@@ -27,7 +27,8 @@ export type TimelineEvent =
   | { at: string; type: 'payment_attempt'; invoice: string | null; attempt: number; status: string; amount: number; declineCode: string | null }
   | { at: string; type: 'action'; index: number; action: string; result?: unknown; error?: ActionError }
   | { at: string; type: 'credit_note'; number: string; invoice: string | null; outcome: string; total: number }
-  | { at: string; type: 'refund'; creditNote: string; invoice: string | null; amount: number; status: string };
+  | { at: string; type: 'refund'; creditNote: string; invoice: string | null; amount: number; status: string }
+  | { at: string; type: 'usage_alert'; alert: string | null; meter: string; threshold: string; thresholdQuantity: string; usage: string; periodStart: string };
 
 export interface TimelineCreditNote {
   number: string;
@@ -288,6 +289,27 @@ export async function buildTimeline(prisma: PrismaClient, context: TimelineConte
       const at = note.refundedAt ?? note.createdAt;
       sortable.push({ at: at.getTime(), seq: seq + 1, event: { at: at.toISOString(), type: 'refund', creditNote: note.number, invoice, amount: num(note.total), status: note.refundStatus } });
     }
+  }
+
+  // Usage alerts fired, from their outbox events (the subscription's timeline entry for each).
+  for (const row of outboxRows) {
+    if (row.type !== 'usage.threshold_reached' || row.aggregateId !== subscriptionId) continue;
+    const p = payloadOf(row);
+    const at = payloadTime(p, row.createdAt);
+    sortable.push({
+      at,
+      seq: row.createdAt.getTime(),
+      event: {
+        at: new Date(at).toISOString(),
+        type: 'usage_alert',
+        alert: typeof p.alertName === 'string' ? p.alertName : null,
+        meter: String(p.meterKey),
+        threshold: String(p.thresholdKey),
+        thresholdQuantity: String(p.thresholdQuantity),
+        usage: String(p.usage),
+        periodStart: String(p.periodStart),
+      },
+    });
   }
 
   for (const record of context.actions) {

@@ -329,6 +329,57 @@ describe('usage-in-arrears.json', () => {
   });
 });
 
+describe('quota-and-spend-threshold.json', () => {
+  let timeline: Timeline;
+  beforeAll(async () => {
+    timeline = await runScenario(await example('quota-and-spend-threshold'), options());
+  }, 300_000);
+
+  it('issues a threshold invoice each time accrued usage reaches $5, and April’s invoice bills only the rest', () => {
+    // Calls are free up to 100 a month, then 2¢. Threshold 500¢.
+    // Mar 5: 400 calls → (400 − 100) × 2 = 600 ≥ 500 → threshold invoice of 600.
+    // Mar 10: 550 calls → 450 × 2 = 900, less 600 invoiced = 300 < 500 → nothing.
+    // Mar 15: 1,000 calls → 900 × 2 = 1,800, less 600 = 1,200 ≥ 500 → threshold invoice of 1,200.
+    // Mar 20: 1,050 calls → 950 × 2 = 1,900, less 1,800 = 100 accrued.
+    // Apr 1: April's fee 1,000 + March's 1,900 − 1,800 = 100 → 1,100.
+    expect(timeline.invoices.map((i) => [i.number, i.kind, i.status, i.total])).toEqual([
+      ['INV-000001', 'recurring', 'paid', 1000],
+      ['INV-000002', 'threshold', 'paid', 600],
+      ['INV-000003', 'threshold', 'paid', 1200],
+      ['INV-000004', 'recurring', 'paid', 1100],
+    ]);
+    // Together March's usage is billed once: 600 + 1,200 + 100 = 1,900 = 950 × 2¢.
+    const usage = timeline.invoices.flatMap((i) => i.lines.filter((l) => l.kind === 'usage').map((l) => [i.number, l.quantity, l.amount]));
+    expect(usage).toEqual([
+      ['INV-000002', '400', 600],
+      ['INV-000003', '1000', 1200],
+      ['INV-000004', '1050', 100],
+    ]);
+    expect(day(timeline.invoices[1]?.finalizedAt)).toBe('2030-03-05');
+    expect(day(timeline.invoices[2]?.finalizedAt)).toBe('2030-03-15');
+  });
+
+  it('answers the quota checks: all left, none left at the limit (hard), and reset on April 1', () => {
+    const checks = timeline.events.filter((e): e is Extract<TimelineEvent, { type: 'action' }> => e.type === 'action' && e.action === 'check_entitlement').map((e) => e.result);
+    expect(checks).toEqual([
+      { featureKey: 'api_calls', type: 'metered', hasAccess: true, value: null, limit: '1000', usage: '0', remaining: '1000', overage: '0', resetsAt: '2030-04-01T00:00:00.000Z', soft: false },
+      // 400 + 150 + 450 = 1,000: the limit reached, a hard limit denies.
+      { featureKey: 'api_calls', type: 'metered', hasAccess: false, value: null, limit: '1000', usage: '1000', remaining: '0', overage: '0', resetsAt: '2030-04-01T00:00:00.000Z', soft: false },
+      { featureKey: 'sso', type: 'boolean', hasAccess: true, value: null, limit: null, usage: null, remaining: null, overage: null, resetsAt: null, soft: false },
+      { featureKey: 'api_calls', type: 'metered', hasAccess: true, value: null, limit: '1000', usage: '0', remaining: '1000', overage: '0', resetsAt: '2030-05-01T00:00:00.000Z', soft: false },
+    ]);
+  });
+
+  it('fires the quota alert at 50% and at 100% of the limit, once each', () => {
+    const alerts = timeline.events.filter((e) => e.type === 'usage_alert');
+    // 50% of 1,000 = 500, crossed by the Mar 10 batch (550); 100% by the Mar 15 batch (1,000).
+    expect(alerts).toEqual([
+      { at: '2030-03-10T00:00:00.000Z', type: 'usage_alert', alert: 'quota', meter: 'api_calls', threshold: 'percent:50', thresholdQuantity: '500', usage: '550', periodStart: '2030-03-01T00:00:00.000Z' },
+      { at: '2030-03-15T00:00:00.000Z', type: 'usage_alert', alert: 'quota', meter: 'api_calls', threshold: 'percent:100', thresholdQuantity: '1000', usage: '1000', periodStart: '2030-03-01T00:00:00.000Z' },
+    ]);
+  });
+});
+
 describe('usage-aggregations.json', () => {
   it('bills a time-weighted seat average, distinct users and filtered requests on May 1', async () => {
     const timeline = await runScenario(await example('usage-aggregations'), options());
@@ -444,8 +495,58 @@ describe('a malformed scenario', () => {
     );
   });
 
+  it('refuses features, entitlements, alerts and checks that name what the catalog lacks or do not fit the feature', () => {
+    const scenario = {
+      name: 'bad-entitlements',
+      start: '2031-01-01T00:00:00Z',
+      until: '2031-02-01T00:00:00Z',
+      currency: 'USD',
+      catalog: {
+        meters: [{ key: 'calls', aggregation: 'count' }],
+        features: [
+          { key: 'quota', type: 'metered' },
+          { key: 'sso', type: 'boolean', meter: 'calls' },
+          { key: 'seats', type: 'static' },
+        ],
+        prices: [
+          {
+            id: 'p',
+            product: 'P',
+            definition: { model: 'flat', amount: 100 },
+            interval: { unit: 'month' },
+            entitlements: [{ feature: 'quota' }, { feature: 'sso', limit: 5 }, { feature: 'seats' }, { feature: 'nope' }],
+          },
+        ],
+      },
+      customer: { paymentMethod: 'pm_card_visa' },
+      subscription: { items: [{ price: 'p', quantity: 1 }], usageAlerts: [{ meter: 'tokens', thresholds: [{ percentOfLimit: 50 }] }] },
+      actions: [{ at: '2031-01-02T00:00:00Z', type: 'check_entitlement', feature: 'gold' }],
+    };
+    const error = (() => {
+      try {
+        parseScenario(scenario, { now: Date.parse('2030-01-01T00:00:00Z') });
+      } catch (e) {
+        return e as ScenarioValidationError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.issues.map((i) => i.path).sort()).toEqual(
+      [
+        'catalog.features[0].meter', // a metered feature names its meter
+        'catalog.features[1]', // a boolean one has none
+        'catalog.prices[0].entitlements[0].limit', // metered: granted with a limit
+        'catalog.prices[0].entitlements[1].limit', // boolean: no limit
+        'catalog.prices[0].entitlements[2].value', // static: granted with a value
+        'catalog.prices[0].entitlements[3].feature', // no feature "nope"
+        'subscription.usageAlerts[0].meter', // no meter "tokens"
+        'subscription.usageAlerts[0].feature', // a percentage needs its feature
+        'actions[0].feature', // no feature "gold"
+      ].sort(),
+    );
+  });
+
   it('every shipped example is valid', async () => {
-    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure', 'usage-in-arrears', 'usage-aggregations', 'anchored-to-the-first', 'setup-fee-and-credit-notes']) {
+    for (const name of ['trial-then-renewals', 'mid-period-upgrade', 'dunning-recovery', 'cancel-with-credit', 'three-d-secure', 'usage-in-arrears', 'usage-aggregations', 'anchored-to-the-first', 'setup-fee-and-credit-notes', 'quota-and-spend-threshold']) {
       expect(parseScenario(await example(name)).name).toBe(name);
     }
     // And the README's full example, every optional field shown.
