@@ -35,7 +35,7 @@ export const API_VERSION = '0.1.0';
 /** Authentication, role, rate limit, text guard, entitlement invalidation, idempotency and the audit trail, in that order, for every /v1 route but webhooks (Stripe signs those). */
 function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv>[] {
   return [
-    authenticate(billing.prisma),
+    authenticate(billing.prisma, billing.apiKeys),
     authorizeRole(),
     rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT),
     rejectUnstorableText(),

@@ -1,4 +1,5 @@
 import { EntitlementCache } from '../billing/entitlements/entitlement-cache.js';
+import type { ApiKeyCache } from '../tenancy/api-key-cache.js';
 import type { BillingDatabase } from '../billing/db.js';
 import type { SubscriptionCommandDependencies } from '../billing/subscriptions/command-dependencies.js';
 import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
@@ -21,6 +22,8 @@ export interface BillingApiDependencies {
    * one, every check reads PostgreSQL.
    */
   entitlements?: EntitlementCache;
+  /** Authenticated keys, live while the same listener is; without it every request reads its key. */
+  apiKeys?: ApiKeyCache;
 }
 
 /** The billing clock of these dependencies: theirs, or the wall clock. */

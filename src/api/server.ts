@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { EntitlementCache } from '../billing/entitlements/entitlement-cache.js';
 import { ENTITLEMENT_CHANNEL } from '../billing/entitlements/entitlement-changes.js';
 import { listenForNotifications } from '../db/notification-listener.js';
+import { API_KEY_CHANNEL, ApiKeyCache } from '../tenancy/api-key-cache.js';
 import { createPrismaClient } from '../db/prisma-client.js';
 import { createStripeClient } from '../payments/stripe-client.js';
 import { StripeGateway } from '../payments/stripe-gateway.js';
@@ -54,15 +55,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     corrections: paymentCorrections,
     sink: new PaymentEventSignalSink(temporal),
   });
+  // Both caches live on one listening connection; either is used only while it is live.
   const entitlements = new EntitlementCache();
-  const listener =
-    options.entitlementCache === false
-      ? null
-      : listenForNotifications(prisma, { channel: ENTITLEMENT_CHANNEL, onNotification: (payload) => entitlements.onNotification(payload), onLiveChange: (live) => entitlements.setLive(live) });
+  const apiKeys = new ApiKeyCache();
+  const listener = listenForNotifications(prisma, {
+    channels: {
+      ...(options.entitlementCache === false ? {} : { [ENTITLEMENT_CHANNEL]: (payload: string) => entitlements.onNotification(payload) }),
+      [API_KEY_CHANNEL]: (payload: string) => apiKeys.onNotification(payload),
+    },
+    onLiveChange: (live) => {
+      if (options.entitlementCache !== false) entitlements.setLive(live);
+      apiKeys.setLive(live);
+    },
+  });
   const app = createApp({
     readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)],
     stripeWebhooks,
-    billing: { prisma, workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue), gateway, entitlements, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
+    billing: { prisma, workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue), gateway, entitlements, apiKeys, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
@@ -73,7 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     url: `http://${shownHost}:${options.port}`,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await listener?.stop();
+      await listener.stop();
       await connection.close();
       await prisma.$disconnect();
     },

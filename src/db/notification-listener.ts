@@ -8,8 +8,8 @@ export interface NotificationListener {
 }
 
 export interface ListenOptions {
-  channel: string;
-  onNotification(payload: string): void;
+  /** What to do with each channel's notifications, by channel. */
+  channels: Readonly<Record<string, (payload: string) => void>>;
   /**
    * Called with true once LISTEN is in effect, and with false when the connection is lost (a
    * notification sent meanwhile is lost with it, so what depends on them must start over).
@@ -20,7 +20,7 @@ export interface ListenOptions {
 }
 
 /**
- * LISTENs on a PostgreSQL channel over one dedicated connection (same settings as the client's
+ * LISTENs on PostgreSQL channels over one dedicated connection (same settings as the client's
  * pool, but outside it: a listening connection is never returned), reconnecting after it is lost.
  */
 export function listenForNotifications(prisma: PrismaClient, options: ListenOptions): NotificationListener {
@@ -52,13 +52,14 @@ export function listenForNotifications(prisma: PrismaClient, options: ListenOpti
     const next = new pg.Client({ ...settings });
     client = next;
     next.on('notification', (message) => {
-      if (message.channel === options.channel && message.payload !== undefined) options.onNotification(message.payload);
+      const handle = options.channels[message.channel];
+      if (handle !== undefined && message.payload !== undefined) handle(message.payload);
     });
     next.on('error', () => lost(next));
     next.on('end', () => lost(next));
     next
       .connect()
-      .then(() => next.query(`LISTEN "${options.channel.replaceAll('"', '""')}"`))
+      .then(() => next.query(Object.keys(options.channels).map((channel) => `LISTEN "${channel.replaceAll('"', '""')}"`).join('; ')))
       .then(() => {
         if (client === next && !stopped) setLive(true);
       })

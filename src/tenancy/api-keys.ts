@@ -62,23 +62,35 @@ export interface ApiKeyPrincipal {
   role: ApiKeyRole;
 }
 
+/** A live key as found by its hash: who it is, and until when it lives (a rotated key's grace period). */
+export interface FoundApiKey {
+  principal: ApiKeyPrincipal;
+  /** Epoch ms; null for a key that does not expire. */
+  expiresAt: number | null;
+}
+
 /**
- * The live key a secret belongs to, found by its SHA-256 in one indexed read; null for an unknown
- * or revoked key. Every authenticated request makes it, so it is a named statement on the pg
- * pool rather than a Prisma query (whose query engine cost more CPU than the rest of a usage event).
+ * The live key a hashed secret belongs to, in one indexed read; null for an unknown or revoked
+ * key. It is a named statement on the pg pool rather than a Prisma query (whose query engine cost
+ * more CPU than the rest of a usage event).
  */
-export async function findApiKey(prisma: PrismaClient, secret: string): Promise<ApiKeyPrincipal | null> {
+export async function findApiKeyByHash(prisma: PrismaClient, hashedKey: string): Promise<FoundApiKey | null> {
   const db = await connectedSqlPool(prisma);
   // A rotated key past its grace period is as dead as a revoked one; the database's clock decides,
   // so every API process agrees on the instant.
-  const { rows } = await db.query<{ id: string; tenant_id: string; name: string; role: ApiKeyRole; live: boolean }>({
+  const { rows } = await db.query<{ id: string; tenant_id: string; name: string; role: ApiKeyRole; live: boolean; expires_at: Date | null }>({
     name: 'api-key-by-hash',
-    text: 'SELECT id, tenant_id, name, role::text AS role, (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS live FROM api_keys WHERE hashed_key = $1',
-    values: [hashApiKey(secret)],
+    text: 'SELECT id, tenant_id, name, role::text AS role, (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS live, expires_at FROM api_keys WHERE hashed_key = $1',
+    values: [hashedKey],
   });
   const key = rows[0];
   if (key === undefined || !key.live) return null;
-  return { tenantId: key.tenant_id, apiKeyId: key.id, apiKeyName: key.name, role: key.role };
+  return { principal: { tenantId: key.tenant_id, apiKeyId: key.id, apiKeyName: key.name, role: key.role }, expiresAt: key.expires_at === null ? null : key.expires_at.getTime() };
+}
+
+/** The live key a secret belongs to (see findApiKeyByHash). */
+export async function findApiKey(prisma: PrismaClient, secret: string): Promise<ApiKeyPrincipal | null> {
+  return (await findApiKeyByHash(prisma, hashApiKey(secret)))?.principal ?? null;
 }
 
 /** Stamps a key's last use. */

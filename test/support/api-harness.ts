@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { afterAll } from 'vitest';
 import { EntitlementCache } from '../../src/billing/entitlements/entitlement-cache.js';
 import { ENTITLEMENT_CHANNEL } from '../../src/billing/entitlements/entitlement-changes.js';
+import { API_KEY_CHANNEL, ApiKeyCache } from '../../src/tenancy/api-key-cache.js';
 import { listenForNotifications, type NotificationListener } from '../../src/db/notification-listener.js';
 import { createApp } from '../../src/api/app.js';
 import type { ApiEnv } from '../../src/api/env.js';
@@ -43,6 +44,8 @@ export class ApiHarness {
   readonly app: OpenAPIHono<ApiEnv>;
   /** The entitlement cache, live through a real LISTEN on the test database, as the API server wires it. */
   readonly entitlements = new EntitlementCache();
+  /** Authenticated keys, on the same listener. */
+  readonly apiKeys = new ApiKeyCache();
   readonly listener: NotificationListener;
   private tenantCount = 0;
 
@@ -51,9 +54,11 @@ export class ApiHarness {
     rateLimit: RateLimitOptions = { requestsPerSecond: 0, burst: 1 },
   ) {
     this.listener = listenForNotifications(h.db.prisma, {
-      channel: ENTITLEMENT_CHANNEL,
-      onNotification: (payload) => this.entitlements.onNotification(payload),
-      onLiveChange: (live) => this.entitlements.setLive(live),
+      channels: { [ENTITLEMENT_CHANNEL]: (payload) => this.entitlements.onNotification(payload), [API_KEY_CHANNEL]: (payload) => this.apiKeys.onNotification(payload) },
+      onLiveChange: (live) => {
+        this.entitlements.setLive(live);
+        this.apiKeys.setLive(live);
+      },
     });
     this.app = createApp({
       readinessChecks: [],
@@ -64,6 +69,7 @@ export class ApiHarness {
         now: () => h.env.currentTimeMs(),
         rateLimit,
         entitlements: this.entitlements,
+        apiKeys: this.apiKeys,
       },
     });
   }

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { BillingDatabase } from '../../billing/db.js';
+import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
 import { API_KEY_PREFIX, findApiKey, recordApiKeyUse, type ApiKeyPrincipal } from '../../tenancy/api-keys.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -14,17 +15,20 @@ function unauthorized(code: 'authentication_required' | 'invalid_api_key', messa
 /**
  * `Authorization: Bearer dbk_…`. The key is looked up by its SHA-256 (one indexed read); a
  * missing, malformed, unknown or revoked key gets the same 401 so nothing can be learned by
- * probing; concurrent requests with one key share one read. `lastUsedAt` is written at most once a minute per key, off the request's path.
+ * probing; concurrent requests with one key share one read. With `keys` (live), a key is read
+ * once and then answered from memory until it changes — revoked, rotated or deleted, whose
+ * notification reaches every process at commit. `lastUsedAt` is written at most once a minute
+ * per key, off the request's path.
  */
-export function authenticate(prisma: BillingDatabase): MiddlewareHandler<ApiEnv> {
+export function authenticate(prisma: BillingDatabase, keys?: ApiKeyCache): MiddlewareHandler<ApiEnv> {
   const lastWritten = new Map<string, number>();
-  // Concurrent requests with the same key share the lookup in flight (never a cached answer: a
-  // request that arrives after a lookup finished makes a new one, so a revocation is seen at once).
+  // Concurrent requests with the same key share the lookup in flight; without the cache, a request
+  // that arrives after a lookup finished makes a new one, so a revocation is seen at once.
   const inFlight = new Map<string, Promise<ApiKeyPrincipal | null>>();
   const lookUp = (secret: string): Promise<ApiKeyPrincipal | null> => {
     let lookup = inFlight.get(secret);
     if (lookup === undefined) {
-      lookup = findApiKey(prisma, secret).finally(() => inFlight.delete(secret));
+      lookup = (keys === undefined ? findApiKey(prisma, secret) : keys.find(prisma, secret)).finally(() => inFlight.delete(secret));
       inFlight.set(secret, lookup);
     }
     return lookup;

@@ -72,13 +72,19 @@ export function apiKeyRoutes(deps: BillingApiDependencies) {
   });
   app.openapi(routes.list, async (c) => c.json(listEnvelope(await listApiKeys(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('query') })), 200));
   app.openapi(routes.get, async (c) => c.json(await getApiKey(deps.prisma, { tenantId: c.get('principal').tenantId, apiKeyId: c.req.valid('param').apiKeyId }), 200));
-  app.openapi(routes.revoke, async (c) => c.json(await revokeApiKey(deps.prisma, { tenantId: c.get('principal').tenantId, apiKeyId: c.req.valid('param').apiKeyId }), 200));
+  // A key changed through this process stops (or changes) here at once; the trigger's notification tells the others.
+  app.openapi(routes.revoke, async (c) => {
+    const revoked = await revokeApiKey(deps.prisma, { tenantId: c.get('principal').tenantId, apiKeyId: c.req.valid('param').apiKeyId });
+    deps.apiKeys?.clear();
+    return c.json(revoked, 200);
+  });
   app.openapi(routes.rotate, async (c) => {
     const { tenantId } = c.get('principal');
     const scope = c.get('idempotencyScope');
     const body = (c.req.valid('json') as { expiresInSeconds?: number } | undefined) ?? {};
     const { apiKeyId } = c.req.valid('param');
     const key = await rotateApiKey(deps.prisma, { tenantId, apiKeyId, ...body, ...(scope === undefined ? {} : { id: derivedId('key', tenantId, scope) }) });
+    deps.apiKeys?.clear();
     c.set('replayBody', withoutSecret(key));
     return c.json(key, 201);
   });

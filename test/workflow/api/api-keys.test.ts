@@ -98,6 +98,21 @@ describe('API keys', () => {
     expect((await api.request('GET', '/v1/customers', { key: t.key })).status).toBe(200);
   });
 
+  it('a key held in the key cache stops the moment it is revoked or deleted by hand in SQL, in every process (the trigger notifies)', async () => {
+    const t = await api.tenant();
+    await eventually(() => Promise.resolve(api.entitlements.isLive), (live) => live);
+    const support = await keyOf(t, 'support');
+    const reader = await keyOf(t, 'read_only');
+    // Used, so cached.
+    for (const key of [support, reader]) for (let i = 0; i < 3; i++) expect((await api.request('GET', '/v1/customers', { key: key.secret })).status).toBe(200);
+    // Changed outside the API: only the trigger's notification reaches this process's cache.
+    await api.h.db.prisma.apiKey.update({ where: { id: support.id }, data: { revokedAt: new Date() } });
+    await api.h.db.prisma.apiKey.delete({ where: { id: reader.id } });
+    for (const key of [support, reader]) await eventually(() => api.request('GET', '/v1/customers', { key: key.secret }), (r) => r.status === 401, 2_000);
+    // A use of an unrelated column (lastUsedAt, once a minute) does not disturb the others.
+    expect((await api.request('GET', '/v1/customers', { key: t.key })).status).toBe(200);
+  });
+
   it('two admins revoking each other at once: one succeeds, one is refused, one admin key is left', async () => {
     const t = await api.tenant();
     const second = await keyOf(t, 'admin', 'second admin');
