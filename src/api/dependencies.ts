@@ -1,4 +1,5 @@
 import { EntitlementCache } from '../billing/entitlements/entitlement-cache.js';
+import { UsageFollowUp } from '../billing/usage/usage-follow-up.js';
 import type { ApiKeyCache } from '../tenancy/api-key-cache.js';
 import type { BillingDatabase } from '../billing/db.js';
 import type { SubscriptionCommandDependencies } from '../billing/subscriptions/command-dependencies.js';
@@ -41,4 +42,18 @@ const uncached = new EntitlementCache();
 /** The entitlement cache of these dependencies, or one never live (every check reads PostgreSQL). */
 export function entitlementCache(deps: BillingApiDependencies): EntitlementCache {
   return deps.entitlements ?? uncached;
+}
+
+const followUps = new WeakMap<BillingApiDependencies, UsageFollowUp>();
+
+/** The app's one follow-up of stored usage (alerts, spend thresholds), shared by the routes that ingest and those that create what it follows. */
+export function usageFollowUpOf(deps: BillingApiDependencies): UsageFollowUp {
+  let followUp = followUps.get(deps);
+  if (followUp === undefined) {
+    followUp = new UsageFollowUp(deps.prisma, deps.workflows, {
+      onError: (error) => console.error('[usage] alert and spend-threshold follow-up failed (the usage-thresholds schedule will evaluate again):', error),
+    });
+    followUps.set(deps, followUp);
+  }
+  return followUp;
 }

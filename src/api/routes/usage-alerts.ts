@@ -5,7 +5,7 @@ import { deleteUsageAlert } from '../../billing/usage-alerts/delete-usage-alert.
 import { listUsageAlerts } from '../../billing/usage-alerts/list-usage-alerts.js';
 import { usageAlertViewSchema } from '../../billing/usage-alerts/views.js';
 import { derivedId } from '../../ids.js';
-import { billingNow, type BillingApiDependencies } from '../dependencies.js';
+import { billingNow, usageFollowUpOf, type BillingApiDependencies } from '../dependencies.js';
 import { spendThresholdBody, usageAlertBody } from '../schemas/entitlements.js';
 import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, ok, pathParams } from './router.js';
 
@@ -65,13 +65,16 @@ export function usageAlertRoutes(deps: BillingApiDependencies) {
       { tenantId, subscriptionId: c.req.valid('param').subscriptionId, ...c.req.valid('json'), ...(scope === undefined ? {} : { id: derivedId('ualert', tenantId, scope) }) },
       await now(),
     );
+    usageFollowUpOf(deps).invalidate(tenantId);
     return c.json(alert, 201);
   });
   app.openapi(routes.listAlerts, async (c) => c.json({ object: 'list' as const, data: await listUsageAlerts(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId }) }, 200));
   app.openapi(routes.deleteAlert, async (c) => c.json(await deleteUsageAlert(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('param') }), 200));
   app.openapi(routes.setThreshold, async (c) => {
     const { subscriptionId } = c.req.valid('param');
-    const threshold = await setSpendThreshold(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId, amount: c.req.valid('json').amount });
+    const { tenantId } = c.get('principal');
+    const threshold = await setSpendThreshold(deps.prisma, { tenantId, subscriptionId, amount: c.req.valid('json').amount });
+    usageFollowUpOf(deps).invalidate(tenantId);
     // Usage may already stand above it: the workflow checks now.
     if (threshold.amount !== null) await deps.workflows.usageAccrued([subscriptionId]);
     return c.json(threshold, 200);

@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getBillingSettings, billingSettingsViewSchema } from '../../billing/settings/get-billing-settings.js';
 import { saveBillingSettings } from '../../billing/settings/save-billing-settings.js';
-import { UsageFollowUp } from '../../billing/usage/usage-follow-up.js';
 import { ingestUsageBatch, ingestUsageEvent, type UsageEventRequest } from '../../billing/usage/ingest-usage.js';
 import { UsageEventBatcher } from '../../billing/usage/usage-event-batcher.js';
-import { billingNow, entitlementCache, type BillingApiDependencies } from '../dependencies.js';
+import { billingNow, entitlementCache, usageFollowUpOf, type BillingApiDependencies } from '../dependencies.js';
 import { billingSettingsBody, usageEventBatchBody, usageEventBatchResultSchema, usageEventBody, usageEventResultSchema } from '../schemas/usage.js';
 import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, ok } from './router.js';
 
@@ -61,7 +60,7 @@ export function usageRoutes(deps: BillingApiDependencies) {
   // One per app: concurrent single events share a commit.
   const batcher = new UsageEventBatcher(deps.prisma);
   const cache = entitlementCache(deps);
-  const followUp = new UsageFollowUp(deps.prisma, deps.workflows, { onError: (error) => console.error('[usage] alert and spend-threshold follow-up failed (the usage-thresholds schedule will evaluate again):', error) });
+  const followUp = usageFollowUpOf(deps);
   // Accepted events change their customers' metered entitlements: this process's checks see them at once.
   app.openapi(routes.event, async (c) => {
     const { tenantId } = c.get('principal');

@@ -19,12 +19,37 @@ export class UsageFollowUp {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly workflows: SubscriptionWorkflows,
-    private readonly options: { signalIntervalMs?: number; onError?: (error: unknown) => void } = {},
+    private readonly options: { signalIntervalMs?: number; tenantCacheMs?: number; onError?: (error: unknown) => void } = {},
   ) {}
+
+  /**
+   * Whether the tenant has any usage alert or spend threshold at all, remembered for
+   * `tenantCacheMs` (default 1 s): most tenants have none, and a stream of single events then
+   * costs no query each. Creating an alert or a threshold through this process calls `invalidate`.
+   */
+  private readonly tenants = new Map<string, { has: boolean; at: number }>();
+
+  invalidate(tenantId: string): void {
+    this.tenants.delete(tenantId);
+  }
+
+  private async tenantHasFollowUps(tenantId: string): Promise<boolean> {
+    const ttl = this.options.tenantCacheMs ?? 1_000;
+    const known = this.tenants.get(tenantId);
+    if (known !== undefined && Date.now() - known.at < ttl) return known.has;
+    const [row] = await this.prisma.$queryRaw<Array<{ has: boolean }>>`
+      SELECT EXISTS (SELECT 1 FROM usage_alerts WHERE tenant_id = ${tenantId})
+          OR EXISTS (SELECT 1 FROM subscriptions WHERE tenant_id = ${tenantId} AND spend_threshold IS NOT NULL) AS has`;
+    const has = row?.has === true;
+    this.tenants.set(tenantId, { has, at: Date.now() });
+    if (this.tenants.size > 10_000) this.tenants.delete(this.tenants.keys().next().value!);
+    return has;
+  }
 
   async afterIngest(tenantId: string, customerIds: readonly string[], now: number): Promise<void> {
     if (customerIds.length === 0) return;
     try {
+      if (!(await this.tenantHasFollowUps(tenantId))) return;
       const subscriptions = await this.prisma.subscription.findMany({
         where: { tenantId, customerId: { in: [...new Set(customerIds)] }, status: { in: [...ENTITLED_STATUSES] }, OR: [{ spendThreshold: { not: null } }, { usageAlerts: { some: {} } }] },
         select: { id: true, customerId: true, spendThreshold: true, _count: { select: { usageAlerts: true } } },

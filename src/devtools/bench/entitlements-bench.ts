@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { projectRoot } from '../../project-root.js';
+import { SCHEDULES } from '../../temporal/schedules/schedule-declarations.js';
 import { freePort } from '../process/free-port.js';
 import { startReaper } from '../process/reaper-client.js';
 import { startServerProcess, type ServerProcess } from '../process/server-process.js';
@@ -49,7 +51,9 @@ function startApi(stack: DevStack, port: number, cache: 'on' | 'off', reaper: Re
  * at 100 concurrent clients over BENCH_CUSTOMERS (default 10,000) customers, each with an active
  * subscription whose plan grants a metered API-call quota and some usage — answered by an API
  * process with the cache (warmed) and, side by side in the same run, by an identical one with
- * ENTITLEMENT_CACHE=off (straight from PostgreSQL). Each request asks for a random customer.
+ * ENTITLEMENT_CACHE=off (straight from PostgreSQL), and — the floor of what this machine and load
+ * generator can show — a bare node:http server answering a fixed answer of the same size. Each
+ * request asks for a random customer.
  * Flat out (closed loop: each client asks again as soon as answered, so latency is mostly
  * queueing at saturation) and paced at 5,000 checks/s over the same 100 connections (the target
  * is read there); then the cache under writes: flat out while usage events arrive for random
@@ -66,11 +70,33 @@ export async function runEntitlementsBench(say: (line: string) => void): Promise
   const [cachedPort, directPort] = [await freePort(), await freePort()];
   const cached = startApi(stack, cachedPort, 'on', reaper);
   const direct = startApi(stack, directPort, 'off', reaper);
+  const barePort = await freePort();
+  const bare = startServerProcess({
+    name: 'bare answer server',
+    command: process.execPath,
+    args: ['--import', 'tsx', join(projectRoot, 'src/devtools/bench/bare-answer-server.ts')],
+    cwd: projectRoot,
+    env: { ...process.env, BARE_PORT: String(barePort) },
+    logFile: join(stack.dataDir, 'bare-answer.log'),
+    reaper,
+  });
   try {
     const cachedUrl = `http://127.0.0.1:${cachedPort}`;
     const directUrl = `http://127.0.0.1:${directPort}`;
     await waitFor('the cached API', 60_000, cached.exited, async () => (await fetch(`${cachedUrl}/health`)).ok);
     await waitFor('the uncached API', 60_000, direct.exited, async () => (await fetch(`${directUrl}/health`)).ok);
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await waitFor('the bare answer server', 30_000, bare.exited, async () => (await fetch(`${bareUrl}/health`)).ok);
+
+    // The seeded subscriptions have no workflows (a read benchmark): the stuck-billing sweep would
+    // start 10,000 of them mid-measurement, so the schedules are paused for the run.
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    try {
+      const client = new Client({ connection });
+      for (const schedule of SCHEDULES) await client.schedule.getHandle(schedule.id).pause('entitlements benchmark: seeded rows have no workflows');
+    } finally {
+      await connection.close();
+    }
 
     // The plan: a flat price whose product grants 1,000 API calls a billing period (hard).
     const api = apiClient(stack);
@@ -117,12 +143,16 @@ export async function runEntitlementsBench(say: (line: string) => void): Promise
     const paced: Figures[] = [];
     const straight: Figures[] = [];
     const underWrites: Figures[] = [];
+    const floor: Figures[] = [];
+    const floorPaced: Figures[] = [];
     for (let r = 0; r < repeats; r++) {
       // Every round starts warm: the previous round's writes invalidated customers.
       if (r > 0) await warm();
       ours.push(await measure(cachedUrl, stack.apiKey, ids, clients, seconds));
       paced.push(await measure(cachedUrl, stack.apiKey, ids, clients, seconds, { rate: PACED_RATE }));
       straight.push(await measure(directUrl, stack.apiKey, ids, clients, seconds));
+      floor.push(await measure(bareUrl, stack.apiKey, ids, clients, seconds));
+      floorPaced.push(await measure(bareUrl, stack.apiKey, ids, clients, seconds, { rate: PACED_RATE }));
       // Usage for random customers while the checks run: each accepted batch invalidates its customers.
       let writing = true;
       let written = 0;
@@ -147,8 +177,11 @@ export async function runEntitlementsBench(say: (line: string) => void): Promise
       row('cached, flat out', ours),
       row(`cached, at ${PACED_RATE.toLocaleString('en-US')}/s`, paced),
       row('from PostgreSQL, flat out', straight),
+      row('floor: bare node:http, flat out', floor),
+      row(`floor: bare node:http, at ${PACED_RATE.toLocaleString('en-US')}/s`, floorPaced),
       row('cached while usage arrives, flat out', underWrites),
       `  cached ÷ from PostgreSQL, flat out: throughput ${formatSpread(ratio, '×', 2)}; p99 ${formatSpread(p99Ratio, '× lower', 1)}`,
+      `  cached ÷ floor: throughput flat out ${formatSpread(spread(ours.map((o, i) => o.rps / floor[i]!.rps)), '×', 2)}; p99 at ${PACED_RATE.toLocaleString('en-US')}/s ${formatSpread(spread(paced.map((o, i) => o.p99 / Math.max(floorPaced[i]!.p99, 0.001))), '×', 1)}`,
     ];
     console.log(`\nentitlements benchmark — ${customers} customers, ${clients} concurrent clients, ${repeats} × ${seconds} s per figure, ${new Date().toISOString()}`);
     for (const line of lines) console.log(line);
@@ -156,7 +189,7 @@ export async function runEntitlementsBench(say: (line: string) => void): Promise
     console.log(verdict(`entitlement check p99 at ${clients} clients, ${PACED_RATE.toLocaleString('en-US')} checks/s (cached)`, `${pacedP99.median} ms`, '≤ 10 ms', pacedP99.median <= 10));
     return { ok: true };
   } finally {
-    await Promise.all([cached.stop().catch(() => undefined), direct.stop().catch(() => undefined)]);
+    await Promise.all([cached.stop().catch(() => undefined), direct.stop().catch(() => undefined), bare.stop().catch(() => undefined)]);
     reaper.close();
     await stack.stop();
   }

@@ -236,6 +236,7 @@ class ScenarioRun {
   private usageFollowUp(): UsageFollowUp {
     this.followUp ??= new UsageFollowUp(this.prisma, this.commands.workflows, {
       signalIntervalMs: 0,
+      tenantCacheMs: 0,
       onError: (error) => {
         throw error;
       },

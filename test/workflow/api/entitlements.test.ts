@@ -310,6 +310,40 @@ describe('the entitlement check', () => {
     expect(await check(t, buyer.id, 'api_calls')).toMatchObject({ hasAccess: true, limit: '10000', usage: '100', remaining: '9900' });
   });
 
+  it('a downgrade changes the limit at the period end; past_due keeps access during dunning; a cancel ends it', async () => {
+    const t = await api.tenant();
+    const meter = await ok(api.request('POST', '/v1/meters', { key: t.key, body: { key: 'api_calls', aggregation: 'count' } }), 201);
+    await ok(api.request('POST', '/v1/features', { key: t.key, body: { key: 'api_calls', type: 'metered', meterId: meter.id } }), 201);
+    await ok(api.request('POST', '/v1/features', { key: t.key, body: { key: 'sso', type: 'boolean' } }), 201);
+    const starter = await catalog(t, 'Starter', 1000);
+    const pro = await catalog(t, 'Pro', 5000);
+    await ok(api.request('POST', `/v1/products/${starter.product.id}/entitlements`, { key: t.key, body: { feature: 'api_calls', limit: 100 } }));
+    await ok(api.request('POST', `/v1/products/${pro.product.id}/entitlements`, { key: t.key, body: { feature: 'api_calls', limit: 10000 } }));
+    await ok(api.request('POST', `/v1/products/${pro.product.id}/entitlements`, { key: t.key, body: { feature: 'sso' } }));
+    const buyer = await customer(t);
+    const october = utc(Y + 1, 10, 1);
+    const november = utc(Y + 1, 11, 1);
+    const december = utc(Y + 1, 12, 1);
+    const sub = await subscribe(t, buyer.id, [pro.price.id], october);
+    // A downgrade waits for the period end: Pro's entitlements hold until then.
+    await api.h.skipTo(october + 10 * 24 * HOUR);
+    const scheduled = await ok(api.request('POST', `/v1/subscriptions/${sub.id}/change`, { key: t.key, idempotencyKey: 'down', body: { items: [{ priceId: starter.price.id }] } }));
+    expect(scheduled.status).toBe('scheduled');
+    expect(await check(t, buyer.id, 'api_calls')).toMatchObject({ limit: '10000', resetsAt: iso(november) });
+    expect(await check(t, buyer.id, 'sso')).toMatchObject({ hasAccess: true });
+    // The card fails from now on: November's renewal is declined and the subscription goes past_due.
+    await ok(api.request('POST', `/v1/customers/${buyer.id}/default-payment-method`, { key: t.key, body: { paymentMethodId: 'pm_card_chargeCustomerFail' } }));
+    await api.h.skipTo(november + HOUR);
+    await eventually(() => ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key })), (s) => s.status === 'past_due');
+    // Starter from November 1, and access continues while payment is retried.
+    expect(await check(t, buyer.id, 'api_calls')).toMatchObject({ hasAccess: true, limit: '100', usage: '0', resetsAt: iso(december) });
+    expect(await check(t, buyer.id, 'sso')).toMatchObject({ hasAccess: false });
+    // Canceled now: nothing granted any more.
+    await ok(api.request('POST', `/v1/subscriptions/${sub.id}/cancel`, { key: t.key, body: { mode: 'now' } }));
+    await eventually(() => check(t, buyer.id, 'api_calls'), (e) => e.hasAccess === false);
+    expect(await check(t, buyer.id, 'api_calls')).toMatchObject({ hasAccess: false, limit: null });
+  });
+
   it('serves repeated checks from the cache, and drops a customer’s answers when another process’s write commits', async () => {
     const t = await api.tenant();
     const meter = await ok(api.request('POST', '/v1/meters', { key: t.key, body: { key: 'api_calls', aggregation: 'count' } }), 201);
@@ -317,7 +351,7 @@ describe('the entitlement check', () => {
     const plan = await catalog(t, 'Daily', 1000);
     await ok(api.request('POST', `/v1/products/${plan.product.id}/entitlements`, { key: t.key, body: { feature: 'api_calls', limit: 10 } }));
     const buyer = await customer(t);
-    const start = utc(Y + 1, 9, 1);
+    const start = utc(Y + 2, 1, 1);
     await subscribe(t, buyer.id, [plan.price.id], start);
     await eventually(() => Promise.resolve(api.entitlements.isLive), (live) => live);
     await check(t, buyer.id, 'api_calls');
