@@ -66,7 +66,7 @@ export function usageRoutes(deps: BillingApiDependencies) {
     const { tenantId } = c.get('principal');
     const result = await ingestUsageEvent(batcher, { tenantId, event: toRequest(c.req.valid('json')), now: await now() });
     if (result.status === 'accepted') {
-      cache.invalidate(tenantId, [result.customerId]);
+      cache.invalidate(tenantId, [result.customerId], 'usage');
       await followUp.afterIngest(tenantId, [result.customerId], await now());
     }
     return c.json(result, 202);
@@ -75,7 +75,7 @@ export function usageRoutes(deps: BillingApiDependencies) {
     const { tenantId } = c.get('principal');
     const result = await ingestUsageBatch(deps.prisma, { tenantId, events: c.req.valid('json').events.map(toRequest), now: await now() });
     const customers = result.results.flatMap((item) => (item.status === 'accepted' ? [item.customerId] : []));
-    cache.invalidate(tenantId, customers);
+    cache.invalidate(tenantId, customers, 'usage');
     await followUp.afterIngest(tenantId, customers, await now());
     return c.json(result, 202);
   });

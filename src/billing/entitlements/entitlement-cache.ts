@@ -1,39 +1,55 @@
+import type { UsageWindow } from '../../domain/index.js';
 import type { Db } from '../db.js';
 import { notFound } from '../failures.js';
-import { ALL_CUSTOMERS, parseEntitlementChange } from './entitlement-changes.js';
-import { loadCustomerEntitlements, type CustomerEntitlements } from './load-entitlements.js';
+import { meterQuantity, type QuantityMeter } from '../usage/meter-quantity.js';
+import { ALL_CUSTOMERS, parseEntitlementChange, type EntitlementChangeKind } from './entitlement-changes.js';
+import { answersOf, loadCustomerEntitlements, loadEntitlementPlan, type CustomerEntitlements, type EntitlementPlan } from './load-entitlements.js';
 import type { EntitlementView } from './views.js';
 
 export interface EntitlementCacheOptions {
   /** Customers kept (oldest stored is dropped first); default 100,000. */
   maxEntries?: number;
-  /** A safety net beside the invalidations: an answer is recomputed after this long anyway (default 5 min). */
+  /** A safety net beside the invalidations: an entry is read again after this long anyway (default 5 min). */
   ttlMs?: number;
 }
 
 /** Where an answer came from: the cache, PostgreSQL on a miss, or PostgreSQL with the cache off (not live). */
 export type CacheSource = 'hit' | 'miss' | 'off';
 
-interface Entry {
-  value: CustomerEntitlements;
+interface PlanEntry {
+  plan: EntitlementPlan;
+  storedAt: number;
+  /** The answers last computed from this plan, and the usage generation they were computed at. */
+  answers: { usageGeneration: number; views: EntitlementView[] } | null;
+}
+
+interface UsageEntry {
+  quantity: string;
   storedAt: number;
 }
 
 /**
- * The entitlement check's per-process cache: a customer's answers, kept until a write that can
- * change them commits (usage ingested, the subscription's items, status or period persisted, a
- * plan's entitlements, an override or extra quota — each notifies `entitlements_changed` in its
- * own transaction), their usage window or billing period ends, or the TTL passes.
+ * The entitlement check's per-process cache, in two parts: a customer's plan (what its
+ * subscriptions, plans, overrides and grants say, with each metered feature's meter and window)
+ * and the usage of each (meter, window). A write that can change them notifies
+ * `entitlements_changed` in its own transaction: stored usage drops the customer's usage only
+ * (one meter read to answer again), anything else its plan as well; a tenant's feature or plan
+ * change drops the whole tenant. Entries also end with their usage window or billing period, and
+ * after the TTL.
  *
  * Only used while the listener is live: while it is not (starting, or its connection lost), every
  * check reads PostgreSQL, and the cache is emptied whenever it goes live again, since
- * notifications sent meanwhile were lost. A load that overlaps an invalidation of its key is not
+ * notifications sent meanwhile were lost. A read that overlaps an invalidation of its key is not
  * stored (generation counters), so an answer read before a commit never outlives its notification.
  */
 export class EntitlementCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly generations = new Map<string, number>();
+  private readonly plans = new Map<string, PlanEntry>();
+  private readonly usage = new Map<string, UsageEntry>();
+  private readonly usageKeys = new Map<string, Set<string>>();
+  private readonly planGenerations = new Map<string, number>();
+  private readonly usageGenerations = new Map<string, number>();
   private readonly tenantGenerations = new Map<string, number>();
+  private epoch = 0;
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private live = false;
@@ -55,60 +71,103 @@ export class EntitlementCache {
     return this.live;
   }
 
-  get stats(): { entries: number; hits: number; misses: number } {
-    return { entries: this.entries.size, hits: this.hits, misses: this.misses };
+  get stats(): { entries: number; usageEntries: number; hits: number; misses: number } {
+    return { entries: this.plans.size, usageEntries: this.usage.size, hits: this.hits, misses: this.misses };
   }
 
   clear(): void {
-    this.entries.clear();
-    this.generations.clear();
-    this.bump(this.tenantGenerations, '*');
+    this.plans.clear();
+    this.usage.clear();
+    this.usageKeys.clear();
+    this.planGenerations.clear();
+    this.usageGenerations.clear();
+    this.epoch += 1;
   }
 
   /** A payload from `entitlements_changed`. */
   onNotification(payload: string): void {
     const change = parseEntitlementChange(payload);
-    if (change === null) return;
-    if (change.customerId === ALL_CUSTOMERS) {
-      this.bump(this.tenantGenerations, change.tenantId);
-      const prefix = `${change.tenantId}:`;
-      for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
-      return;
-    }
-    const key = `${change.tenantId}:${change.customerId}`;
-    // Generations of customers not cached are kept too (a load may be in flight); bounded by starting over.
-    if (this.generations.size >= 4 * this.maxEntries) this.clear();
-    this.bump(this.generations, key);
-    this.entries.delete(key);
+    if (change !== null) this.drop(change.kind, change.tenantId, change.customerId);
   }
 
   /**
    * Drops answers a write made in this process changed, as soon as it returns: its own
    * notification arrives a moment later, and a check made in between must not see the old answer.
    */
-  invalidate(tenantId: string, customerIds: readonly string[]): void {
-    for (const customerId of new Set(customerIds)) this.onNotification(`${tenantId}:${customerId}`);
+  invalidate(tenantId: string, customerIds: readonly string[], kind: EntitlementChangeKind = 'plan'): void {
+    for (const customerId of new Set(customerIds)) this.drop(kind, tenantId, customerId);
+  }
+
+  private drop(kind: EntitlementChangeKind, tenantId: string, customerId: string): void {
+    if (customerId === ALL_CUSTOMERS) {
+      bump(this.tenantGenerations, tenantId);
+      const prefix = `${tenantId}:`;
+      for (const key of this.plans.keys()) if (key.startsWith(prefix)) this.plans.delete(key);
+      for (const key of this.usageKeys.keys()) if (key.startsWith(prefix)) this.dropUsage(key);
+      return;
+    }
+    const key = `${tenantId}:${customerId}`;
+    // Generations of customers not cached are kept too (a read may be in flight); bounded by starting over.
+    if (this.usageGenerations.size >= 4 * this.maxEntries) this.clear();
+    bump(this.usageGenerations, key);
+    this.dropUsage(key);
+    if (kind === 'plan') {
+      bump(this.planGenerations, key);
+      this.plans.delete(key);
+    }
+  }
+
+  private dropUsage(customerKey: string): void {
+    for (const usageKey of this.usageKeys.get(customerKey) ?? []) this.usage.delete(usageKey);
+    this.usageKeys.delete(customerKey);
   }
 
   /** Every feature's answer for the customer, from the cache or PostgreSQL (`source` says which). */
   async customer(db: Db, request: { tenantId: string; customerId: string; now: number }): Promise<CustomerEntitlements & { source: CacheSource }> {
-    const input = { tenantId: request.tenantId, customerId: request.customerId, now: request.now };
-    if (!this.live) return { ...(await loadCustomerEntitlements(db, input)), source: 'off' };
-    const key = `${input.tenantId}:${input.customerId}`;
-    const cached = this.entries.get(key);
-    if (cached !== undefined && input.now < cached.value.validUntil && Date.now() - cached.storedAt < this.ttlMs) {
+    const { tenantId, customerId, now } = request;
+    if (!this.live) return { ...(await loadCustomerEntitlements(db, { tenantId, customerId, now })), source: 'off' };
+    const key = `${tenantId}:${customerId}`;
+    let missed = false;
+    let entry = this.plans.get(key);
+    if (entry === undefined || !(now < entry.plan.validUntil) || Date.now() - entry.storedAt >= this.ttlMs) {
+      missed = true;
+      const generation = this.planGeneration(tenantId, key);
+      const plan = await loadEntitlementPlan(db, { tenantId, customerId, now });
+      entry = { plan, storedAt: Date.now(), answers: null };
+      if (this.live && this.planGeneration(tenantId, key) === generation) {
+        // Usage of the windows the old plan read goes with it (a new period reads new windows).
+        this.dropUsage(key);
+        this.plans.delete(key);
+        this.plans.set(key, entry);
+        if (this.plans.size > this.maxEntries) this.evictOldest();
+      }
+    }
+    const usageGeneration = this.usageGenerations.get(key) ?? 0;
+    if (!missed && entry.answers !== null && entry.answers.usageGeneration === usageGeneration) {
       this.hits += 1;
-      return { ...cached.value, source: 'hit' };
+      return { answers: entry.answers.views, validUntil: entry.plan.validUntil, source: 'hit' };
     }
-    this.misses += 1;
-    const generation = this.generationOf(input.tenantId, key);
-    const value = await loadCustomerEntitlements(db, input);
-    if (this.live && this.generationOf(input.tenantId, key) === generation) {
-      this.entries.delete(key);
-      this.entries.set(key, { value, storedAt: Date.now() });
-      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    }
-    return { ...value, source: 'miss' };
+    const read = async (meter: QuantityMeter, window: UsageWindow): Promise<string> => {
+      const usageKey = `${key}|${meter.id}|${window.from}|${window.to}`;
+      const cached = this.usage.get(usageKey);
+      if (cached !== undefined && Date.now() - cached.storedAt < this.ttlMs) return cached.quantity;
+      missed = true;
+      const generation = this.usageGeneration(tenantId, key);
+      const quantity = await meterQuantity(db, { tenantId, customerId, meter, from: window.from, to: window.to });
+      if (this.live && this.usageGeneration(tenantId, key) === generation) {
+        this.usage.set(usageKey, { quantity, storedAt: Date.now() });
+        const keys = this.usageKeys.get(key) ?? new Set<string>();
+        keys.add(usageKey);
+        this.usageKeys.set(key, keys);
+      }
+      return quantity;
+    };
+    const views = await answersOf(entry.plan, read);
+    // Remembered with the usage generation they were read at: stored usage makes them stale.
+    if ((this.usageGenerations.get(key) ?? 0) === usageGeneration) entry.answers = { usageGeneration, views };
+    if (missed) this.misses += 1;
+    else this.hits += 1;
+    return { answers: views, validUntil: entry.plan.validUntil, source: missed ? 'miss' : 'hit' };
   }
 
   /** One feature's answer (`feature_not_found` for a key the tenant has no feature for). */
@@ -120,11 +179,22 @@ export class EntitlementCache {
     return { answer, source };
   }
 
-  private generationOf(tenantId: string, key: string): string {
-    return `${this.tenantGenerations.get('*') ?? 0}.${this.tenantGenerations.get(tenantId) ?? 0}.${this.generations.get(key) ?? 0}`;
+  private evictOldest(): void {
+    const oldest = this.plans.keys().next().value;
+    if (oldest === undefined) return;
+    this.plans.delete(oldest);
+    this.dropUsage(oldest);
   }
 
-  private bump(map: Map<string, number>, key: string): void {
-    map.set(key, (map.get(key) ?? 0) + 1);
+  private planGeneration(tenantId: string, key: string): string {
+    return `${this.epoch}.${this.tenantGenerations.get(tenantId) ?? 0}.${this.planGenerations.get(key) ?? 0}`;
   }
+
+  private usageGeneration(tenantId: string, key: string): string {
+    return `${this.epoch}.${this.tenantGenerations.get(tenantId) ?? 0}.${this.usageGenerations.get(key) ?? 0}`;
+  }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
 }

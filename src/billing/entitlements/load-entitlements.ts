@@ -14,7 +14,7 @@ import type { Feature, Meter } from '../../generated/prisma/client.js';
 import type { Db } from '../db.js';
 import { notFound } from '../failures.js';
 import { currentBillingWindow } from './billing-window.js';
-import { meterQuantity, quantityMeterOf } from '../usage/meter-quantity.js';
+import { meterQuantity, quantityMeterOf, type QuantityMeter } from '../usage/meter-quantity.js';
 import { quantityText, type EntitlementView } from './views.js';
 
 /**
@@ -52,14 +52,30 @@ function toView(customerId: string, featureId: string, answer: EntitlementAnswer
   };
 }
 
+/** One feature as a customer's plan stands for it: what each entitled subscription grants, and — metered — what usage to read. */
+export interface PlannedFeature {
+  feature: Feature & { meter: Meter | null };
+  /** The sources that grant it (none for an archived feature). */
+  sources: ReadonlyArray<EntitlementSource & { window: UsageWindow | null }>;
+  /** Metered: the window usage is read over (null: none) and the meter it is read from. */
+  usage: { meter: QuantityMeter; window: UsageWindow | null } | null;
+}
+
+/** Everything about a customer's entitlements but the usage: what changes when plans, subscriptions, overrides or grants do. */
+export interface EntitlementPlan {
+  customerId: string;
+  features: PlannedFeature[];
+  /** The plan holds until this instant at the latest (a billing period or grant ends). */
+  validUntil: number;
+}
+
 /**
- * Every feature's answer for a customer (or one feature's, by key or id), computed from PostgreSQL:
- * its entitled subscriptions' current items, what their prices and products grant, the
- * subscriptions' overrides and this period's extra quota, and — for a metered feature — the
- * meter's quantity over the usage window, read exactly as the invoice reads it (the same roll-ups
- * and events, the same boundaries: the billing period is the subscription's current one).
+ * A customer's entitlement plan (or one feature's, by key or id), from PostgreSQL: its entitled
+ * subscriptions' current items, what their prices and products grant, the subscriptions'
+ * overrides and this period's extra quota, and for a metered feature the meter and the usage
+ * window — the same boundaries the invoice uses (the billing period is the subscription's current one).
  */
-export async function loadCustomerEntitlements(db: Db, input: { tenantId: string; customerId: string; featureKey?: string; now: number }): Promise<CustomerEntitlements> {
+export async function loadEntitlementPlan(db: Db, input: { tenantId: string; customerId: string; featureKey?: string; now: number }): Promise<EntitlementPlan> {
   const { tenantId, customerId, now } = input;
   const [customer, subscriptions, features] = await Promise.all([
     db.customer.findFirst({ where: { id: customerId, tenantId }, select: { id: true } }),
@@ -93,7 +109,7 @@ export async function loadCustomerEntitlements(db: Db, input: { tenantId: string
   for (const grant of grants) validUntil = Math.min(validUntil, grant.periodEnd.getTime());
 
   const grantOf = (row: { value: unknown; limit: { toFixed(): string } | null }): PlanGrant => ({ value: row.value ?? null, limit: row.limit === null ? null : quantityText(row.limit) });
-  const answers: EntitlementView[] = [];
+  const planned: PlannedFeature[] = [];
   for (const feature of features) {
     const sources: Array<EntitlementSource & { window: UsageWindow | null }> = [];
     for (const subscription of subscriptions) {
@@ -124,29 +140,45 @@ export async function loadCustomerEntitlements(db: Db, input: { tenantId: string
       });
     }
     const live = feature.archivedAt === null ? sources : [];
-    if (feature.type !== 'metered') {
-      answers.push(toView(customerId, feature.id, resolveEntitlement(feature, live, null)));
-      continue;
+    let usage: PlannedFeature['usage'] = null;
+    if (feature.type === 'metered' && feature.meter !== null) {
+      // Usage is read over the first granting subscription's window; without one, over the window the feature's period has now.
+      const granting = live.filter((source) => effectiveGrant(source) !== null);
+      const window = granting[0]?.window ?? (feature.usagePeriod === 'billing_period' ? null : usageWindowAt(feature.usagePeriod as FeatureUsagePeriod, now, null));
+      usage = { meter: quantityMeterOf(feature.meter), window };
+      if (window !== null) validUntil = Math.min(validUntil, window.to);
     }
-    const answer = await meteredAnswer(db, { tenantId, customerId, now }, feature, live);
-    if (answer.resetsAt !== null) validUntil = Math.min(validUntil, answer.resetsAt);
-    answers.push(toView(customerId, feature.id, answer));
+    planned.push({ feature, sources: live, usage });
   }
-  return { answers, validUntil };
+  return { customerId, features: planned, validUntil };
 }
 
-/** Usage is read over the first granting subscription's window; without one, over the window the feature's period has now. */
-async function meteredAnswer(
-  db: Db,
-  scope: { tenantId: string; customerId: string; now: number },
-  feature: Feature & { meter: Meter | null },
-  sources: ReadonlyArray<EntitlementSource & { window: UsageWindow | null }>,
-): Promise<EntitlementAnswer> {
-  const granting = sources.filter((source) => effectiveGrant(source) !== null);
-  const window = granting[0]?.window ?? (feature.usagePeriod === 'billing_period' ? null : usageWindowAt(feature.usagePeriod as FeatureUsagePeriod, scope.now, null));
-  const usage =
-    window === null || feature.meter === null
-      ? '0'
-      : await meterQuantity(db, { tenantId: scope.tenantId, customerId: scope.customerId, meter: quantityMeterOf(feature.meter), from: window.from, to: window.to });
-  return resolveEntitlement(feature, granting, { usage, window });
+/** The meter's quantity for the customer over a window, as the invoice reads it (or from a cache of it). */
+export type UsageReader = (meter: QuantityMeter, window: UsageWindow) => Promise<string>;
+
+/** The answers of a plan, with the usage `readUsage` gives for each metered feature's window. */
+export async function answersOf(plan: EntitlementPlan, readUsage: UsageReader): Promise<EntitlementView[]> {
+  const answers: EntitlementView[] = [];
+  for (const { feature, sources, usage } of plan.features) {
+    if (feature.type !== 'metered') {
+      answers.push(toView(plan.customerId, feature.id, resolveEntitlement(feature, sources, null)));
+      continue;
+    }
+    const window = usage?.window ?? null;
+    const quantity = usage === null || window === null ? '0' : await readUsage(usage.meter, window);
+    const granting = sources.filter((source) => effectiveGrant(source) !== null);
+    answers.push(toView(plan.customerId, feature.id, resolveEntitlement(feature, granting, { usage: quantity, window })));
+  }
+  return answers;
+}
+
+/**
+ * Every feature's answer for a customer (or one feature's, by key or id), computed from PostgreSQL:
+ * the plan, and each metered feature's usage over its window read exactly as the invoice reads it
+ * (the same roll-ups and events, the same boundaries).
+ */
+export async function loadCustomerEntitlements(db: Db, input: { tenantId: string; customerId: string; featureKey?: string; now: number }): Promise<CustomerEntitlements> {
+  const plan = await loadEntitlementPlan(db, input);
+  const answers = await answersOf(plan, (meter, window) => meterQuantity(db, { tenantId: input.tenantId, customerId: input.customerId, meter, from: window.from, to: window.to }));
+  return { answers, validUntil: plan.validUntil };
 }

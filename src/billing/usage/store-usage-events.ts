@@ -142,7 +142,7 @@ async function storeOnce(db: pg.Pool, tenantId: string, events: readonly EventTo
      ),
      notified AS MATERIALIZED (
        -- The entitlement caches drop these customers' answers when the statement commits.
-       SELECT pg_notify('${ENTITLEMENT_CHANNEL}', $1 || ':' || changed.c) FROM (SELECT DISTINCT c FROM pairs) AS changed
+       SELECT pg_notify('${ENTITLEMENT_CHANNEL}', 'usage:' || $1 || ':' || changed.c) FROM (SELECT DISTINCT c FROM pairs) AS changed
      )
      -- The statement's snapshot shows ids stored before it began, never the rows it inserts itself;
      -- one index probe per id not inserted (a join would let a stale estimate scan the tenant's events).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ok, refused } from '../../support/api-expect.js';
+import { recordUsageEvents } from '../../../src/billing/usage/record-usage-events.js';
 import { useApiHarness, type ApiHarness, type ApiTenant } from '../../support/api-harness.js';
 import { eventually, utc } from '../../support/subscription-harness.js';
 
@@ -367,9 +368,16 @@ describe('the entitlement check', () => {
     const feature = await api.h.db.prisma.feature.findFirstOrThrow({ where: { tenantId: t.tenantId, key: 'api_calls' } });
     await api.h.db.prisma.$transaction(async (tx) => {
       await tx.entitlementGrant.create({ data: { id: `egrant_direct_${Date.now()}`, tenantId: t.tenantId, subscriptionId: subscription.id, featureId: feature.id, quantity: 5, periodStart: new Date(start), periodEnd: new Date(start + 24 * HOUR) } });
-      await tx.$executeRaw`SELECT pg_notify('entitlements_changed', ${`${t.tenantId}:${buyer.id}`})`;
+      await tx.$executeRaw`SELECT pg_notify('entitlements_changed', ${`plan:${t.tenantId}:${buyer.id}`})`;
     });
     // 10 + 5 = 15.
     await eventually(() => check(t, buyer.id, 'api_calls'), (e) => e.limit === '15');
+    // Usage stored by another process (the ingestion operation itself, not this API's route): the
+    // statement's own NOTIFY drops the customer's usage, and only the usage is read again.
+    const plansBefore = api.entitlements.stats.entries;
+    await recordUsageEvents(api.h.db.prisma, { tenantId: t.tenantId, events: [1, 2, 3].map((n) => ({ transactionId: `direct-${n}`, eventName: 'api_calls', customerId: buyer.id, timestamp: start + HOUR + n, properties: {} })), now: start + 2 * HOUR });
+    await eventually(() => check(t, buyer.id, 'api_calls'), (e) => e.usage === '3' && e.remaining === '12');
+    expect(api.entitlements.stats.entries).toBe(plansBefore);
+    expect((await api.request('GET', `/v1/customers/${buyer.id}/entitlements/api_calls`, { key: t.key })).headers.get('entitlement-cache')).toBe('hit');
   });
 });
