@@ -141,8 +141,10 @@ async function storeOnce(db: pg.Pool, tenantId: string, events: readonly EventTo
        ON CONFLICT DO NOTHING
      ),
      notified AS MATERIALIZED (
-       -- The entitlement caches drop these customers' answers when the statement commits.
-       SELECT pg_notify('${ENTITLEMENT_CHANNEL}', 'usage:' || $1 || ':' || changed.c) FROM (SELECT DISTINCT c FROM pairs) AS changed
+       -- The entitlement caches drop these customers' usage when the statement commits: only for
+       -- meters a feature counts (usage of any other meter answers no entitlement check).
+       SELECT pg_notify('${ENTITLEMENT_CHANNEL}', 'usage:' || $1 || ':' || changed.c)
+       FROM (SELECT DISTINCT e.c FROM pairs e WHERE e.m IN (SELECT meter_id FROM features WHERE tenant_id = $1 AND meter_id IS NOT NULL)) AS changed
      )
      -- The statement's snapshot shows ids stored before it began, never the rows it inserts itself;
      -- one index probe per id not inserted (a join would let a stale estimate scan the tenant's events).
