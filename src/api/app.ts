@@ -39,7 +39,7 @@ function v1Middleware(billing: BillingApiDependencies): MiddlewareHandler<ApiEnv
     authorizeRole(),
     rateLimit(billing.rateLimit ?? DEFAULT_RATE_LIMIT),
     rejectUnstorableText(),
-    invalidateEntitlementsAfterWrites(entitlementCache(billing)),
+    invalidateEntitlementsAfterWrites(entitlementCache(billing), billing.prisma),
     idempotency(new IdempotencyStore(billing.prisma)),
     auditTrail(billing.prisma),
   ];

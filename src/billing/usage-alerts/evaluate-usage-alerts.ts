@@ -79,7 +79,7 @@ async function evaluateAlert(prisma: PrismaClient, alert: LoadedAlert, now: numb
     if (window === null) continue;
     if (percent && limit === undefined) {
       const { answers } = await loadCustomerEntitlements(prisma, { tenantId, customerId: subscription.customerId, featureKey: alert.featureId!, now });
-      limit = answers[0]?.hasAccess === false && answers[0]?.limit === null ? null : (answers[0]?.limit ?? null);
+      limit = answers[0]?.limit ?? null;
     }
     const usage = await usageIn(window);
     const [crossed] = crossedThresholds([threshold], usage, limit ?? null);
