@@ -144,6 +144,7 @@ export function subscriptionRoutes(deps: BillingApiDependencies) {
       billingCycleAnchor: body.billingCycleAnchor === undefined ? undefined : Date.parse(body.billingCycleAnchor),
       stubProration: body.prorationBehavior,
       oneTimeItems: body.oneTimeItems?.map(invoiceItemFromBody),
+      spendThreshold: body.spendThreshold,
       retryableId: key === undefined ? undefined : derivedId('sub', tenantId, key),
     });
     return c.json(created, 201);

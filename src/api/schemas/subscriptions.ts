@@ -30,6 +30,12 @@ export const createSubscriptionBody = z
       .optional()
       .openapi({ description: 'With billingCycleAnchor: create_prorations (default) invoices the stub prorated at the start; none makes the stub free' }),
     oneTimeItems: z.array(invoiceItemBody).max(20).optional().openapi({ description: "Setup fees and other one-time charges, billed on the subscription's first invoice with its discounts and tax" }),
+    spendThreshold: z
+      .int()
+      .min(1)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .openapi({ description: 'Progressive billing: invoice the usage accrued in a period as soon as it reaches this many minor units (see PUT …/spend-threshold)' }),
   })
   .refine((body) => body.prorationBehavior === undefined || body.billingCycleAnchor !== undefined, { message: 'prorationBehavior applies only with billingCycleAnchor', path: ['prorationBehavior'] })
   .openapi('CreateSubscription');

@@ -30,6 +30,8 @@ const createSubscriptionRecordInput = z.object({
   stubProration: z.enum(['create_prorations', 'none']).optional(),
   /** Setup fees and other one-time charges: pending items of this subscription, billed on its first invoice. */
   oneTimeItems: z.array(invoiceItemSchema).max(20).optional(),
+  /** Progressive billing from the start: usage accrued in a period is invoiced once it reaches this (minor units). */
+  spendThreshold: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   id: idSchema.optional(),
 });
 
@@ -162,6 +164,7 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
           trialStart: trialEnd === null ? null : new Date(startAt),
           trialEnd: trialEnd === null ? null : new Date(trialEnd),
           usageFrom: new Date(stub?.start ?? billingAnchor),
+          spendThreshold: parsed.spendThreshold === undefined ? null : BigInt(parsed.spendThreshold),
         },
       });
       // Items have no position column: their creation instant orders them (base fee before seats,

@@ -20,6 +20,8 @@ export interface CreateSubscriptionInput {
   stubProration?: 'create_prorations' | 'none' | undefined;
   /** Setup fees and other one-time charges, billed on the subscription's first invoice. */
   oneTimeItems?: OneTimeItemInput[] | undefined;
+  /** Progressive billing from the start (minor units). */
+  spendThreshold?: number | undefined;
   /**
    * The subscription's id when the caller can retry the same create (derived from an idempotency
    * key): a retry finds the row and finishes starting its workflow. Without one, a fresh id.
@@ -51,6 +53,7 @@ export async function createSubscription(deps: SubscriptionCommandDependencies, 
       ...(input.billingCycleAnchor === undefined ? {} : { billingCycleAnchor: input.billingCycleAnchor }),
       ...(input.stubProration === undefined ? {} : { stubProration: input.stubProration }),
       ...(input.oneTimeItems === undefined ? {} : { oneTimeItems: input.oneTimeItems }),
+      ...(input.spendThreshold === undefined ? {} : { spendThreshold: input.spendThreshold }),
       ...(input.retryableId === undefined ? {} : { id: input.retryableId }),
     });
     subscriptionId = record.subscriptionId;

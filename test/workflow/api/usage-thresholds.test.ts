@@ -162,3 +162,17 @@ describe('usage alerts', () => {
     await refused(api.request('DELETE', `/v1/subscriptions/${sub.id}/usage-alerts/${alert.id}`, { key: t.key }), 404, 'usage_alert_not_found');
   });
 });
+
+describe('a spend threshold given at creation', () => {
+  it('is stored with the subscription; zero is refused with the field named', async () => {
+    const t = await api.tenant();
+    const p = await plan(t);
+    const start = utc(Y + 2, 1, 1);
+    await api.h.skipTo(start - HOUR);
+    const bad = await api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId: p.buyer.id, items: [{ priceId: p.base.id }], startAt: iso(start), spendThreshold: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: any) => d.field)).toEqual(['body.spendThreshold']);
+    const sub = await ok(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId: p.buyer.id, items: [{ priceId: p.base.id }, { priceId: p.usage.id }], startAt: iso(start), spendThreshold: 700 } }), 201);
+    expect(await ok(api.request('GET', `/v1/subscriptions/${sub.id}/spend-threshold`, { key: t.key }))).toEqual({ object: 'spend_threshold', subscriptionId: sub.id, currency: 'USD', amount: 700 });
+  });
+});
