@@ -21,6 +21,16 @@ function expectErrorShape(body: any, code: string): void {
 }
 
 describe('rate limit', () => {
+  it('entitlement checks take no tokens: ten in a row all answer, and the key still has its whole burst', async () => {
+    const t = await api.tenant();
+    // The customer is created directly: the API call would spend a token.
+    const customer = await api.h.db.prisma.customer.create({ data: { id: `cus_rl_${Date.now()}`, tenantId: t.tenantId, currency: 'USD' } });
+    const checks = [];
+    for (let i = 0; i < 10; i++) checks.push((await api.request('GET', `/v1/customers/${customer.id}/entitlements`, { key: t.key })).status);
+    expect(checks).toEqual(Array.from({ length: 10 }, () => 200));
+    expect((await api.request('GET', '/v1/customers', { key: t.key })).headers.get('ratelimit-remaining')).toBe('2');
+  });
+
   it('answers the 4th immediate request of one key with 429 rate_limited, Retry-After and RateLimit-* headers', async () => {
     const t = await api.tenant();
     const answers = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ok, refused } from '../../support/api-expect.js';
+import { EntitlementCache } from '../../../src/billing/entitlements/entitlement-cache.js';
 import { recordUsageEvents } from '../../../src/billing/usage/record-usage-events.js';
 import { useApiHarness, type ApiHarness, type ApiTenant } from '../../support/api-harness.js';
 import { eventually, utc } from '../../support/subscription-harness.js';
@@ -359,6 +360,10 @@ describe('the entitlement check', () => {
     const before = api.entitlements.stats;
     for (let i = 0; i < 5; i++) expect(await check(t, buyer.id, 'api_calls')).toMatchObject({ usage: '0', resetsAt: iso(start + 24 * HOUR) });
     expect(api.entitlements.stats.hits - before.hits).toBe(5);
+    // A cache never live (ENTITLEMENT_CACHE=off, or its listener down) reads PostgreSQL every time, with the same answer.
+    const off = await new EntitlementCache().feature(api.h.db.prisma, { tenantId: t.tenantId, customerId: buyer.id, featureKey: 'api_calls', now: await api.h.env.currentTimeMs() });
+    expect(off.source).toBe('off');
+    expect(off.answer).toEqual(await check(t, buyer.id, 'api_calls'));
     // The answer says where it came from.
     expect((await api.request('GET', `/v1/customers/${buyer.id}/entitlements/api_calls`, { key: t.key })).headers.get('entitlement-cache')).toBe('hit');
     expect(api.entitlements.stats.misses).toBe(before.misses);

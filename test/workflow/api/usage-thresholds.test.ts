@@ -84,6 +84,7 @@ describe('spend thresholds (progressive billing)', () => {
     expect(second.map((i: any) => i.total)).toEqual([600, 900]);
     const detail = await ok(api.request('GET', `/v1/invoices/${second[1].id}`, { key: t.key }));
     expect(detail.lines.map((l: any) => [l.kind, l.amount, l.usageQuantity, l.periodStart])).toEqual([['usage', 900, '850', iso(march)]]);
+    expect(detail.lines[0].description).toBe(`API calls (${iso(march)} – ${iso(april)}), less 600 already invoiced on threshold invoices`);
     // 900 calls by the end: 800 × 2¢ = 1,600.
     await calls(t, p.buyer.id, 50, march + 27 * DAY);
     // April 1 (after the 1-hour grace): April's fee 1,000 + March's usage 1,600 − 1,500 invoiced = 100 → 1,100.
@@ -157,6 +158,9 @@ describe('usage alerts', () => {
       ['percent:80', iso(may)],
       ['quantity:300', iso(june)],
     ]);
+    // An alert whose threshold usage already stands above fires as it is created: June has 350 calls.
+    const late = await ok(api.request('POST', `/v1/subscriptions/${sub.id}/usage-alerts`, { key: t.key, body: { meterId: p.meter.id, thresholds: [{ quantity: 100 }] } }), 201);
+    expect(late.firings.map((f: any) => [f.threshold, f.usage, f.periodStart])).toEqual([['quantity:100', '350', iso(june)]]);
     const removed = await ok(api.request('DELETE', `/v1/subscriptions/${sub.id}/usage-alerts/${alert.id}`, { key: t.key }));
     expect(removed.id).toBe(alert.id);
     await refused(api.request('DELETE', `/v1/subscriptions/${sub.id}/usage-alerts/${alert.id}`, { key: t.key }), 404, 'usage_alert_not_found');

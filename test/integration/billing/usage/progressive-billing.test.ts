@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adjustCreditBalance } from '../../../../src/billing/credit/adjust-credit-balance.js';
+import { createInvoiceItem } from '../../../../src/billing/invoice-items/create-invoice-item.js';
 import { issueInvoice } from '../../../../src/billing/invoices/issue-invoice.js';
 import { issueThresholdInvoice } from '../../../../src/billing/invoices/issue-threshold-invoice.js';
 import { createMeter } from '../../../../src/billing/meters/create-meter.js';
 import { recordUsageEvents } from '../../../../src/billing/usage/record-usage-events.js';
 import type { PriceDefinition } from '../../../../src/domain/index.js';
+import type { SubscriptionWorkflows } from '../../../../src/billing/subscriptions/subscription-workflows.js';
+import { UsageFollowUp } from '../../../../src/billing/usage/usage-follow-up.js';
 import { seedCustomer, seedPrice, seedSubscription, seedTenant } from '../../../support/billing-fixtures.js';
 import { startSandbox, type SandboxHarness } from '../../../support/stripe-sandbox.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/test-database.js';
@@ -159,7 +163,7 @@ describe('progressive billing (spend thresholds)', () => {
     );
   }, 180_000);
 
-  it('without a threshold nothing is issued; a voided threshold invoice no longer counts against the period', async () => {
+  it('without a threshold nothing is issued; a threshold invoice bills usage only, uses the credit balance, and once voided no longer counts', async () => {
     const definition: PriceDefinition = { model: 'per_unit', currency: 'USD', unitAmount: 5 };
     const { priceId } = await seedPrice(db.prisma, { tenantId, currency: 'USD', definition, interval: { unit: 'month', count: 1 }, usageType: 'metered', meterId });
     const customer = await seedCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD', testPaymentMethod: null });
@@ -190,7 +194,17 @@ describe('progressive billing (spend thresholds)', () => {
     const again = await issueThresholdInvoice(db.prisma, draft('v:1', start + 3 * HOUR), new Date(start + 3 * HOUR));
     expect(again.status === 'issued' && again.invoice.invoiceId).toBe(first.status === 'issued' ? first.invoice.invoiceId : null);
     await db.prisma.invoice.update({ where: { id: first.status === 'issued' ? first.invoice.invoiceId : '' }, data: { status: 'void' } });
-    // Voided: the period's invoice bills all 150 again.
+    // A threshold invoice bills usage only and uses the credit balance: a pending one-off item waits.
+    await createInvoiceItem(db.prisma, { tenantId, customerId: customer.customerId, item: { description: 'Workshop', unitAmount: 900 } });
+    await adjustCreditBalance(db.prisma, { tenantId, customerId: customer.customerId, amount: { amount: 50, currency: 'USD' }, reason: 'goodwill', sourceKey: 'progressive:credit' });
+    await recordUsageEvents(db.prisma, { tenantId, events: Array.from({ length: 20 }, (_, i) => ({ transactionId: `w-${i}`, eventName: 'calls', customerId: customer.customerId, timestamp: start + 4 * HOUR + i, properties: {} })), now: start + 5 * HOUR });
+    // 50 calls × 5¢ = 250, the voided first no longer counts: 250 ≥ 100; less 50 of credit, 200 due.
+    const second = await issueThresholdInvoice(db.prisma, draft('v:2', start + 6 * HOUR), new Date(start + 6 * HOUR));
+    expect(second.status === 'issued' && [second.invoice.total.amount, second.invoice.amountDue.amount]).toEqual([250, 200]);
+    const secondLines = await db.prisma.invoiceLine.findMany({ where: { invoiceId: second.status === 'issued' ? second.invoice.invoiceId : '' } });
+    expect(secondLines.map((l) => l.kind)).toEqual(['usage']);
+    expect(await db.prisma.invoiceItem.count({ where: { tenantId, customerId: customer.customerId, status: 'pending' } })).toBe(1);
+    await db.prisma.invoice.update({ where: { id: second.status === 'issued' ? second.invoice.invoiceId : '' }, data: { status: 'void' } });
     const period = await issueInvoice(
       db.prisma,
       {
@@ -210,6 +224,33 @@ describe('progressive billing (spend thresholds)', () => {
       },
       new Date(start + 31 * DAY),
     );
-    expect(period.total.amount).toBe(150);
+    // Both threshold invoices voided: the period's invoice bills all 50 calls × 5¢ = 250, and the workshop's 900 → 1,150.
+    expect(period.total.amount).toBe(1150);
+  });
+});
+
+describe('the follow-up of stored usage', () => {
+  it('tells the workflow of a subscription with a spend threshold at once, then at most once per interval with one trailing signal; a tenant without thresholds or alerts is not told', async () => {
+    const signals: Array<{ at: number; ids: readonly string[] }> = [];
+    const workflows = { usageAccrued: (ids: readonly string[]) => Promise.resolve(void signals.push({ at: Date.now(), ids })) } as unknown as SubscriptionWorkflows;
+    const errors: unknown[] = [];
+    const followUp = new UsageFollowUp(db.prisma, workflows, { signalIntervalMs: 300, tenantCacheMs: 0, onError: (e) => errors.push(e) });
+    const quiet = (await seedTenant(db.prisma, 'Quiet')).tenantId;
+    const quietCustomer = await seedCustomer(db.prisma, stripe.gateway, { tenantId: quiet, currency: 'USD', testPaymentMethod: null });
+    await followUp.afterIngest(quiet, [quietCustomer.customerId], Date.now());
+    expect(signals).toEqual([]);
+    const { priceId } = await seedPrice(db.prisma, { tenantId, currency: 'USD', definition: { model: 'per_unit', currency: 'USD', unitAmount: 1 }, interval: { unit: 'month', count: 1 }, usageType: 'metered', meterId });
+    const customer = await seedCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD', testPaymentMethod: null });
+    const { subscriptionId } = await seedSubscription(db.prisma, { tenantId, customerId: customer.customerId, items: [{ priceId, quantity: 1 }], startAt: Date.now() });
+    await db.prisma.subscription.update({ where: { id: subscriptionId }, data: { status: 'active', spendThreshold: 100n } });
+    const first = Date.now();
+    for (let i = 0; i < 3; i++) await followUp.afterIngest(tenantId, [customer.customerId], Date.now());
+    expect(signals.map((s) => s.ids)).toEqual([[subscriptionId]]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The two within the interval became one trailing signal, about an interval after the first.
+    expect(signals.map((s) => s.ids)).toEqual([[subscriptionId], [subscriptionId]]);
+    expect(signals[1]!.at - first).toBeGreaterThanOrEqual(290);
+    expect(errors).toEqual([]);
+    followUp.close();
   });
 });
