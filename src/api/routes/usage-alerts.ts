@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getSpendThreshold, setSpendThreshold, spendThresholdViewSchema } from '../../billing/subscriptions/set-spend-threshold.js';
+import { getSpendThreshold } from '../../billing/subscriptions/get-spend-threshold.js';
+import { setSpendThreshold, spendThresholdViewSchema } from '../../billing/subscriptions/set-spend-threshold.js';
 import { createUsageAlert } from '../../billing/usage-alerts/create-usage-alert.js';
 import { deleteUsageAlert } from '../../billing/usage-alerts/delete-usage-alert.js';
 import { listUsageAlerts } from '../../billing/usage-alerts/list-usage-alerts.js';

@@ -59,16 +59,14 @@ export const entitlementGrantBody = z
   })
   .openapi('EntitlementGrantInput');
 
-const thresholdQuantity = z.union([z.string().trim().regex(/^\d{1,26}(\.\d{1,12})?$/, 'must be a non-negative decimal with at most 12 decimal places'), z.number().nonnegative()]);
-
 export const usageAlertBody = z
   .strictObject({
     meterId: resourceId,
     thresholds: z
       .array(
         z.union([
-          z.strictObject({ quantity: thresholdQuantity.openapi({ description: 'Fires when usage in the billing period reaches this quantity' }) }),
-          z.strictObject({ percentOfLimit: thresholdQuantity.openapi({ description: "Fires when usage reaches this percentage of `feature`'s limit, in the feature's usage period" }) }),
+          z.strictObject({ quantity: quota.openapi({ description: 'Fires when usage in the billing period reaches this quantity' }) }),
+          z.strictObject({ percentOfLimit: quota.openapi({ description: "Fires when usage reaches this percentage of `feature`'s limit, in the feature's usage period" }) }),
         ]),
       )
       .min(1)

@@ -6,6 +6,7 @@ import { newId } from '../../ids.js';
 import { runInTransaction } from '../db.js';
 import { failure, notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
+import { currentBillingWindow } from './billing-window.js';
 import { notifyEntitlementsChanged } from './entitlement-changes.js';
 import { quotaSchema } from './feature-definition.js';
 import { requireFeature } from './require-feature.js';
@@ -33,14 +34,16 @@ export async function grantExtraQuota(prisma: PrismaClient, input: z.input<typeo
       const existing = await tx.entitlementGrant.findFirst({ where: { id: parsed.id, tenantId }, include: { feature: true } });
       if (existing !== null) return toEntitlementGrantView(existing);
     }
-    const subscription = await tx.subscription.findFirst({ where: { id: subscriptionId, tenantId }, select: { customerId: true, currentPeriodStart: true, currentPeriodEnd: true } });
+    const subscription = await tx.subscription.findFirst({
+      where: { id: subscriptionId, tenantId },
+      select: { customerId: true, billingAnchor: true, intervalUnit: true, intervalCount: true, currentPeriodStart: true, currentPeriodEnd: true },
+    });
     if (subscription === null) throw notFound('subscription', subscriptionId);
     const feature = await requireFeature(tx, tenantId, parsed.feature);
     if (feature.type !== 'metered') throw failure('invalid_entitlement', `Extra quota is for metered features; ${feature.key} is ${feature.type}`, { feature: feature.key, type: feature.type });
     if (feature.archivedAt !== null) throw failure('feature_archived', `Feature ${feature.key} is archived`, { feature: feature.key });
-    const billing =
-      subscription.currentPeriodStart !== null && subscription.currentPeriodEnd !== null ? { from: subscription.currentPeriodStart.getTime(), to: subscription.currentPeriodEnd.getTime() } : null;
-    const window = usageWindowAt(feature.usagePeriod as FeatureUsagePeriod, now, billing);
+    // The window the check counts against now (the same billing period the check reads).
+    const window = usageWindowAt(feature.usagePeriod as FeatureUsagePeriod, now, currentBillingWindow(subscription, now));
     if (window === null) throw failure('no_usage_period', `Subscription ${subscriptionId} has no current billing period to grant quota in`, { subscriptionId });
     const row = await tx.entitlementGrant.create({
       data: {

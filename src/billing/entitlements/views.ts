@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normaliseQuantity } from '../../domain/index.js';
 import type { EntitlementGrant, EntitlementOverride, Feature, PlanEntitlement } from '../../generated/prisma/client.js';
 import { instant } from '../view-fields.js';
 
@@ -139,8 +140,7 @@ export function toEntitlementGrantView(row: EntitlementGrant & { feature: Featur
 
 /** A Decimal column as the API writes quantities: no trailing zeros. */
 export function quantityText(value: { toFixed(): string }): string {
-  const text = value.toFixed();
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+  return normaliseQuantity(value.toFixed());
 }
 
 export const entitlementViewSchema = z

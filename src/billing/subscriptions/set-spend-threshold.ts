@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Db } from '../db.js';
-import { notFound } from '../failures.js';
 import { idSchema, parseInput } from '../validation.js';
 import { requireLiveSubscription } from './require-subscription.js';
 
@@ -27,10 +26,4 @@ export async function setSpendThreshold(prisma: Db, input: z.input<typeof setInp
   const record = await requireLiveSubscription(prisma, tenantId, subscriptionId);
   await prisma.subscription.updateMany({ where: { id: subscriptionId, tenantId }, data: { spendThreshold: amount === null ? null : BigInt(amount) } });
   return { object: 'spend_threshold', subscriptionId, currency: record.currency, amount };
-}
-
-export async function getSpendThreshold(prisma: Db, input: { tenantId: string; subscriptionId: string }): Promise<SpendThresholdView> {
-  const row = await prisma.subscription.findFirst({ where: { id: input.subscriptionId, tenantId: input.tenantId }, select: { currency: true, spendThreshold: true } });
-  if (row === null) throw notFound('subscription', input.subscriptionId);
-  return { object: 'spend_threshold', subscriptionId: input.subscriptionId, currency: row.currency, amount: row.spendThreshold === null ? null : Number(row.spendThreshold) };
 }
