@@ -18,6 +18,7 @@ import { persistSubscriptionState } from './persist-subscription-state.js';
 import { persistSubscriptionStates } from './persist-subscription-states.js';
 import { recordPaymentOutcome } from './record-payment-outcome.js';
 import { repriceDraftInvoice } from './reprice-draft-invoice.js';
+import { createOutboundActivities, type OutboundActivities } from './outbound-activities.js';
 import { createScheduledJobActivities, type ScheduledJobActivities } from './scheduled-job-activities.js';
 import type { BillingActivities } from './types.js';
 import { voidInvoice } from './void-invoice.js';
@@ -37,7 +38,7 @@ function withCallClock(given: ActivityDependencies, deps: ActivityDependencies, 
  * The subscription workflow's activities, bound to their dependencies. Every one maps refused
  * input (billing and domain errors) to a non-retryable failure typed by its code.
  */
-export function createActivities(dependencies: ActivityDependencies): BillingActivities & ScheduledJobActivities {
+export function createActivities(dependencies: ActivityDependencies): BillingActivities & ScheduledJobActivities & OutboundActivities {
   const deps: ActivityDependencies = { ...dependencies, now: dependencies.now ?? billingClock };
   const bind = <I, O>(activity: (deps: ActivityDependencies, input: I) => Promise<O>) => withFailureMapping((input: I) => activity(withCallClock(dependencies, deps, input), input));
   return {
@@ -61,5 +62,6 @@ export function createActivities(dependencies: ActivityDependencies): BillingAct
     persistSubscriptionState: bind(persistSubscriptionState),
     persistSubscriptionStates: bind(persistSubscriptionStates),
     ...createScheduledJobActivities(deps),
+    ...createOutboundActivities(deps),
   };
 }

@@ -1,3 +1,4 @@
+import { writeBillingNotices, type BillingNoticesResult } from '../src/billing/events/write-billing-notices.js';
 import { beginJobRun, type BeginJobRunResult, type JobRunKey } from '../src/billing/jobs/begin-job-run.js';
 import { completeJobRun } from '../src/billing/jobs/complete-job-run.js';
 import type { SubscriptionWorkflowProbe } from '../src/billing/jobs/subscription-workflow-probe.js';
@@ -15,7 +16,7 @@ import { metersToCloseOut, verifyUsageRollups, type RollupDrift } from '../src/b
 import type { ActivityDependencies } from './dependencies.js';
 import { withFailureMapping } from './failures.js';
 
-export type { UsageThresholdScan };
+export type { UsageThresholdScan, BillingNoticesResult };
 export type { BeginJobRunResult, DiscrepancyFinding, ReconciledAttempt, SweepFinding, RollupDrift, BillingSnapshotRow, PurgeKind, PendingRefundsResult };
 
 /** The scheduled jobs' activities: each a thin shell over one billing operation, each idempotent. */
@@ -38,6 +39,8 @@ export interface ScheduledJobActivities {
   verifyUsageRollups(input: { meterId: string; from: number; to: number }): Promise<{ hours: number; drift: RollupDrift[] }>;
   /** Usage alerts evaluated, and workflows with a spend threshold asked to check it. */
   scanUsageThresholds(input: { now: number }): Promise<UsageThresholdScan>;
+  /** Trials ending in three days, renewals within the notice period, invoices overdue: each event once. */
+  writeBillingNotices(input: { now: number }): Promise<BillingNoticesResult>;
 }
 
 const PAGE = 100;
@@ -81,6 +84,7 @@ export function createScheduledJobActivities(deps: ActivityDependencies): Schedu
     metersToCloseOut: withFailureMapping((input) => metersToCloseOut(deps.prisma, input)),
     verifyUsageRollups: withFailureMapping((input) => verifyUsageRollups(deps.prisma, input)),
     scanUsageThresholds: withFailureMapping((input) => scanUsageThresholds({ prisma: deps.prisma, probe: probeOf(deps) }, input)),
+    writeBillingNotices: withFailureMapping((input) => writeBillingNotices(deps.prisma, input)),
   };
 }
 

@@ -7,6 +7,9 @@ import { StripeGateway } from '../src/payments/stripe-gateway.js';
 import { createBillingWorker } from '../src/temporal/create-worker.js';
 import { ensureSchedules, summariseEnsured } from '../src/temporal/schedules/ensure-schedules.js';
 import { TemporalSubscriptionWorkflowProbe } from '../src/temporal/temporal-subscription-workflow-probe.js';
+import { ensureEventRelay, TemporalOutbound } from '../src/temporal/temporal-outbound.js';
+import { SmtpEmailSender } from '../src/notifications/smtp-email-sender.js';
+import { DEVELOPMENT_URL_POLICY, STRICT_URL_POLICY } from '../src/billing/webhook-endpoints/address-policy.js';
 
 // `npm run worker`: the production worker process. Scale out by running more of them.
 const config = loadConfigOrExit(workerConfigSchema);
@@ -21,7 +24,15 @@ const worker = await createBillingWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  dependencies: { prisma, gateway, probe },
+  dependencies: {
+    prisma,
+    gateway,
+    probe,
+    outbound: new TemporalOutbound(client, config.TEMPORAL_TASK_QUEUE),
+    webhookUrlPolicy: config.WEBHOOK_URL_POLICY === 'development' ? DEVELOPMENT_URL_POLICY : STRICT_URL_POLICY,
+    ...(config.SMTP_URL === undefined ? {} : { mailer: new SmtpEmailSender(config.SMTP_URL, config.EMAIL_FROM) }),
+    publicUrl: config.PUBLIC_URL,
+  },
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   ...(config.WORKER_MAX_CACHED_WORKFLOWS === undefined ? {} : { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }),
@@ -32,6 +43,12 @@ await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE).then(
   (outcomes) => console.log(summariseEnsured(outcomes)),
   (error: unknown) => console.warn(`schedules: could not be ensured (${String(error)}); run \`npm run temporal:setup\``),
 );
+// …and the event relay running (one per namespace; starting it again finds it).
+await ensureEventRelay(client, config.TEMPORAL_TASK_QUEUE).then(
+  (state) => console.log(`event relay: ${state}`),
+  (error: unknown) => console.warn(`event relay: could not be started (${String(error)})`),
+);
+if (config.SMTP_URL === undefined) console.warn('customer emails: SMTP_URL is not set, so emails are recorded as skipped');
 console.log(`worker polling task queue '${config.TEMPORAL_TASK_QUEUE}' on ${config.TEMPORAL_ADDRESS} (workflow cache: ${worker.options.maxCachedWorkflows})`);
 // Worker.run() installs its own SIGINT/SIGTERM handling: it drains in-flight tasks, then resolves.
 await worker.run();

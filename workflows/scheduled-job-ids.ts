@@ -8,3 +8,4 @@ export const USAGE_CLOSE_OUT = 'billing-usage-close-out';
 export const RETENTION = 'billing-retention';
 export const BILLING_SNAPSHOT = 'billing-daily-snapshot';
 export const USAGE_THRESHOLDS = 'billing-usage-thresholds';
+export const BILLING_NOTICES = 'billing-notices';

@@ -195,9 +195,8 @@ export async function handlePaymentEvent(ctx: SubscriptionContext, event: Paymen
   const s = ctx.state;
   const collection = s.collections.find((c) => c.invoiceId === event.invoiceId);
   if (event.kind === 'payment_refunded' || event.kind === 'payment_disputed') {
-    await ctx.persist(event.kind, at, { invoiceId: event.invoiceId, chargeId: event.chargeId }, [
-      { type: event.kind === 'payment_refunded' ? 'charge.refunded' : 'charge.disputed', dedupeKey: event.eventId, payload: { ...event } },
-    ]);
+    // The webhook's own transaction wrote payment.refunded / invoice.disputed (record-payment-correction.ts).
+    await ctx.persist(event.kind, at, { invoiceId: event.invoiceId, chargeId: event.chargeId });
     return;
   }
   if (!collection) return;

@@ -13,6 +13,7 @@ import { invalidateEntitlementsAfterWrites } from './entitlement-invalidation.js
 import type { ApiEnv } from './env.js';
 import { ApiError, errorBody, handleError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health/routes.js';
+import { hostedInvoiceRoutes } from './routes/hosted-invoices.js';
 import { IdempotencyStore } from '../idempotency/idempotency-store.js';
 import { idempotency } from './idempotency/idempotency.js';
 import { applyOpenApiConventions } from './openapi-conventions.js';
@@ -64,6 +65,7 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
   if (dependencies.billing) {
     for (const middleware of v1Middleware(dependencies.billing)) app.use('/v1/*', exceptWebhooks(middleware));
     app.route('/', billingRoutes(dependencies.billing));
+    app.route('/', hostedInvoiceRoutes(dependencies.billing));
   }
   applyOpenApiConventions(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

@@ -6,6 +6,10 @@ import type { SubscriptionCommandDependencies } from '../billing/subscriptions/c
 import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
 import type { PaymentGateway } from '../payments/gateway.js';
 import type { RateLimitOptions } from './rate-limit.js';
+import { STRICT_URL_POLICY, type WebhookUrlPolicy } from '../billing/webhook-endpoints/address-policy.js';
+import type { WebhookEndpointDependencies } from '../billing/webhook-endpoints/endpoint-input.js';
+import type { WebhookDeliveryRunner } from '../billing/webhook-endpoints/webhook-delivery-runner.js';
+import type { HostResolver } from '../billing/webhook-endpoints/webhook-url.js';
 
 /** What the /v1 routes need. Tests pass the same real parts (Postgres, a Temporal server, the sandbox). */
 export interface BillingApiDependencies {
@@ -25,6 +29,19 @@ export interface BillingApiDependencies {
   entitlements?: EntitlementCache;
   /** Authenticated keys, live while the same listener is; without it every request reads its key. */
   apiKeys?: ApiKeyCache;
+  /** Outbound webhooks: which URLs endpoints may have (strict unless a development server), DNS, and the runner of replays and tests. */
+  webhooks?: { urlPolicy: WebhookUrlPolicy; resolveHost?: HostResolver; runner: WebhookDeliveryRunner };
+}
+
+/** The URL rules endpoint registration applies: the deployment's, strict by default. */
+export function webhookEndpointDependencies(deps: BillingApiDependencies): WebhookEndpointDependencies {
+  return { urlPolicy: deps.webhooks?.urlPolicy ?? STRICT_URL_POLICY, ...(deps.webhooks?.resolveHost ? { resolveHost: deps.webhooks.resolveHost } : {}) };
+}
+
+/** The runner of replays and test deliveries (a Temporal client). */
+export function webhookRunner(deps: BillingApiDependencies): WebhookDeliveryRunner {
+  if (!deps.webhooks) throw new Error('this API was created without a webhook delivery runner');
+  return deps.webhooks.runner;
 }
 
 /** The billing clock of these dependencies: theirs, or the wall clock. */

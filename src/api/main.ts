@@ -10,6 +10,7 @@ const api = await startApiServer({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   rateLimit: { requestsPerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
   entitlementCache: config.ENTITLEMENT_CACHE === 'on',
+  webhookUrlPolicy: config.WEBHOOK_URL_POLICY,
   host: config.HOST,
   port: config.PORT,
   stripe: {

@@ -11,6 +11,8 @@ import { StripeGateway } from '../payments/stripe-gateway.js';
 import { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
 import { PaymentEventSignalSink } from '../temporal/payment-event-signal-sink.js';
 import { TemporalSubscriptionWorkflows } from '../temporal/temporal-subscription-workflows.js';
+import { TemporalOutbound } from '../temporal/temporal-outbound.js';
+import { DEVELOPMENT_URL_POLICY, STRICT_URL_POLICY } from '../billing/webhook-endpoints/address-policy.js';
 import { createApp } from './app.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { databaseReadiness, temporalReadiness } from './readiness.js';
@@ -24,6 +26,8 @@ export interface ApiServerOptions {
   rateLimit?: RateLimitOptions;
   /** false: entitlement checks read PostgreSQL every time (default true: the cache, invalidated by LISTEN/NOTIFY). */
   entitlementCache?: boolean;
+  /** `development`: webhook endpoints may be plain http to loopback (`npm start`); strict otherwise. */
+  webhookUrlPolicy?: 'strict' | 'development';
   host: string;
   port: number;
   stripe: {
@@ -71,7 +75,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const app = createApp({
     readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)],
     stripeWebhooks,
-    billing: { prisma, workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue), gateway, entitlements, apiKeys, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
+    billing: {
+      prisma,
+      workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue),
+      gateway,
+      entitlements,
+      apiKeys,
+      webhooks: { urlPolicy: options.webhookUrlPolicy === 'development' ? DEVELOPMENT_URL_POLICY : STRICT_URL_POLICY, runner: new TemporalOutbound(temporal, options.taskQueue) },
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    },
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));

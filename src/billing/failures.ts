@@ -80,6 +80,14 @@ export const FAILURE_CATALOG = {
   entitlement_not_found: 'not_found',
   entitlement_override_not_found: 'not_found',
   usage_alert_not_found: 'not_found',
+  event_not_found: 'not_found',
+  webhook_endpoint_not_found: 'not_found',
+  webhook_delivery_not_found: 'not_found',
+  email_notification_not_found: 'not_found',
+
+  webhook_endpoint_disabled: 'conflict',
+  invalid_webhook_url: 'invalid',
+  invalid_email_template: 'invalid',
 
   customer_already_exists: 'conflict',
   customer_currency_locked: 'conflict',

@@ -61,6 +61,23 @@ export const entitlementConfigShape = {
   ENTITLEMENT_CACHE: z.enum(['on', 'off']).default('on'),
 } as const;
 
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^smtps?:\/\/[^\s/]+/.test(value), 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587');
+
+/** Customer emails: the SMTP server (unset: emails are recorded as skipped), the From address, and the base of links in them. */
+export const emailConfigShape = {
+  SMTP_URL: smtpUrl.optional(),
+  EMAIL_FROM: z.email('must be an email address').default('billing@localhost'),
+  PUBLIC_URL: httpUrl.default('http://127.0.0.1:3000'),
+} as const;
+
+/** `development`: webhook endpoints may be plain http to a loopback receiver (only `npm start` sets it by default). */
+export const webhookConfigShape = {
+  WEBHOOK_URL_POLICY: z.enum(['strict', 'development']).default('strict'),
+} as const;
+
 export const temporalConfigShape = {
   TEMPORAL_ADDRESS: hostAndPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
@@ -74,6 +91,7 @@ export const apiConfigSchema = z.object({
   ...stripeWebhookConfigShape,
   ...rateLimitConfigShape,
   ...entitlementConfigShape,
+  ...webhookConfigShape,
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
   LOG_LEVEL: logLevel.default('info'),
@@ -92,6 +110,8 @@ export const workerConfigSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   /** The worker's memory budget in MiB: the workflow cache is sized to stay within it. */
   WORKER_MEMORY_MB: z.coerce.number().int().min(256).max(1_000_000).default(1024),
+  ...emailConfigShape,
+  ...webhookConfigShape,
   LOG_LEVEL: logLevel.default('info'),
 });
 
@@ -128,6 +148,13 @@ export const devStackConfigSchema = z.object({
   STRIPE_API_BASE: httpUrl.optional(),
   STRIPE_WEBHOOK_SECRET: stripeWebhookConfigShape.STRIPE_WEBHOOK_SECRET.optional(),
   STRIPE_SANDBOX_PORT: port.default(12_111),
+  /** Unset: a local mail catcher receives every email (SMTP on MAIL_CATCHER_SMTP_PORT, shown on MAIL_CATCHER_WEB_PORT). */
+  SMTP_URL: emailConfigShape.SMTP_URL,
+  EMAIL_FROM: emailConfigShape.EMAIL_FROM,
+  PUBLIC_URL: httpUrl.optional(),
+  MAIL_CATCHER_SMTP_PORT: port.default(1025),
+  MAIL_CATCHER_WEB_PORT: port.default(8025),
+  WEBHOOK_URL_POLICY: z.enum(['strict', 'development']).default('development'),
   ...rateLimitConfigShape,
   ...entitlementConfigShape,
   LOG_LEVEL: logLevel.default('info'),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosStack } from '../../src/devtools/chaos/chaos-stack.js';
 import { SCENARIOS } from '../../src/devtools/chaos/scenarios.js';
+import { webhooksUnderWorkerKill } from '../../src/devtools/chaos/webhook-kill.js';
 
 /**
  * The short version of `npm run chaos`: one scenario, a worker killed with SIGKILL in the middle
@@ -26,4 +27,15 @@ describe('chaos: worker killed mid-burst', () => {
     expect(result.report).toMatchObject({ paidWithoutOneCharge: [], chargedButUnpaid: [], orphanCharges: [], duplicatePeriods: [], statusMismatches: [], unhealthyWorkflows: [] });
     expect(result.ok).toBe(true);
   });
+});
+
+describe('chaos: worker killed mid-delivery of webhooks', () => {
+  it('every event reaches the receiver, signed, in order per object; repeats only with the same webhook-id and body', async () => {
+    const report = await webhooksUnderWorkerKill(stack, { count: 20, clients: 4, say: (line) => lines.push(line) });
+    console.log(`webhooks under a worker kill: ${report.events} events, ${report.requests} requests, ${report.received} webhook-ids, ${report.duplicates} repeats\n${lines.join('\n')}`);
+    expect(report.events).toBeGreaterThan(20 * 5);
+    expect(report).toMatchObject({ missing: [], badSignatures: [], changedBodies: [], outOfOrder: [], undelivered: 0, ok: true });
+    expect(report.received).toBe(report.events);
+    expect(report.requests).toBe(report.received + report.duplicates);
+  }, 400_000);
 });

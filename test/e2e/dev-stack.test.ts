@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import Stripe from 'stripe';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/tenancy/api-keys.js';
 import { freePort } from '../../src/devtools/process/free-port.js';
@@ -123,6 +126,46 @@ describe('npm start (embedded dev stack)', async () => {
     }
     expect(record).toMatchObject({ status: 'active', live: { status: 'active' } });
     expect((await call('GET', '/v1/customers', undefined, { authorization: 'Bearer dbk_forged' })).status).toBe(401);
+  });
+
+  it('shows the customer\'s emails at the Mail URL it prints, and delivers signed webhooks to a receiver on loopback', async () => {
+    const mailUrl = /Mail\s+(http:\/\/\S+)/.exec(first.output())?.[1];
+    expect(mailUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The signup above: its invoice ($12.34 due) and its receipt, caught locally.
+    let mail: Array<{ to: string[]; subject: string; text: string }> = [];
+    for (let tries = 0; mail.filter((m) => m.to.includes('e2e@example.com')).length < 2 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      mail = (await (await fetch(`${mailUrl}/api/messages`)).json()) as typeof mail;
+    }
+    const subjects = mail.filter((m) => m.to.includes('e2e@example.com')).map((m) => m.subject).sort();
+    expect(subjects).toEqual([expect.stringMatching(/^Invoice INV-\d+ from .*: 12\.34 USD due$/), expect.stringMatching(/^Receipt: 12\.34 USD paid to /)]);
+    const page = await (await fetch(mailUrl!)).text();
+    expect(page).toContain('Receipt: 12.34 USD');
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/hosted\/invoices\/[\w-]+)/.exec(mail.find((m) => m.subject.startsWith('Invoice'))!.text)?.[1];
+    expect((await fetch(link!)).status).toBe(200);
+
+    const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const post = async (path: string, body: unknown) =>
+        (await fetch(`${first.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${first.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<ApiJson>;
+      const endpoint = await post('/v1/webhook-endpoints', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, eventTypes: ['customer.created'] });
+      const customer = await post('/v1/customers', { currency: 'usd', name: 'Webhook watcher' });
+      for (let tries = 0; received.length === 0 && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(received).toHaveLength(1);
+      const event = new Webhook(String(endpoint.secret)).verify(received[0]!.body, received[0]!.headers as Record<string, string>) as { type: string; data: { customerId: string } };
+      expect([event.type, event.data.customerId]).toEqual(['customer.created', customer.id]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('DATABASE_URL and TEMPORAL_ADDRESS switch a second stack to the existing servers', async () => {

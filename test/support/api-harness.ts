@@ -9,6 +9,7 @@ import type { ApiEnv } from '../../src/api/env.js';
 import type { RateLimitOptions } from '../../src/api/rate-limit.js';
 import { TemporalSubscriptionWorkflows } from '../../src/temporal/temporal-subscription-workflows.js';
 import { createTenantWithKey } from '../../src/tenancy/tenants.js';
+import { DEVELOPMENT_URL_POLICY } from '../../src/billing/webhook-endpoints/address-policy.js';
 import { issueApiKey } from '../../src/tenancy/api-keys.js';
 import { useSubscriptionHarness, type SubscriptionHarness } from './subscription-harness.js';
 
@@ -70,6 +71,7 @@ export class ApiHarness {
         rateLimit,
         entitlements: this.entitlements,
         apiKeys: this.apiKeys,
+        webhooks: { urlPolicy: DEVELOPMENT_URL_POLICY, runner: h.outbound },
       },
     });
   }

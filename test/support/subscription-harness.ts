@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type BillingActivities } from '../../activities/index.js';
@@ -12,6 +12,10 @@ import { seedCustomer, seedPrice, seedSubscription, seedTenant } from './billing
 import { startSandbox, type SandboxHarness } from './stripe-sandbox.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { connectTimeSkipping } from './time-skipping.js';
+import { LazyMailCatcher } from './lazy-mail-catcher.js';
+import { TemporalOutbound } from '../../src/temporal/temporal-outbound.js';
+import { DEVELOPMENT_URL_POLICY } from '../../src/billing/webhook-endpoints/address-policy.js';
+import { drainOutbox } from '../../src/billing/events/drain-outbox.js';
 
 const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -30,12 +34,19 @@ export class SubscriptionHarness {
   private workers: RunningWorker[] = [];
   private started: Array<WorkflowHandle<typeof subscriptionWorkflow>> = [];
   readonly taskQueue = `billing-test-${Math.random().toString(36).slice(2)}`;
+  /** Customer emails: sent over SMTP to a local catcher (started when first used). */
+  readonly mail = new LazyMailCatcher();
+  /** Lanes, emails, replays and tests as the worker and API start them. */
+  readonly outbound: TemporalOutbound;
 
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly db: TestDatabase,
     readonly stripe: SandboxHarness,
-  ) {}
+  ) {
+    // A plain client, not the time-skipping one: waiting for a replay's result must not move the billing clock.
+    this.outbound = new TemporalOutbound(new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }), this.taskQueue);
+  }
 
   static async create(): Promise<SubscriptionHarness> {
     const [env, db, stripe] = await Promise.all([connectTimeSkipping(), createTestDatabase(), startSandbox({ seed: 5 })]);
@@ -43,7 +54,16 @@ export class SubscriptionHarness {
   }
 
   activities(): BillingActivities {
-    return createActivities({ prisma: this.db.prisma, gateway: this.stripe.gateway });
+    return createActivities({ prisma: this.db.prisma, gateway: this.stripe.gateway, outbound: this.outbound, webhookUrlPolicy: DEVELOPMENT_URL_POLICY, mailer: this.mail, publicUrl: 'http://billing.test' });
+  }
+
+  /**
+   * What the event relay does, once, until the outbox is empty: rows to deliveries and emails,
+   * their lanes and email workflows started. (The relay workflow itself is a long heartbeating
+   * activity, which time skipping would race; tests relay when they mean to.)
+   */
+  async relay(): Promise<number> {
+    return drainOutbox(this.db.prisma, this.outbound);
   }
 
   /** A worker on the real bundle; `wrap` may replace activities (to simulate a crash). */
@@ -153,6 +173,7 @@ export class SubscriptionHarness {
     for (const { id } of others) await this.env.client.workflow.getHandle(subscriptionWorkflowId(id)).terminate('test file finished').catch(() => undefined);
     for (const worker of this.workers) await worker.stop().catch(() => undefined);
     await this.stripe.close();
+    await this.mail.stop();
     await this.db.drop();
     await this.env.teardown();
   }

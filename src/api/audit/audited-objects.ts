@@ -1,4 +1,6 @@
 import { getApiKey } from '../../billing/api-keys/get-api-key.js';
+import { listEmailTemplates } from '../../billing/notifications/list-email-templates.js';
+import { getWebhookEndpoint } from '../../billing/webhook-endpoints/get-webhook-endpoint.js';
 import { getPrice } from '../../billing/catalog/get-price.js';
 import { getProduct } from '../../billing/catalog/get-product.js';
 import { getCoupon } from '../../billing/coupons/get-coupon.js';
@@ -57,6 +59,9 @@ const LOADERS = {
   },
   spend_threshold: (db: BillingDatabase, tenantId: string, id: string) => getSpendThreshold(db, { tenantId, subscriptionId: id }),
   api_key: (db: BillingDatabase, tenantId: string, id: string) => getApiKey(db, { tenantId, apiKeyId: id }),
+  // The view never holds the signing secret: a rotation shows as `updatedAt` and the previous secret's expiry.
+  webhook_endpoint: (db: BillingDatabase, tenantId: string, id: string) => getWebhookEndpoint(db, { tenantId, endpointId: id }),
+  email_template: async (db: BillingDatabase, tenantId: string, kind: string) => (await listEmailTemplates(db, { tenantId })).find((template) => template.kind === kind) ?? null,
 } as const;
 
 export type AuditedObjectType = keyof typeof LOADERS;

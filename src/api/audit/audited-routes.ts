@@ -73,4 +73,13 @@ export const AUDITED_ROUTES = new RouteTable<AuditedRoute | null>({
   'POST /v1/api-keys': { action: 'api_key.created', object: 'api_key', id: 'response' },
   'POST /v1/api-keys/{apiKeyId}/revoke': { action: 'api_key.revoked', object: 'api_key', id: { param: 'apiKeyId' } },
   'POST /v1/api-keys/{apiKeyId}/rotate': { action: 'api_key.rotated', object: 'api_key', id: { param: 'apiKeyId' } },
+  'POST /v1/webhook-endpoints': { action: 'webhook_endpoint.created', object: 'webhook_endpoint', id: 'response' },
+  'PATCH /v1/webhook-endpoints/{webhookEndpointId}': { action: 'webhook_endpoint.updated', object: 'webhook_endpoint', id: { param: 'webhookEndpointId' } },
+  'DELETE /v1/webhook-endpoints/{webhookEndpointId}': { action: 'webhook_endpoint.deleted', object: 'webhook_endpoint', id: { param: 'webhookEndpointId' } },
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/rotate-secret': { action: 'webhook_endpoint.secret_rotated', object: 'webhook_endpoint', id: { param: 'webhookEndpointId' } },
+  // A test or a replay sends a request and logs an attempt (in the delivery log); it changes no setting.
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/test': null,
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}/retry': null,
+  'PUT /v1/email-templates/{kind}': { action: 'email_template.saved', object: 'email_template', id: { param: 'kind' } },
+  'DELETE /v1/email-templates/{kind}': { action: 'email_template.reset', object: 'email_template', id: { param: 'kind' } },
 });

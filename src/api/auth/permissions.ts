@@ -40,6 +40,15 @@ export const ROUTE_PERMISSIONS = new RouteTable<Permission>({
   'GET /v1/api-keys/{apiKeyId}': 'administer',
   'POST /v1/api-keys/{apiKeyId}/revoke': 'administer',
   'POST /v1/api-keys/{apiKeyId}/rotate': 'administer',
+  // Webhook endpoints are where the tenant's data goes, signed with a secret: the administrator's.
+  'POST /v1/webhook-endpoints': 'administer',
+  'PATCH /v1/webhook-endpoints/{webhookEndpointId}': 'administer',
+  'DELETE /v1/webhook-endpoints/{webhookEndpointId}': 'administer',
+  'GET /v1/webhook-endpoints/{webhookEndpointId}/secret': 'administer',
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/rotate-secret': 'administer',
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/test': 'administer',
+  'PUT /v1/email-templates/{kind}': 'administer',
+  'DELETE /v1/email-templates/{kind}': 'administer',
 });
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -9,6 +9,9 @@ import { couponRoutes } from './coupons.js';
 import { creditAndDunningRoutes } from './credit-and-dunning.js';
 import { customerRoutes } from './customers.js';
 import { entitlementRoutes } from './entitlements.js';
+import { emailRoutes } from './emails.js';
+import { eventRoutes } from './events.js';
+import { webhookEndpointRoutes } from './webhook-endpoints.js';
 import { invoiceItemRoutes } from './invoice-items.js';
 import { invoiceRoutes } from './invoices.js';
 import { meterRoutes } from './meters.js';
@@ -20,6 +23,6 @@ import { usageRoutes } from './usage.js';
 /** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
 export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
   const app = billingRouter();
-  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, usageAlertRoutes, entitlementRoutes, apiKeyRoutes, auditEventRoutes]) app.route('/', group(deps));
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, usageAlertRoutes, entitlementRoutes, apiKeyRoutes, auditEventRoutes, eventRoutes, webhookEndpointRoutes, emailRoutes]) app.route('/', group(deps));
   return app;
 }

@@ -92,5 +92,7 @@ export const billingSettingsBody = z
     snapshotHourUtc: z.int().min(0).max(23).optional(),
     webhookEventRetentionDays: z.int().min(1).max(3650).optional(),
     outboxRetentionDays: z.int().min(1).max(3650).optional(),
+    upcomingRenewalNoticeDays: z.int().min(1).max(60).optional(),
+    invoiceOverdueDays: z.int().min(1).max(365).optional(),
   })
   .openapi('SaveBillingSettings');

@@ -1,3 +1,4 @@
+import { moneyFromColumn } from '../amounts.js';
 import { z } from 'zod';
 import { computeCreditNote, type CreditableInvoice, type CreditNoteRequest } from '../../domain/index.js';
 import type { Invoice, Prisma } from '../../generated/prisma/client.js';
@@ -173,7 +174,7 @@ export async function createCreditNote(prisma: BillingDatabase, input: CreateCre
     });
     if (settled) {
       await writeOutboxEvents(tx, tenantId, [
-        { type: 'invoice.paid', aggregateType: 'invoice', aggregateId: invoiceId, dedupeKey: `invoice:${invoiceId}:paid`, payload: { invoiceId, customerId: invoice.customerId, subscriptionId: invoice.subscriptionId, amountPaid: invoice.amountPaid.toString(), byCreditNote: id } },
+        { type: 'invoice.paid', aggregateType: 'invoice', aggregateId: invoiceId, dedupeKey: `invoice:${invoiceId}:paid`, payload: { invoiceId, number: invoice.number, customerId: invoice.customerId, subscriptionId: invoice.subscriptionId, amountPaid: moneyFromColumn(invoice.amountPaid, invoice.currency), byCreditNote: id } },
       ]);
     }
     if (outcome === 'credit_balance') {
@@ -193,7 +194,7 @@ export async function createCreditNote(prisma: BillingDatabase, input: CreateCre
         aggregateType: 'invoice',
         aggregateId: invoiceId,
         dedupeKey: `credit_note:${id}:created`,
-        payload: { creditNoteId: id, number, invoiceId, customerId: invoice.customerId, outcome, total: amounts.total.toString(), currency: invoice.currency },
+        payload: { creditNoteId: id, number, invoiceId, customerId: invoice.customerId, outcome, total: moneyFromColumn(amounts.total, invoice.currency) },
       },
     ]);
     return toCreditNoteView(await requireCreditNote(tx, tenantId, id));

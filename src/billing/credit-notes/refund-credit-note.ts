@@ -41,14 +41,10 @@ async function recordRefund(prisma: BillingDatabase, tenantId: string, creditNot
       const refunded = await tx.creditNote.aggregate({ where: { invoiceId: note.invoiceId, refundStatus: 'succeeded' }, _sum: { total: true } });
       await tx.$executeRaw`UPDATE invoices SET amount_refunded = GREATEST(amount_refunded, ${refunded._sum.total ?? 0n}) WHERE id = ${note.invoiceId}`;
     }
+    const facts = { creditNoteId, invoiceId: note.invoiceId, total: moneyFromColumn(note.total, note.currency) };
+    const base = { aggregateType: 'invoice', aggregateId: note.invoiceId, dedupeKey: `credit_note:${creditNoteId}:refund` };
     await writeOutboxEvents(tx, tenantId, [
-      {
-        type: answer.status === 'failed' ? 'credit_note.refund_failed' : 'credit_note.refunded',
-        aggregateType: 'invoice',
-        aggregateId: note.invoiceId,
-        dedupeKey: `credit_note:${creditNoteId}:refund`,
-        payload: { creditNoteId, invoiceId: note.invoiceId, total: note.total.toString(), currency: note.currency, ...(answer.status === 'failed' ? { reason: answer.reason } : {}) },
-      },
+      answer.status === 'failed' ? { ...base, type: 'credit_note.refund_failed', payload: { ...facts, reason: answer.reason } } : { ...base, type: 'credit_note.refunded', payload: facts },
     ]);
   });
 }

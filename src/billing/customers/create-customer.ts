@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import type { PaymentGateway } from '../../payments/gateway.js';
-import { isUniqueViolation, toJson } from '../db.js';
+import { isUniqueViolation, runInTransaction, toJson } from '../db.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { failure, notFound } from '../failures.js';
 import { currencySchema, idSchema, metadataSchema, parseInput } from '../validation.js';
 import { ensureGatewayCustomer } from './ensure-gateway-customer.js';
@@ -44,17 +45,28 @@ export async function createCustomer(prisma: PrismaClient, gateway: PaymentGatew
   if ((await prisma.tenant.count({ where: { id: parsed.tenantId } })) === 0) throw notFound('tenant', parsed.tenantId);
   const id = parsed.id ?? newId('cus');
   try {
-    await prisma.customer.create({
-      data: {
-        id,
-        tenantId: parsed.tenantId,
-        email: parsed.email ?? null,
-        name: parsed.name ?? null,
-        currency: parsed.currency,
-        taxJurisdiction: parsed.taxJurisdiction ?? null,
-        externalId: parsed.externalId ?? null,
-        metadata: toJson(parsed.metadata ?? {}),
-      },
+    await runInTransaction(prisma, async (tx) => {
+      await tx.customer.create({
+        data: {
+          id,
+          tenantId: parsed.tenantId,
+          email: parsed.email ?? null,
+          name: parsed.name ?? null,
+          currency: parsed.currency,
+          taxJurisdiction: parsed.taxJurisdiction ?? null,
+          externalId: parsed.externalId ?? null,
+          metadata: toJson(parsed.metadata ?? {}),
+        },
+      });
+      await writeOutboxEvents(tx, parsed.tenantId, [
+        {
+          type: 'customer.created',
+          aggregateType: 'customer',
+          aggregateId: id,
+          dedupeKey: `customer:${id}:created`,
+          payload: { customerId: id, externalId: parsed.externalId ?? null, email: parsed.email ?? null, currency: parsed.currency ?? null },
+        },
+      ]);
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

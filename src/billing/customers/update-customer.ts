@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma-client.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { Customer, Prisma } from '../../generated/prisma/client.js';
+import { newId } from '../../ids.js';
+import { writeOutboxEvents, type OutboxEventRow } from '../outbox/write-outbox-events.js';
 import type { PaymentGateway, UpdateGatewayCustomer } from '../../payments/gateway.js';
 import { isUniqueViolation, runInTransaction, toJson } from '../db.js';
 import { failure, notFound } from '../failures.js';
@@ -49,6 +51,22 @@ async function assertCurrencyUnlocked(tx: Prisma.TransactionClient, tenantId: st
   }
 }
 
+/** `customer.updated` naming the fields whose value changed, with their values before; none if nothing did. */
+function customerUpdatedEvent(before: Customer, after: Customer): OutboxEventRow[] {
+  const changed = FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+  if (changed.length === 0) return [];
+  const previous = Object.fromEntries(changed.map((field) => [field, before[field]]));
+  return [
+    {
+      type: 'customer.updated',
+      aggregateType: 'customer',
+      aggregateId: after.id,
+      dedupeKey: `customer:${after.id}:updated:${after.updatedAt.getTime()}:${newId('chg')}`,
+      payload: { customerId: after.id, changed: [...changed], previous },
+    },
+  ];
+}
+
 /**
  * Changes the given fields and returns the customer. The row is locked so the currency check and
  * the change cannot interleave with another update. Email and name are then pushed to the gateway
@@ -63,11 +81,13 @@ export async function updateCustomer(prisma: PrismaClient, gateway: PaymentGatew
       if (!(await lockCustomer(tx, tenantId, customerId))) throw notFound('customer', customerId);
       const current = await tx.customer.findFirstOrThrow({ where: { id: customerId, tenantId } });
       if (fields.currency !== undefined && fields.currency !== current.currency) await assertCurrencyUnlocked(tx, tenantId, customerId);
-      return tx.customer.update({
+      const updated = await tx.customer.update({
         where: { id: customerId, tenantId },
         data: { ...fields, ...(metadata === undefined ? {} : { metadata: toJson(metadata) }) },
         include: withDefaultPaymentMethod,
       });
+      await writeOutboxEvents(tx, tenantId, customerUpdatedEvent(current, updated));
+      return updated;
     });
   } catch (error) {
     if (isUniqueViolation(error)) {

@@ -10,7 +10,19 @@ const DECIDED = new Set(['won', 'lost']);
 
 async function recordRefund(tx: Prisma.TransactionClient, tenantId: string, invoiceId: string, event: Extract<Correction, { kind: 'payment_refunded' }>): Promise<void> {
   // The charge's cumulative refunded amount, whoever refunded (a credit note, or the dashboard).
-  await tx.$executeRaw`UPDATE invoices SET amount_refunded = GREATEST(amount_refunded, ${BigInt(event.amountRefunded.amount)}) WHERE id = ${invoiceId} AND tenant_id = ${tenantId}`;
+  const moved = await tx.$executeRaw`UPDATE invoices SET amount_refunded = GREATEST(amount_refunded, ${BigInt(event.amountRefunded.amount)}) WHERE id = ${invoiceId} AND tenant_id = ${tenantId}`;
+  const invoice = moved === 0 ? null : await tx.invoice.findFirst({ where: { id: invoiceId, tenantId }, select: { customerId: true, subscriptionId: true } });
+  if (invoice === null) return;
+  // One event per cumulative figure: the same webhook twice adds nothing, a second partial refund is news.
+  await writeOutboxEvents(tx, tenantId, [
+    {
+      type: 'payment.refunded',
+      aggregateType: 'invoice',
+      aggregateId: invoiceId,
+      dedupeKey: `payment:${event.chargeId}:refunded:${event.amountRefunded.amount}`,
+      payload: { invoiceId, customerId: invoice.customerId, subscriptionId: invoice.subscriptionId, chargeId: event.chargeId, amountRefunded: event.amountRefunded },
+    },
+  ]);
 }
 
 async function recordDispute(tx: Prisma.TransactionClient, tenantId: string, invoiceId: string, event: Extract<Correction, { kind: 'payment_disputed' }>): Promise<void> {
@@ -25,7 +37,7 @@ async function recordDispute(tx: Prisma.TransactionClient, tenantId: string, inv
       aggregateType: 'invoice',
       aggregateId: invoiceId,
       dedupeKey: `dispute:${event.disputeId}:${event.status}`,
-      payload: { invoiceId, customerId: invoice.customerId, subscriptionId: invoice.subscriptionId, disputeId: event.disputeId, status: event.status, reason: event.reason, amount: event.amount.amount, currency: event.amount.currency },
+      payload: { invoiceId, customerId: invoice.customerId, subscriptionId: invoice.subscriptionId, disputeId: event.disputeId, status: event.status, reason: event.reason, amount: event.amount },
     },
   ]);
 }

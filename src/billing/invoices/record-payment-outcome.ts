@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
 import type { Invoice, PaymentAttemptStatus, Prisma } from '../../generated/prisma/client.js';
 import { newId } from '../../ids.js';
-import { dateOrNull } from '../amounts.js';
+import { dateOrNull, moneyFromColumn } from '../amounts.js';
 import { runInTransaction } from '../db.js';
 import { lockInvoice } from '../locks.js';
 import { invoiceEvent, writeOutboxEvents, type OutboxEventRow } from '../outbox/write-outbox-events.js';
@@ -59,20 +59,28 @@ function attemptFields(outcome: AttemptOutcome, completedAt: Date): Prisma.Payme
   }
 }
 
-/** The attempt row (inserted if chargeInvoice's insert never ran), with the outcome written once. */
-async function recordAttempt(tx: Prisma.TransactionClient, invoice: Invoice, attempt: number, outcome: AttemptOutcome, now: Date): Promise<boolean> {
+/** The attempt row (inserted if chargeInvoice's insert never ran) with the outcome written once; null if it was written before. */
+async function recordAttempt(tx: Prisma.TransactionClient, invoice: Invoice, attempt: number, outcome: AttemptOutcome, now: Date): Promise<string | null> {
   await tx.paymentAttempt.createMany({
     data: [{ id: newId('pa'), tenantId: invoice.tenantId, invoiceId: invoice.id, attemptNumber: attempt, idempotencyKey: outcome.idempotencyKey, status: 'pending', amount: invoice.amountDue, currency: invoice.currency }],
     skipDuplicates: true,
   });
   const row = await tx.paymentAttempt.findUniqueOrThrow({ where: { invoiceId_attemptNumber: { invoiceId: invoice.id, attemptNumber: attempt } } });
-  if (!mayRecord(row.status, outcome.status)) return false;
+  if (!mayRecord(row.status, outcome.status)) return null;
   await tx.paymentAttempt.update({ where: { id: row.id }, data: attemptFields(outcome, now) });
-  return true;
+  return row.id;
 }
 
-function failureEvents(invoice: Invoice, attempt: number, outcome: AttemptOutcome): OutboxEventRow[] {
-  const facts = { number: invoice.number, subscriptionId: invoice.subscriptionId, customerId: invoice.customerId, attempt };
+interface FailureFacts {
+  number: string | null;
+  subscriptionId: string | null;
+  customerId: string;
+  attempt: number;
+  nextPaymentAttemptAt: string | null;
+}
+
+function failureEvents(invoice: Invoice, facts: FailureFacts, outcome: AttemptOutcome): OutboxEventRow[] {
+  const { attempt } = facts;
   switch (outcome.status) {
     case 'requires_action':
       return [invoiceEvent('invoice.payment_action_required', invoice.id, `attempt:${attempt}:payment_action_required`, { ...facts, paymentIntentId: outcome.paymentIntentId })];
@@ -83,16 +91,31 @@ function failureEvents(invoice: Invoice, attempt: number, outcome: AttemptOutcom
     case 'rejected':
       return [
         invoiceEvent('invoice.payment_failed', invoice.id, `attempt:${attempt}:payment_failed`, { ...facts, reason: 'rejected', declineCode: null, hardDecline: false }),
-        invoiceEvent('billing.attention_required', invoice.id, `attempt:${attempt}:attention_required`, {
-          ...facts,
-          reason: GATEWAY_REJECTED,
-          gatewayCode: outcome.code,
-          message: outcome.message,
-        }),
+        {
+          type: 'billing.attention_required',
+          aggregateType: 'invoice',
+          aggregateId: invoice.id,
+          dedupeKey: `invoice:${invoice.id}:attempt:${attempt}:attention_required`,
+          payload: { invoiceId: invoice.id, ...facts, reason: GATEWAY_REJECTED, gatewayCode: outcome.code, message: outcome.message },
+        },
       ];
     case 'succeeded':
       return [];
   }
+}
+
+/** The payment attempt's own event (`payment.succeeded` / `payment.failed`), once, when its outcome is first written. */
+function paymentEvents(invoice: Invoice, paymentId: string, facts: FailureFacts, outcome: AttemptOutcome): OutboxEventRow[] {
+  const base = { invoiceId: invoice.id, customerId: invoice.customerId, subscriptionId: invoice.subscriptionId, paymentId, attempt: facts.attempt, amount: moneyFromColumn(invoice.amountDue, invoice.currency) };
+  const key = `payment:${paymentId}`;
+  if (outcome.status === 'succeeded') {
+    return [{ type: 'payment.succeeded', aggregateType: 'invoice', aggregateId: invoice.id, dedupeKey: `${key}:succeeded`, payload: { ...base, paymentIntentId: outcome.paymentIntentId } }];
+  }
+  if (outcome.status === 'requires_action') return [];
+  const reason = outcome.status === 'declined' ? 'declined' : outcome.status;
+  const declineCode = outcome.status === 'declined' ? outcome.declineCode : null;
+  const hardDecline = outcome.status === 'declined' && outcome.hardDecline;
+  return [{ type: 'payment.failed', aggregateType: 'invoice', aggregateId: invoice.id, dedupeKey: `${key}:failed`, payload: { ...base, reason, declineCode, hardDecline, nextPaymentAttemptAt: facts.nextPaymentAttemptAt } }];
 }
 
 const NO_ATTENTION = { attentionReason: null, attentionMessage: null, attentionSince: null };
@@ -120,7 +143,8 @@ export async function recordPaymentOutcome(prisma: PrismaClient, input: RecordPa
     await lockInvoice(tx, tenantId, invoiceId);
     const invoice = await requireInvoice(tx, tenantId, invoiceId);
     if (outcome.status === 'already_paid' || outcome.status === 'not_collectible') return toInvoiceSummary(invoice);
-    const recorded = await recordAttempt(tx, invoice, attempt, outcome, now);
+    const paymentId = await recordAttempt(tx, invoice, attempt, outcome, now);
+    const recorded = paymentId !== null;
     const paid = invoice.status === 'paid';
     // Money the gateway took pays the invoice even if dunning wrote it off meanwhile (as Stripe does).
     const becomesPaid = recorded && outcome.status === 'succeeded' && (invoice.status === 'open' || invoice.status === 'uncollectible');
@@ -134,13 +158,17 @@ export async function recordPaymentOutcome(prisma: PrismaClient, input: RecordPa
         ...(becomesPaid ? { status: 'paid', amountPaid: invoice.amountDue, paidAt: now } : {}),
       },
     });
-    const facts = { number: invoice.number, subscriptionId: invoice.subscriptionId, customerId: invoice.customerId, attempt };
     const summary = toInvoiceSummary(updated);
-    const events = becomesPaid
-      ? [invoiceEvent('invoice.paid', invoice.id, 'paid', { ...facts, amountPaid: summary.amountPaid, paymentIntentId: outcome.status === 'succeeded' ? outcome.paymentIntentId : null })]
-      : recorded && !paid
-        ? failureEvents(invoice, attempt, outcome)
-        : [];
+    const retryAt = paid || becomesPaid ? null : dateOrNull(input.nextRetryAt);
+    const facts: FailureFacts = { number: invoice.number, subscriptionId: invoice.subscriptionId, customerId: invoice.customerId, attempt, nextPaymentAttemptAt: retryAt === null ? null : retryAt.toISOString() };
+    const events = [
+      ...(paymentId === null ? [] : paymentEvents(invoice, paymentId, facts, outcome)),
+      ...(becomesPaid
+        ? [invoiceEvent('invoice.paid', invoice.id, 'paid', { ...facts, amountPaid: summary.amountPaid, paymentIntentId: outcome.status === 'succeeded' ? outcome.paymentIntentId : null })]
+        : recorded && !paid
+          ? failureEvents(invoice, facts, outcome)
+          : []),
+    ];
     await writeOutboxEvents(tx, tenantId, events);
     return summary;
   });

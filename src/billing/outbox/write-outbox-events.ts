@@ -1,18 +1,16 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { newId } from '../../ids.js';
 import { toJson } from '../db.js';
+import { EVENT_API_VERSION, type EventDataByType, type EventType } from '../events/event-catalog.js';
 
 /**
- * One fact for the outbox, written in the transaction of the change it reports. `dedupeKey` is
- * unique per tenant: writing the same fact twice (a retried activity) adds nothing.
+ * One fact for the outbox, written in the transaction of the change it reports, typed by the
+ * event catalog. `dedupeKey` is unique per tenant: writing the same fact twice (a retried
+ * activity) adds nothing. The aggregate is the object whose events are delivered in order.
  */
-export interface OutboxEventRow {
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  dedupeKey: string;
-  payload: Record<string, unknown>;
-}
+export type OutboxEventRow = {
+  [T in EventType]: { type: T; aggregateType: string; aggregateId: string; dedupeKey: string; payload: EventDataByType[T] };
+}[EventType];
 
 /**
  * Writes events in the caller's transaction, beside the change they report. ON CONFLICT DO
@@ -29,13 +27,16 @@ export async function writeOutboxEvents(tx: Prisma.TransactionClient, tenantId: 
       aggregateType: event.aggregateType,
       aggregateId: event.aggregateId,
       dedupeKey: event.dedupeKey,
+      apiVersion: EVENT_API_VERSION,
       payload: toJson(event.payload),
     })),
     skipDuplicates: true,
   });
 }
 
-/** An invoice fact; its dedupe key is `invoice:<id>:<suffix>`. */
-export function invoiceEvent(type: string, invoiceId: string, suffix: string, payload: Record<string, unknown>): OutboxEventRow {
-  return { type, aggregateType: 'invoice', aggregateId: invoiceId, dedupeKey: `invoice:${invoiceId}:${suffix}`, payload: { invoiceId, ...payload } };
+type InvoiceEventType = { [T in EventType]: EventDataByType[T] extends { invoiceId: string } ? T : never }[EventType];
+
+/** An invoice fact, delivered in order with the invoice's other events; its dedupe key is `invoice:<id>:<suffix>`. */
+export function invoiceEvent<T extends InvoiceEventType>(type: T, invoiceId: string, suffix: string, payload: Omit<EventDataByType[T], 'invoiceId'>): OutboxEventRow {
+  return { type, aggregateType: 'invoice', aggregateId: invoiceId, dedupeKey: `invoice:${invoiceId}:${suffix}`, payload: { invoiceId, ...payload } } as unknown as OutboxEventRow;
 }

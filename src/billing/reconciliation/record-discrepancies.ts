@@ -1,3 +1,4 @@
+import { moneyFromColumn } from '../amounts.js';
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { newId } from '../../ids.js';
 import { runInTransaction, toJson } from '../db.js';
@@ -38,7 +39,7 @@ export async function recordDiscrepancies(prisma: PrismaClient, findings: readon
           aggregateType: 'reconciliation_discrepancy',
           aggregateId: id,
           dedupeKey: `reconciliation:${finding.findingKey}`,
-          payload: { discrepancyId: id, kind: finding.kind, invoiceId: finding.invoiceId, subscriptionId: finding.subscriptionId, paymentIntentId: finding.paymentIntentId, amount: finding.amount, currency: finding.currency },
+          payload: { discrepancyId: id, kind: finding.kind, invoiceId: finding.invoiceId, subscriptionId: finding.subscriptionId, paymentIntentId: finding.paymentIntentId, amount: finding.amount === null || finding.currency === null ? null : moneyFromColumn(BigInt(finding.amount), finding.currency) },
         },
       ]);
       return true;

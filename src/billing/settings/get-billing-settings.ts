@@ -12,6 +12,8 @@ export const billingSettingsViewSchema = z
     snapshotHourUtc: z.int().describe('The UTC hour at which the daily billing snapshot is taken (0 to 23)'),
     webhookEventRetentionDays: z.int().describe('Processed gateway webhook events are deleted after this many days (1 to 3650)'),
     outboxRetentionDays: z.int().describe('Delivered outbox events are deleted after this many days (1 to 3650)'),
+    upcomingRenewalNoticeDays: z.int().describe('`invoice.upcoming` and the upcoming-renewal email go out this many days before a renewal (1 to 60)'),
+    invoiceOverdueDays: z.int().describe('`invoice.overdue` and its email go out when a finalized invoice is still unpaid this many days later (1 to 365)'),
   })
   .meta({ id: 'BillingSettings' });
 
@@ -22,7 +24,12 @@ export interface BillingSettingsView {
   snapshotHourUtc: number;
   webhookEventRetentionDays: number;
   outboxRetentionDays: number;
+  upcomingRenewalNoticeDays: number;
+  invoiceOverdueDays: number;
 }
+
+export const DEFAULT_UPCOMING_RENEWAL_NOTICE_DAYS = 7;
+export const DEFAULT_INVOICE_OVERDUE_DAYS = 7;
 
 const DEFAULT_JOB_SETTINGS = { reconcileAfterMinutes: DEFAULT_RECONCILE_AFTER_MINUTES, snapshotHourUtc: 0, webhookEventRetentionDays: DEFAULT_RETENTION_DAYS, outboxRetentionDays: DEFAULT_RETENTION_DAYS } as const;
 
@@ -36,5 +43,7 @@ export async function getBillingSettings(prisma: Db, input: { tenantId: string }
     snapshotHourUtc: row?.snapshotHourUtc ?? DEFAULT_JOB_SETTINGS.snapshotHourUtc,
     webhookEventRetentionDays: row?.webhookEventRetentionDays ?? DEFAULT_JOB_SETTINGS.webhookEventRetentionDays,
     outboxRetentionDays: row?.outboxRetentionDays ?? DEFAULT_JOB_SETTINGS.outboxRetentionDays,
+    upcomingRenewalNoticeDays: row?.upcomingRenewalNoticeDays ?? DEFAULT_UPCOMING_RENEWAL_NOTICE_DAYS,
+    invoiceOverdueDays: row?.invoiceOverdueDays ?? DEFAULT_INVOICE_OVERDUE_DAYS,
   };
 }

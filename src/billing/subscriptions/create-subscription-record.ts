@@ -9,6 +9,7 @@ import { newId } from '../../ids.js';
 import { assertItemsWithinBounds } from '../amount-bounds.js';
 import { assertMetersNotBilledElsewhere } from '../usage/assert-meter-free.js';
 import { isUniqueViolation, runInTransaction } from '../db.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { failure, notFound, withDomainValidation } from '../failures.js';
 import { lockCustomer } from '../locks.js';
 import { idSchema, parseInput } from '../validation.js';
@@ -185,6 +186,22 @@ export async function createSubscriptionRecord(prisma: PrismaClient, input: Crea
       await assertMetersNotBilledElsewhere(tx, { tenantId, customerId: customer.id, meterIds, exceptSubscriptionId: subscriptionId });
       // A trial grants the plan's features from its first instant.
       await notifyEntitlementsChanged(tx, tenantId, [customer.id]);
+      await writeOutboxEvents(tx, tenantId, [
+        {
+          type: 'subscription.created',
+          aggregateType: 'subscription',
+          aggregateId: subscriptionId,
+          dedupeKey: `subscription:${subscriptionId}:created`,
+          payload: {
+            subscriptionId,
+            customerId: customer.id,
+            status: trialEnd === null ? 'incomplete' : 'trialing',
+            currency,
+            trialEnd: trialEnd === null ? null : new Date(trialEnd).toISOString(),
+            priceIds: items.map((item) => item.priceId),
+          },
+        },
+      ]);
       // The first subscription fixes the customer's billing currency, as Stripe does.
       if (locked.currency === null) await tx.customer.updateMany({ where: { id: customer.id, tenantId }, data: { currency } });
     });

@@ -8,10 +8,12 @@ import { runInTransaction, toJson } from '../db.js';
 import { failure, notFound } from '../failures.js';
 import { lockSubscription } from '../locks.js';
 import { notifyEntitlementsChanged } from '../entitlements/entitlement-changes.js';
-import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { isEventType, type EventDataByType } from '../events/event-catalog.js';
+import { writeOutboxEvents, type OutboxEventRow } from '../outbox/write-outbox-events.js';
 
 /** A subscription fact for the outbox; the aggregate is the subscription. */
 export interface OutboxEventInput {
+  /** A type of the event catalog; anything else (an older workflow's `charge.refunded`) is not written. */
   type: string;
   /** Unique per tenant with the type: a retried write adds nothing. */
   dedupeKey: string;
@@ -83,13 +85,47 @@ export async function persistSubscriptionStates(prisma: PrismaClient, inputs: re
   });
 }
 
+/**
+ * The workflow's events for this write, completed with what only the row knows (the customer,
+ * the status before), plus the catalog's status events — `subscription.paused`, `.resumed`,
+ * `.canceled` — derived from the transition itself, so every path to a status (an API cancel,
+ * dunning's final action, a trial without a card) reports it the same way.
+ */
+function subscriptionEvents(input: PersistSubscriptionStateInput, customerId: string, previousStatus: SubscriptionStatus): OutboxEventRow[] {
+  const { subscriptionId, state } = input;
+  const rows: OutboxEventRow[] = [];
+  let facts: EventDataByType['subscription.paused'] | null = null;
+  for (const event of input.events) {
+    if (!isEventType(event.type)) continue;
+    const base = { aggregateType: 'subscription', aggregateId: subscriptionId, dedupeKey: event.dedupeKey };
+    if (event.type === 'subscription.updated') {
+      const payload = { ...event.payload, subscriptionId, customerId, status: state.status, previousStatus } as EventDataByType['subscription.updated'];
+      facts = { subscriptionId, customerId, status: state.status, previousStatus, action: payload.action, at: payload.at };
+      rows.push({ ...base, type: 'subscription.updated', payload });
+    } else {
+      rows.push({ ...base, type: event.type, payload: { subscriptionId, customerId, ...event.payload } } as OutboxEventRow);
+    }
+  }
+  if (facts === null || previousStatus === state.status) return rows;
+  const key = `${subscriptionId}:v${input.stateVersion}`;
+  if (state.status === 'canceled') {
+    const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+    rows.push({ type: 'subscription.canceled', aggregateType: 'subscription', aggregateId: subscriptionId, dedupeKey: `${key}:canceled`, payload: { ...facts, canceledAt: iso(state.canceledAt), endedAt: iso(state.endedAt) } });
+  } else if (state.status === 'paused') {
+    rows.push({ type: 'subscription.paused', aggregateType: 'subscription', aggregateId: subscriptionId, dedupeKey: `${key}:paused`, payload: facts });
+  } else if (previousStatus === 'paused') {
+    rows.push({ type: 'subscription.resumed', aggregateType: 'subscription', aggregateId: subscriptionId, dedupeKey: `${key}:resumed`, payload: facts });
+  }
+  return rows;
+}
+
 /** persistSubscriptionState inside an open transaction (with the step's other writes). */
 export async function persistSubscriptionStateInTransaction(tx: Prisma.TransactionClient, input: PersistSubscriptionStateInput, now: Date): Promise<void> {
   const { tenantId, subscriptionId, state } = input;
   if (!(await lockSubscription(tx, tenantId, subscriptionId))) {
     throw notFound('subscription', subscriptionId);
   }
-  const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true, customerId: true } });
+  const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true, customerId: true, status: true } });
   if (input.stateVersion <= row.stateVersion) return;
   await tx.subscription.update({
     where: { id: subscriptionId },
@@ -113,11 +149,7 @@ export async function persistSubscriptionStateInTransaction(tx: Prisma.Transacti
   await replaceItems(tx, input, now.getTime());
   // Status, items and period decide what the customer is entitled to.
   await notifyEntitlementsChanged(tx, tenantId, [row.customerId]);
-  await writeOutboxEvents(
-    tx,
-    tenantId,
-    input.events.map((event) => ({ ...event, aggregateType: 'subscription', aggregateId: subscriptionId })),
-  );
+  await writeOutboxEvents(tx, tenantId, subscriptionEvents(input, row.customerId, row.status));
   if (input.audit !== null) {
     await tx.auditLogEntry.create({
       data: {

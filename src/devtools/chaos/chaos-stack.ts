@@ -79,6 +79,8 @@ export class ChaosStack {
         TEMPORAL_ADDRESS: this.temporal.address,
         STRIPE_SECRET_KEY: SANDBOX_SECRET_KEY,
         STRIPE_API_BASE: this.app.sandboxUrl,
+        // A development stack: webhooks may go to a receiver on loopback (the chaos runs' own).
+        WEBHOOK_URL_POLICY: 'development',
         LOG_LEVEL: 'warn',
         ...this.workerEnv,
       },

@@ -20,6 +20,10 @@ import { createStripeClient } from '../../payments/stripe-client.js';
 import { StripeGateway } from '../../payments/stripe-gateway.js';
 import { ensureDemoTenant } from './demo-tenant.js';
 import { startPayments } from './payments.js';
+import { startMailCatcher } from '../mail-catcher/mail-catcher.js';
+import { SmtpEmailSender } from '../../notifications/smtp-email-sender.js';
+import { ensureEventRelay, TemporalOutbound } from '../../temporal/temporal-outbound.js';
+import { DEVELOPMENT_URL_POLICY, STRICT_URL_POLICY } from '../../billing/webhook-endpoints/address-policy.js';
 
 /**
  * `npm start`: the whole system in one process tree on embedded defaults — PostgreSQL, migrations,
@@ -105,10 +109,29 @@ try {
   });
   if (registered.length > 0) say(`registered search attributes: ${registered.join(', ')}`);
   say(summariseEnsured(await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE)));
+  say(`event relay: ${await ensureEventRelay(client, config.TEMPORAL_TASK_QUEUE)}`);
 
   const payments = await startPayments(config, dataDir);
   if (payments.stop) stops.push({ name: 'Stripe sandbox', stop: payments.stop });
   const gateway = new StripeGateway(createStripeClient({ secretKey: payments.secretKey, apiBase: payments.apiBase }));
+
+  let smtpUrl = config.SMTP_URL;
+  let mailDescription = `SMTP ${config.SMTP_URL ?? ''}`;
+  if (smtpUrl === undefined) {
+    // A port already taken (another stack, a MailHog) is not worth failing for: any free one will do.
+    const catcher = await startMailCatcher({ host: '127.0.0.1', smtpPort: config.MAIL_CATCHER_SMTP_PORT, webPort: config.MAIL_CATCHER_WEB_PORT }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      say(`mail catcher ports ${config.MAIL_CATCHER_SMTP_PORT}/${config.MAIL_CATCHER_WEB_PORT} are taken; using free ones`);
+      return startMailCatcher({ host: '127.0.0.1' });
+    });
+    stops.push({ name: 'mail catcher', stop: () => catcher.stop() });
+    smtpUrl = catcher.smtpUrl;
+    mailDescription = `${catcher.webUrl}   (every customer email, caught locally; SMTP ${catcher.smtpUrl})`;
+  }
+  const mailer = new SmtpEmailSender(smtpUrl, config.EMAIL_FROM);
+  stops.push({ name: 'mailer', stop: async () => mailer.close() });
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  const webhookUrlPolicy = config.WEBHOOK_URL_POLICY === 'development' ? DEVELOPMENT_URL_POLICY : STRICT_URL_POLICY;
 
   const prisma: PrismaClient = createPrismaClient(databaseUrl);
   stops.push({ name: 'Prisma', stop: () => prisma.$disconnect() });
@@ -121,7 +144,15 @@ try {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      dependencies: { prisma, gateway, probe: new TemporalSubscriptionWorkflowProbe(client, config.TEMPORAL_TASK_QUEUE) },
+      dependencies: {
+        prisma,
+        gateway,
+        probe: new TemporalSubscriptionWorkflowProbe(client, config.TEMPORAL_TASK_QUEUE),
+        outbound: new TemporalOutbound(client, config.TEMPORAL_TASK_QUEUE),
+        webhookUrlPolicy,
+        mailer,
+        publicUrl,
+      },
     });
     const workerRun = worker.run();
     stops.push({
@@ -146,6 +177,7 @@ try {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     rateLimit: { requestsPerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
     entitlementCache: config.ENTITLEMENT_CACHE === 'on',
+    webhookUrlPolicy: config.WEBHOOK_URL_POLICY,
     host: config.HOST,
     port: config.PORT,
     stripe: {
@@ -168,6 +200,8 @@ try {
       `  Temporal UI    ${temporalUiUrl}`,
       `  Temporal       ${temporalAddress}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
       `  Stripe         ${payments.description}`,
+      `  Mail           ${mailDescription}`,
+      `  Webhooks       ${config.WEBHOOK_URL_POLICY === 'development' ? 'https, or plain http to a receiver on 127.0.0.1 (development)' : 'public https only'}`,
       `  Demo tenant    ${demo.tenantId}`,
       `  Demo API key   ${demo.apiKey}`,
       '',

@@ -26,7 +26,7 @@ export interface ScheduleDeclaration {
   runTimeout: string;
 }
 
-import { BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, RETENTION, STUCK_BILLING_SWEEP, USAGE_CLOSE_OUT, USAGE_THRESHOLDS } from '../../../workflows/scheduled-job-ids.js';
+import { BILLING_NOTICES, BILLING_SNAPSHOT, PAYMENT_RECONCILIATION, RETENTION, STUCK_BILLING_SWEEP, USAGE_CLOSE_OUT, USAGE_THRESHOLDS } from '../../../workflows/scheduled-job-ids.js';
 
 export const SCHEDULES: readonly ScheduleDeclaration[] = [
   {
@@ -68,6 +68,16 @@ export const SCHEDULES: readonly ScheduleDeclaration[] = [
     overlap: ScheduleOverlapPolicy.SKIP,
     catchupWindow: '10 minutes',
     runTimeout: '4 minutes',
+  },
+  {
+    id: BILLING_NOTICES,
+    description: 'Hourly: writes the events of time passing — subscription.trial_will_end three days before a trial ends, invoice.upcoming within the renewal notice period, invoice.overdue — each once; their emails follow.',
+    workflowType: 'billingNoticesWorkflow',
+    spec: { every: '1 hour', offset: '17 minutes' },
+    jitter: '2 minutes',
+    overlap: ScheduleOverlapPolicy.SKIP,
+    catchupWindow: '1 day',
+    runTimeout: '30 minutes',
   },
   {
     id: RETENTION,

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       API_RATE_LIMIT_BURST: 50,
       // README: entitlement checks are cached unless turned off.
       ENTITLEMENT_CACHE: 'on',
+      // README: webhook endpoints are public https unless a development server says otherwise.
+      WEBHOOK_URL_POLICY: 'strict',
     });
   });
 

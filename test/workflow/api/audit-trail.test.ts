@@ -110,6 +110,13 @@ describe('audit trail', () => {
     await call('POST /v1/api-keys/{apiKeyId}/rotate', `/v1/api-keys/${reader.id}/rotate`, 'admin', undefined, 201);
     await call('POST /v1/api-keys/{apiKeyId}/revoke', `/v1/api-keys/${support.id}/revoke`, 'admin');
 
+    const endpoint = await call('POST /v1/webhook-endpoints', '/v1/webhook-endpoints', 'admin', { url: 'https://93.184.215.14/hooks', eventTypes: ['invoice.*'] }, 201);
+    await call('PATCH /v1/webhook-endpoints/{webhookEndpointId}', `/v1/webhook-endpoints/${endpoint.id}`, 'admin', { description: 'ERP' });
+    await call('POST /v1/webhook-endpoints/{webhookEndpointId}/rotate-secret', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, 'admin', {});
+    await call('DELETE /v1/webhook-endpoints/{webhookEndpointId}', `/v1/webhook-endpoints/${endpoint.id}`, 'admin');
+    await call('PUT /v1/email-templates/{kind}', '/v1/email-templates/payment_failed', 'admin', { subject: 'Payment failed for {{invoice.number}}' });
+    await call('DELETE /v1/email-templates/{kind}', '/v1/email-templates/payment_failed', 'admin');
+
     // Every audited route was performed.
     const audited = Object.entries(AUDITED_ROUTES.entries).filter(([, spec]) => spec !== null).map(([template]) => template);
     expect([...new Set(performed.map((p) => p.template))].sort()).toEqual(audited.sort());

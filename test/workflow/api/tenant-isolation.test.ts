@@ -34,8 +34,9 @@ interface DocParameter {
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
 
+// The hosted invoice page takes no API key: its unguessable token is the credential (webhooks.test.ts).
 function excluded(path: string): boolean {
-  return path === '/health' || path.startsWith('/health/') || path === '/openapi.json' || path === '/docs' || path === '/v1/webhooks/stripe';
+  return path.startsWith('/hosted/') || path === '/health' || path.startsWith('/health/') || path === '/openapi.json' || path === '/docs' || path === '/v1/webhooks/stripe';
 }
 
 function operationsOf(doc: { paths: Record<string, Record<string, { parameters?: DocParameter[] }>> }): Operation[] {
@@ -55,7 +56,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, { parameters?:
 // ---------------------------------------------------------------------------------------------
 // Seeded tenants
 
-const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId', 'invoiceItemId', 'feature', 'featureKey', 'usageAlertId'] as const;
+const ID_PARAMS = ['customerId', 'productId', 'priceId', 'subscriptionId', 'invoiceId', 'couponId', 'meterId', 'creditNoteId', 'apiKeyId', 'auditEventId', 'invoiceItemId', 'feature', 'featureKey', 'usageAlertId', 'eventId', 'webhookEndpointId', 'webhookDeliveryId'] as const;
 type IdParam = (typeof ID_PARAMS)[number];
 
 function isIdParam(name: string): name is IdParam {
@@ -77,13 +78,22 @@ const NOT_FOUND_CODE: Record<IdParam, string> = {
   feature: 'feature_not_found',
   featureKey: 'feature_not_found',
   usageAlertId: 'usage_alert_not_found',
+  eventId: 'event_not_found',
+  webhookEndpointId: 'webhook_endpoint_not_found',
+  webhookDeliveryId: 'webhook_delivery_not_found',
 };
+
+/** Path parameters that name no tenant's row (an email kind is the same word in every tenant): substituted, never "foreign". */
+const SHARED_PARAMS: Record<string, string> = { kind: 'invoice_finalized' };
 
 interface Seeded {
   label: string;
   tenant: ApiTenant;
   ids: Record<IdParam, string>;
   paymentId: string;
+  /** The newest event, the endpoint's test event: the first on the event log's first page. */
+  testEventId: string;
+  notificationId: string;
   gatewayCustomerId: string;
   gatewayPaymentMethodId: string;
   /** Values only this tenant has (names, emails): none may appear in another tenant's responses. */
@@ -206,6 +216,20 @@ async function seedTenant(label: string): Promise<Seeded> {
   const auditEventId = (audit.body.data as Array<{ id: string }>)[0]?.id;
   if (auditEventId === undefined) throw new Error(`${label}'s credit note has no audit event`);
 
+  // A webhook endpoint that wants nothing fanned out (its log holds only its test delivery, which
+  // fails: this machine reaches no public address), and the tenant's events relayed to emails.
+  const endpoint = await api.request('POST', '/v1/webhook-endpoints', { key, body: { url: `https://93.184.215.14/hooks/${label}`, description: `${label} ERP endpoint`, eventTypes: ['reconciliation.discrepancy'] } });
+  expectStatus(endpoint, 201, `${label} webhook endpoint`);
+  const tested = await api.request('POST', `/v1/webhook-endpoints/${endpoint.body.id as string}/test`, { key });
+  expectStatus(tested, 200, `${label} webhook test`);
+  await api.h.relay();
+  const notifications = await eventually(
+    () => api.request('GET', `/v1/email-notifications?customerId=${customerId}&limit=100`, { key }),
+    (r) => r.status === 200 && (r.body.data as Array<{ status: string }>).length > 0 && (r.body.data as Array<{ status: string }>).every((n) => n.status !== 'pending'),
+    30_000,
+  );
+  const emailed = (notifications.body.data as Array<{ id: string; eventId: string }>)[0]!;
+
   const methods = await api.request('GET', `/v1/customers/${customerId}/payment-methods`, { key });
   const gatewayPaymentMethodId = (methods.body.data as Array<{ gatewayPaymentMethodId: string }>)[0]?.gatewayPaymentMethodId;
   if (gatewayPaymentMethodId === undefined) throw new Error(`${label}'s customer has no payment method`);
@@ -215,11 +239,13 @@ async function seedTenant(label: string): Promise<Seeded> {
   return {
     label,
     tenant,
-    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId, invoiceItemId: invoiceItem.body.id, feature: featureId, featureKey, usageAlertId: alert.body.id },
+    ids: { customerId, productId: product.body.id, priceId: price.body.id, subscriptionId, invoiceId, couponId, meterId: meter.body.id, creditNoteId: creditNote.body.id, apiKeyId: spareKey.body.id, auditEventId, invoiceItemId: invoiceItem.body.id, feature: featureId, featureKey, usageAlertId: alert.body.id, eventId: emailed.eventId, webhookEndpointId: endpoint.body.id, webhookDeliveryId: tested.body.id },
     paymentId,
+    testEventId: tested.body.eventId,
+    notificationId: emailed.id,
     gatewayCustomerId,
     gatewayPaymentMethodId,
-    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`, `${label} workshop`, `${label} API quota`, featureKey, `${label} usage alert`],
+    ownStrings: [tenant.tenantId, email, name, externalId, productName, spareName, `Sold by ${label}`, `${label} monthly`, `goodwill from ${label}`, `${label} welcome`, `${label} API calls`, `${label} goodwill note`, `${label} spare key`, `${label} workshop`, `${label} API quota`, featureKey, `${label} usage alert`, `${label} ERP endpoint`, `https://93.184.215.14/hooks/${label}`],
   };
 }
 
@@ -324,6 +350,23 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'DELETE /v1/subscriptions/{subscriptionId}/usage-alerts/{usageAlertId}': NO_BODY,
   'PUT /v1/subscriptions/{subscriptionId}/spend-threshold': () => ({ amount: 70_000 }),
   'GET /v1/subscriptions/{subscriptionId}/spend-threshold': NO_BODY,
+  'GET /v1/events': NO_BODY,
+  'GET /v1/events/{eventId}': NO_BODY,
+  'POST /v1/webhook-endpoints': () => ({ url: 'https://93.184.215.14/hooks/new', eventTypes: ['invoice.paid'] }),
+  'GET /v1/webhook-endpoints': NO_BODY,
+  'GET /v1/webhook-endpoints/{webhookEndpointId}': NO_BODY,
+  'PATCH /v1/webhook-endpoints/{webhookEndpointId}': () => ({ description: 'renamed by someone' }),
+  'DELETE /v1/webhook-endpoints/{webhookEndpointId}': NO_BODY,
+  'GET /v1/webhook-endpoints/{webhookEndpointId}/secret': NO_BODY,
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/rotate-secret': EMPTY,
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/test': NO_BODY,
+  'GET /v1/webhook-endpoints/{webhookEndpointId}/deliveries': NO_BODY,
+  'GET /v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}': NO_BODY,
+  'POST /v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}/retry': NO_BODY,
+  'GET /v1/email-templates': NO_BODY,
+  'PUT /v1/email-templates/{kind}': () => ({ subject: 'Changed by someone' }),
+  'DELETE /v1/email-templates/{kind}': NO_BODY,
+  'GET /v1/email-notifications': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */
@@ -341,6 +384,8 @@ const TOP_LEVEL_LISTS: Record<string, (t: Seeded) => string> = {
   'GET /v1/api-keys': (t) => t.ids.apiKeyId,
   // Newest first: the seeded event is found by its object, not by its place in the whole trail.
   'GET /v1/audit-events': (t) => t.ids.auditEventId,
+  'GET /v1/events': (t) => t.testEventId,
+  'GET /v1/email-notifications': (t) => t.notificationId,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -348,7 +393,7 @@ const TOP_LEVEL_LISTS: Record<string, (t: Seeded) => string> = {
 
 function fillPath(op: Operation, ids: Partial<Record<string, string>>): string {
   return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = ids[name];
+    const value = ids[name] ?? SHARED_PARAMS[name];
     if (value === undefined) throw new Error(`No id for path parameter ${name} of ${op.id}: add it to ID_PARAMS and the seeding`);
     return encodeURIComponent(value);
   });
@@ -392,6 +437,8 @@ function withoutClock(opId: string, body: unknown): unknown {
   const page = body as { data?: Array<Record<string, unknown>> };
   if (opId === 'GET /v1/api-keys') return { ...page, data: (page.data ?? []).map(({ lastUsedAt: _lastUsedAt, ...key }) => key) };
   if (opId === 'GET /v1/api-keys/{apiKeyId}') return { ...(body as Record<string, unknown>), lastUsedAt: '<moves>' };
+  // Workflows write events whenever they act: the tenant's own test event is the stable part.
+  if (opId === 'GET /v1/events') return { data: (page.data ?? []).filter((event) => event.type === 'webhook_endpoint.test') };
   if (opId === 'GET /v1/audit-events') return { data: (page.data ?? []).filter((event) => (event.actor as { type?: string } | undefined)?.type === 'api_key') };
   if (opId !== 'GET /v1/subscriptions/{subscriptionId}/usage') return body;
   const usage = body as { to?: unknown; meters?: Array<{ to?: unknown }> };
@@ -471,7 +518,7 @@ describe('tenant isolation over every documented route', () => {
     expect(documented.length).toBeGreaterThan(30);
     expect(documented.filter((id) => !(id in VALID_BODIES)), 'routes missing from VALID_BODIES').toEqual([]);
     expect(Object.keys(VALID_BODIES).filter((id) => !documented.includes(id)), 'VALID_BODIES entries for undocumented routes').toEqual([]);
-    const unknownParams = operations.flatMap((op) => op.pathParams.filter((name) => !isIdParam(name)).map((name) => `${op.id}: ${name}`));
+    const unknownParams = operations.flatMap((op) => op.pathParams.filter((name) => !isIdParam(name) && !(name in SHARED_PARAMS)).map((name) => `${op.id}: ${name}`));
     expect(unknownParams, 'path parameters this test cannot substitute').toEqual([]);
     const lists = operations.filter((op) => op.method === 'GET' && op.pathParams.length === 0 && op.queryParams.includes('limit')).map((op) => op.id);
     expect(lists.filter((id) => !(id in TOP_LEVEL_LISTS)), 'list routes missing from TOP_LEVEL_LISTS').toEqual([]);
@@ -482,6 +529,7 @@ describe('tenant isolation over every documented route', () => {
     expect(withParams.length).toBeGreaterThan(20);
     for (const op of withParams) {
       for (const param of op.pathParams) {
+        if (param in SHARED_PARAMS) continue;
         if (!isIdParam(param)) throw new Error(`unexpected path parameter ${param}`);
         const foreignId = A.ids[param];
         const missingId = `${foreignId.slice(0, foreignId.indexOf('_'))}_${randomBase62(22)}`;
@@ -511,7 +559,8 @@ describe('tenant isolation over every documented route', () => {
     }
     // The same key reads everything of its own tenant but its API keys (an admin's to manage).
     for (const op of operations.filter((o) => o.method === 'GET')) {
-      if (op.path.startsWith('/v1/api-keys')) {
+      // …and a webhook endpoint's signing secret, also the administrator's.
+      if (op.path.startsWith('/v1/api-keys') || op.path.endsWith('/secret')) {
         expectStatus(await call(op, { key: B.tenant.readOnlyKey, pathIds: B.ids, own: B }), 403, `${op.id} with B's read-only key`);
         continue;
       }

@@ -158,11 +158,14 @@ describe('usage events over HTTP', () => {
       snapshotHourUtc: 0,
       webhookEventRetentionDays: 30,
       outboxRetentionDays: 30,
+      // README: invoice.upcoming a week before a renewal, invoice.overdue a week after finalization.
+      upcomingRenewalNoticeDays: 7,
+      invoiceOverdueDays: 7,
     });
     await refused(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 100 } }), 400, 'invalid_request');
-    const bad = await api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 2, snapshotHourUtc: 24, outboxRetentionDays: 0 } });
+    const bad = await api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 2, snapshotHourUtc: 24, outboxRetentionDays: 0, upcomingRenewalNoticeDays: 0, invoiceOverdueDays: 400 } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.outboxRetentionDays', 'body.snapshotHourUtc']);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.invoiceOverdueDays', 'body.outboxRetentionDays', 'body.snapshotHourUtc', 'body.upcomingRenewalNoticeDays']);
     expect(await ok(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 3, reconcileAfterMinutes: 5, snapshotHourUtc: 6 } }))).toMatchObject({ usageGracePeriodHours: 3, reconcileAfterMinutes: 5, snapshotHourUtc: 6 });
     // A setting left out keeps its value.
     expect(await ok(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 2 } }))).toMatchObject({ usageGracePeriodHours: 2, reconcileAfterMinutes: 5, snapshotHourUtc: 6, outboxRetentionDays: 30 });

@@ -99,7 +99,13 @@ describe('chargeInvoice and recordPaymentOutcome', () => {
       [2, 'succeeded', null],
     ]);
     const events = await harness.db.prisma.outboxEvent.findMany({ where: { aggregateId: invoice.invoiceId }, orderBy: { createdAt: 'asc' } });
-    expect(events.map((event) => event.type).sort()).toEqual(['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_failed']);
+    expect(events.map((event) => event.type).sort()).toEqual(['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'payment.failed', 'payment.succeeded']);
+    // Each attempt is its own payment event, naming the attempt row and the amount tried.
+    const payments = events.filter((event) => event.type.startsWith('payment.')).map((event) => event.payload as Record<string, unknown>);
+    expect(payments).toEqual([
+      expect.objectContaining({ paymentId: attempts[0]?.id, attempt: 1, amount: { amount: 5000, currency: 'USD' }, reason: 'declined', declineCode: 'generic_decline', hardDecline: false }),
+      expect.objectContaining({ paymentId: attempts[1]?.id, attempt: 2, amount: { amount: 5000, currency: 'USD' } }),
+    ]);
     // A late failure of attempt 1 recorded again never un-pays the invoice.
     const late = await harness.activities.recordPaymentOutcome({ tenantId: seeded.tenantId, invoiceId: invoice.invoiceId, attempt: 1, outcome: first.outcome, nextRetryAt: retryAt });
     expect(late).toMatchObject({ status: 'paid', amountPaid: usd(5000) });

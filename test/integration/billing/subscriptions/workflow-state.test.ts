@@ -61,7 +61,7 @@ describe('persistSubscriptionState', () => {
     );
     // The base item kept its row (invoice lines point at it).
     expect(row.items.find((item) => item.priceId === seeded.basePriceId)?.id).toBe(before.id);
-    expect(await prisma.outboxEvent.count({ where: { aggregateId: seeded.subscriptionId } })).toBe(1);
+    expect(await prisma.outboxEvent.count({ where: { aggregateId: seeded.subscriptionId, type: 'subscription.updated' } })).toBe(1);
     const audit = await prisma.auditLogEntry.findMany({ where: { resourceId: seeded.subscriptionId } });
     expect(audit.map((entry) => [entry.actor, entry.action])).toEqual([[`workflow:subscription:${seeded.subscriptionId}`, 'subscription.renewed']]);
   });

@@ -1,0 +1,47 @@
+import type { PrismaClient } from '../../db/prisma-client.js';
+import { findUndispatchedDeliveries, markDeliveriesDispatched } from '../webhook-endpoints/mark-deliveries-dispatched.js';
+import type { OutboundDispatcher } from './outbound-dispatcher.js';
+import { relayOutboxEvents } from './relay-outbox-events.js';
+import { findUnsentEmails } from '../notifications/find-unsent-emails.js';
+
+export const RELAY_BATCH = 200;
+/** Work relayed this long ago and still not dispatched was lost between a commit and a start: dispatched again. */
+export const REDISPATCH_AFTER_MS = 30_000;
+
+/**
+ * One relay step: a batch of outbox rows to deliveries and emails (committed), then their lanes
+ * and emails handed to workflows, then the deliveries stamped dispatched. A crash anywhere leaves
+ * either rows to relay or deliveries to dispatch, which the next step (or `redispatch`) finds.
+ */
+export async function relayBatch(prisma: PrismaClient, dispatcher: OutboundDispatcher, now: () => Date): Promise<number> {
+  const batch = await relayOutboxEvents(prisma, { limit: RELAY_BATCH, now: now() });
+  if (batch.lanes.length > 0) {
+    await dispatcher.dispatchLanes(batch.lanes);
+    await markDeliveriesDispatched(prisma, { deliveryIds: batch.lanes.flatMap((lane) => lane.deliveryIds), now: now() });
+  }
+  if (batch.emails.length > 0) await dispatcher.dispatchEmails(batch.emails);
+  return batch.relayed;
+}
+
+/** Lanes and emails relayed but not handed to a workflow (the relay stopped in between), handed again. */
+export async function redispatch(prisma: PrismaClient, dispatcher: OutboundDispatcher, now: () => Date): Promise<number> {
+  const olderThan = new Date(now().getTime() - REDISPATCH_AFTER_MS);
+  const lanes = await findUndispatchedDeliveries(prisma, { olderThan, limit: 500 });
+  if (lanes.length > 0) {
+    await dispatcher.dispatchLanes(lanes);
+    await markDeliveriesDispatched(prisma, { deliveryIds: lanes.flatMap((lane) => lane.deliveryIds), now: now() });
+  }
+  const emails = await findUnsentEmails(prisma, { olderThan, limit: 200 });
+  if (emails.length > 0) await dispatcher.dispatchEmails(emails);
+  return lanes.length + emails.length;
+}
+
+/** Relays until the outbox is empty (tests and scripts; the relay workflow runs the same steps in a loop). */
+export async function drainOutbox(prisma: PrismaClient, dispatcher: OutboundDispatcher, now: () => Date = () => new Date()): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const relayed = await relayBatch(prisma, dispatcher, now);
+    total += relayed;
+    if (relayed < RELAY_BATCH) return total;
+  }
+}
