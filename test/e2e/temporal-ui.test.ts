@@ -105,4 +105,25 @@ describe('the Temporal UI, in a browser', () => {
     await page.getByText('checked').first().waitFor({ timeout: 60_000 }); // the result's JSON is on the page
     await page.screenshot({ path: join(shots, 'sweep-result.png'), fullPage: true });
   }, 240_000);
+
+  it('the local mail page npm start prints shows the declined customer\'s email, opened in the browser', async () => {
+    const mailUrl = /Mail\s+(http:\/\/\S+)/.exec(stack.output())?.[1];
+    expect(mailUrl).toBeDefined();
+    // The declined signup above: an invoice for $49.00 and the failed payment, caught locally.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await page.goto(mailUrl!);
+      const found = await page.getByText('Payment of 49.00 USD failed').first().waitFor({ timeout: 3_000 }).then(() => true).catch(() => false);
+      if (found) break;
+      if (Date.now() > deadline) throw new Error(`no payment-failed email on ${mailUrl}: ${await page.content()}`);
+    }
+    await page.screenshot({ path: join(shots, 'mail-inbox.png'), fullPage: true });
+    await page.getByText('Payment of 49.00 USD failed').first().click();
+    await page.getByText('stuck@example.com').first().waitFor({ timeout: 10_000 });
+    // The HTML part, rendered in a sandboxed frame: the amount and the invoice link.
+    const frame = page.frameLocator('iframe');
+    await frame.getByText('We could not collect').waitFor({ timeout: 10_000 });
+    expect(await frame.locator('a').first().getAttribute('href')).toMatch(/\/hosted\/invoices\//);
+    await page.screenshot({ path: join(shots, 'mail-payment-failed.png'), fullPage: true });
+  }, 120_000);
 });

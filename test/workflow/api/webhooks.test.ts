@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApiHarness, type ApiHarness, type ApiTenant } from '../../support/api-harness.js';
 import { eventually, utc } from '../../support/subscription-harness.js';
 import { WebhookReceiver } from '../../support/webhook-receiver.js';
+import { writeBillingNotices } from '../../../src/billing/events/write-billing-notices.js';
 
 /**
  * Outbound events end to end: the API registers an endpoint on a real local receiver, the
@@ -378,5 +379,48 @@ describe('email templates', () => {
     expect(mail.subject).toBe(`[${mail.from.replace(/^"?([^"]*)"? <.*$/, '$1')}] ${invoice.number}: please pay 42.50 USD`);
     expect(mail.html).toContain('Pay 42.50 USD for &lt;b&gt;Grace&lt;/b&gt;');
     expect(mail.headers['x-billing-event-id']).toBe(notifications.find((n) => n.kind === 'invoice_finalized').eventId);
+  });
+});
+
+describe('the emails of time passing: a trial ending and an upcoming renewal', () => {
+  it('the billing-notices job writes subscription.trial_will_end and invoice.upcoming once; each sends its email', async () => {
+    const t = await api.tenant();
+    const price = await catalog(t);
+    const buyer = await ok(api.request('POST', '/v1/customers', { key: t.key, body: { currency: 'usd', email: 'lin@example.com', name: 'Lin' } }), 201);
+    await ok(api.request('POST', `/v1/customers/${buyer.id}/default-payment-method`, { key: t.key, body: { paymentMethodId: 'pm_card_visa' } }));
+    const start = utc(Y + 4, 2, 1);
+    await api.h.skipTo(start - HOUR);
+    // A 14-day trial from February 1: it ends February 15, then renews monthly from there.
+    const sub = await ok(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId: buyer.id, items: [{ priceId: price.id }], startAt: new Date(start).toISOString(), trialDays: 14 } }), 201);
+    await api.h.skipTo(start + MINUTE);
+    await eventually(() => ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key })), (s) => s.status === 'trialing');
+    // February 12 12:00: the trial ends within three days.
+    await api.h.skipTo(utc(Y + 4, 2, 12, 12));
+    expect(await writeBillingNotices(api.h.db.prisma, { now: await api.h.env.currentTimeMs() })).toMatchObject({ trialWillEnd: 1 });
+    expect(await writeBillingNotices(api.h.db.prisma, { now: await api.h.env.currentTimeMs() })).toMatchObject({ trialWillEnd: 0 });
+    // After the trial: paid, active, renewing March 15; March 9 is within the 7-day notice.
+    await api.h.skipTo(utc(Y + 4, 2, 15) + MINUTE);
+    await eventually(() => ok(api.request('GET', `/v1/subscriptions/${sub.id}`, { key: t.key })), (s) => s.status === 'active');
+    await api.h.skipTo(utc(Y + 4, 3, 9));
+    expect(await writeBillingNotices(api.h.db.prisma, { now: await api.h.env.currentTimeMs() })).toMatchObject({ upcoming: 1 });
+
+    const catcher = await api.h.mail.catcher();
+    const mail = await eventually(
+      async () => {
+        await api.h.relay();
+        return catcher.messages().filter((m) => m.to.includes('lin@example.com'));
+      },
+      (list) => list.some((m) => m.subject.includes('trial ends')) && list.some((m) => m.subject.includes('renews on')),
+      30_000,
+    );
+    const trial = mail.find((m) => m.subject.includes('trial ends'))!;
+    expect(trial.subject).toMatch(new RegExp(`trial ends on 15 February ${Y + 4}$`));
+    expect(trial.text).toContain('Your saved payment method will then be charged.');
+    const renewal = mail.find((m) => m.subject.includes('renews on'))!;
+    expect(renewal.subject).toMatch(new RegExp(`renews on 15 March ${Y + 4}$`));
+    expect(renewal.text).toContain('- Team plan × 1');
+    const events = await ok(api.request('GET', `/v1/events?objectId=${sub.id}&type=subscription.trial_will_end,invoice.upcoming`, { key: t.key }));
+    expect(events.data.map((e: any) => e.type)).toEqual(['invoice.upcoming', 'subscription.trial_will_end']);
+    expect(events.data[0].data).toMatchObject({ subscriptionId: sub.id, customerId: buyer.id, renewsAt: new Date(utc(Y + 4, 3, 15)).toISOString() });
   });
 });
