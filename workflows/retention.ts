@@ -2,7 +2,7 @@ import type { PurgeKind } from '../activities/scheduled-job-activities.js';
 import { RETENTION } from './scheduled-job-ids.js';
 import { jobs, runJobOnce, type JobRunResult } from './scheduled-job-run.js';
 
-const KINDS: readonly PurgeKind[] = ['idempotency_keys', 'webhook_events', 'outbox_events'];
+const KINDS: readonly PurgeKind[] = ['idempotency_keys', 'webhook_events', 'outbox_events', 'webhook_deliveries', 'email_notifications'];
 const BATCH = 1_000;
 /** A run deletes at most this many batches per kind; the next day's run takes the rest. */
 const MAX_BATCHES = 500;

@@ -83,6 +83,20 @@ describe('retention', () => {
       ],
     });
 
+    await h.db.prisma.webhookEndpoint.create({ data: { id: 'we_retention', tenantId: defaults, url: 'https://93.184.215.14/', secret: 'whsec_x' } });
+    const delivery = (id: string, createdAt: Date, status: 'pending' | 'succeeded' | 'failed') => ({ id, tenantId: defaults, endpointId: 'we_retention', eventId: id, eventType: 'invoice.paid', eventSeq: 1n, aggregateType: 'invoice', aggregateId: 'in_x', status, createdAt });
+    await h.db.prisma.webhookDelivery.createMany({
+      data: [
+        delivery('whd_old_done', ago(40 * DAY), 'succeeded'), // deleted (its attempts with it)
+        delivery('whd_old_failed', ago(40 * DAY), 'failed'), // deleted
+        delivery('whd_old_pending', ago(40 * DAY), 'pending'), // kept: still being delivered
+        delivery('whd_recent', ago(10 * DAY), 'succeeded'), // kept
+      ],
+    });
+    await h.db.prisma.webhookDeliveryAttempt.create({ data: { id: 'wha_old', tenantId: defaults, deliveryId: 'whd_old_done', endpointId: 'we_retention', attemptKey: 's:1', trigger: 'scheduled', succeeded: true, durationMs: 5, attemptedAt: ago(40 * DAY) } });
+    const email = (id: string, createdAt: Date, status: 'pending' | 'sent' | 'skipped') => ({ id, tenantId: defaults, eventId: id, kind: 'invoice_finalized', status, createdAt });
+    await h.db.prisma.emailNotification.createMany({ data: [email('eml_old_sent', ago(40 * DAY), 'sent'), email('eml_old_pending', ago(40 * DAY), 'pending'), email('eml_recent', ago(2 * DAY), 'skipped')] });
+
     expect(await purgeExpiredRows(h.db.prisma, { kind: 'idempotency_keys', now, batchSize: 100 })).toBe(1);
     // Batches of one: two rows to delete take two batches, then a short (empty) one.
     expect(await purgeExpiredRows(h.db.prisma, { kind: 'webhook_events', now, batchSize: 1 })).toBe(1);
@@ -96,6 +110,11 @@ describe('retention', () => {
     expect(hooks.map((e) => e.id)).toEqual(['evt_old_custom', 'evt_old_pending', 'evt_recent']);
     const events = await h.db.prisma.outboxEvent.findMany({ where: { id: { startsWith: 'evt_out_' } }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.id)).toEqual(['evt_out_custom_5d', 'evt_out_undelivered']);
+    expect(await purgeExpiredRows(h.db.prisma, { kind: 'webhook_deliveries', now, batchSize: 100 })).toBe(2);
+    expect((await h.db.prisma.webhookDelivery.findMany({ orderBy: { id: 'asc' } })).map((d) => d.id)).toEqual(['whd_old_pending', 'whd_recent']);
+    expect(await h.db.prisma.webhookDeliveryAttempt.count()).toBe(0);
+    expect(await purgeExpiredRows(h.db.prisma, { kind: 'email_notifications', now, batchSize: 100 })).toBe(1);
+    expect((await h.db.prisma.emailNotification.findMany({ orderBy: { id: 'asc' } })).map((e) => e.id)).toEqual(['eml_old_pending', 'eml_recent']);
   });
 });
 
