@@ -12,7 +12,6 @@ export { billingNoticesWorkflow } from './billing-notices.js';
 export { retentionWorkflow } from './retention.js';
 export { billingSnapshotWorkflow } from './billing-snapshot.js';
 export { invoiceCollectionWorkflow } from './invoice-collection.js';
-export { eventRelayWorkflow } from './event-relay.js';
+export { emailSenderWorkflow, eventRelayWorkflow } from './event-relay.js';
 export { webhookLaneWorkflow } from './webhook-lane.js';
 export { webhookDeliveryWorkflow } from './webhook-delivery.js';
-export { emailDeliveryWorkflow } from './email-delivery.js';

@@ -2,8 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { OutboundDispatcher } from '../billing/events/outbound-dispatcher.js';
 import type { DeliveryLane } from '../billing/events/relay-outbox-events.js';
 import type { WebhookDeliveryRunner } from '../billing/webhook-endpoints/webhook-delivery-runner.js';
-import type { emailDeliveryWorkflow } from '../../workflows/email-delivery.js';
-import { EVENT_RELAY_WORKFLOW_ID, type eventRelayWorkflow } from '../../workflows/event-relay.js';
+import { EMAIL_SENDER_WORKFLOW_ID, EVENT_RELAY_WORKFLOW_ID, type emailSenderWorkflow, type eventRelayWorkflow } from '../../workflows/event-relay.js';
 import type { WebhookDeliveryInput, WebhookDeliveryResult, webhookDeliveryWorkflow } from '../../workflows/webhook-delivery.js';
 import { laneWorkflowId, laneWorkSignal, type webhookLaneWorkflow } from '../../workflows/webhook-lane.js';
 
@@ -13,7 +12,7 @@ async function inChunks<T>(items: readonly T[], work: (item: T) => Promise<void>
   for (let i = 0; i < items.length; i += PARALLEL_STARTS) await Promise.all(items.slice(i, i + PARALLEL_STARTS).map(work));
 }
 
-/** The outbound workflows on Temporal: lanes started or woken (signal-with-start), emails started once, replays run now. */
+/** The outbound workflows on Temporal: lanes started or woken (signal-with-start), replays and tests run now. */
 export class TemporalOutbound implements OutboundDispatcher, WebhookDeliveryRunner {
   constructor(
     private readonly client: Client,
@@ -34,21 +33,6 @@ export class TemporalOutbound implements OutboundDispatcher, WebhookDeliveryRunn
     });
   }
 
-  async dispatchEmails(emails: ReadonlyArray<{ tenantId: string; notificationId: string }>): Promise<void> {
-    await inChunks(emails, async (email) => {
-      try {
-        await this.client.workflow.start<typeof emailDeliveryWorkflow>('emailDeliveryWorkflow', {
-          workflowId: `email:${email.notificationId}`,
-          taskQueue: this.taskQueue,
-          args: [{ tenantId: email.tenantId, notificationId: email.notificationId }],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-    });
-  }
-
   async runNow(input: WebhookDeliveryInput & { runId: string }): Promise<WebhookDeliveryResult> {
     const { runId, ...args } = input;
     const workflowId = `webhook-delivery:${input.deliveryId}:${runId}`;
@@ -61,13 +45,19 @@ export class TemporalOutbound implements OutboundDispatcher, WebhookDeliveryRunn
   }
 }
 
-/** Starts the event relay unless it runs (every worker calls this at start-up). */
+/** Starts the event relay and the email sender unless they run (every worker calls this at start-up). */
 export async function ensureEventRelay(client: Client, taskQueue: string): Promise<'started' | 'running'> {
-  try {
-    await client.workflow.start<typeof eventRelayWorkflow>('eventRelayWorkflow', { workflowId: EVENT_RELAY_WORKFLOW_ID, taskQueue, args: [], workflowIdConflictPolicy: 'FAIL' });
-    return 'started';
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'running';
-    throw error;
+  let started = false;
+  for (const [workflowType, workflowId] of [
+    ['eventRelayWorkflow', EVENT_RELAY_WORKFLOW_ID],
+    ['emailSenderWorkflow', EMAIL_SENDER_WORKFLOW_ID],
+  ] as const) {
+    try {
+      await client.workflow.start<typeof eventRelayWorkflow | typeof emailSenderWorkflow>(workflowType, { workflowId, taskQueue, args: [], workflowIdConflictPolicy: 'FAIL' });
+      started = true;
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
   }
+  return started ? 'started' : 'running';
 }

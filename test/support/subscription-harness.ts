@@ -16,6 +16,7 @@ import { LazyMailCatcher } from './lazy-mail-catcher.js';
 import { TemporalOutbound } from '../../src/temporal/temporal-outbound.js';
 import { DEVELOPMENT_URL_POLICY } from '../../src/billing/webhook-endpoints/address-policy.js';
 import { drainOutbox } from '../../src/billing/events/drain-outbox.js';
+import { sendDueEmails } from '../../src/billing/notifications/send-email-notification.js';
 
 const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -58,12 +59,16 @@ export class SubscriptionHarness {
   }
 
   /**
-   * What the event relay does, once, until the outbox is empty: rows to deliveries and emails,
-   * their lanes and email workflows started. (The relay workflow itself is a long heartbeating
+   * What the event relay and the email sender do, once, until there is nothing left: rows to
+   * deliveries and emails, the deliveries' lanes started, the due emails sent. (The relay workflow itself is a long heartbeating
    * activity, which time skipping would race; tests relay when they mean to.)
    */
   async relay(): Promise<number> {
-    return drainOutbox(this.db.prisma, this.outbound);
+    const relayed = await drainOutbox(this.db.prisma, this.outbound);
+    // …and what the email sender does: every due email sent.
+    const email = { prisma: this.db.prisma, mailer: this.mail, publicUrl: 'http://billing.test' };
+    while ((await sendDueEmails(email, { now: new Date(), limit: 50, concurrency: 8 })) > 0);
+    return relayed;
   }
 
   /** A worker on the real bundle; `wrap` may replace activities (to simulate a crash). */

@@ -2,15 +2,15 @@ import type { PrismaClient } from '../../db/prisma-client.js';
 import { findUndispatchedDeliveries, markDeliveriesDispatched } from '../webhook-endpoints/mark-deliveries-dispatched.js';
 import type { OutboundDispatcher } from './outbound-dispatcher.js';
 import { relayOutboxEvents } from './relay-outbox-events.js';
-import { findUnsentEmails } from '../notifications/find-unsent-emails.js';
 
 export const RELAY_BATCH = 200;
 /** Work relayed this long ago and still not dispatched was lost between a commit and a start: dispatched again. */
 export const REDISPATCH_AFTER_MS = 30_000;
 
 /**
- * One relay step: a batch of outbox rows to deliveries and emails (committed), then their lanes
- * and emails handed to workflows, then the deliveries stamped dispatched. A crash anywhere leaves
+ * One relay step: a batch of outbox rows to deliveries and email notifications (committed), then
+ * the deliveries' lanes handed to their workflows and stamped dispatched (emails are sent from
+ * their rows by the email sender). A crash anywhere leaves
  * either rows to relay or deliveries to dispatch, which the next step (or `redispatch`) finds.
  */
 export async function relayBatch(prisma: PrismaClient, dispatcher: OutboundDispatcher, now: () => Date): Promise<number> {
@@ -19,11 +19,10 @@ export async function relayBatch(prisma: PrismaClient, dispatcher: OutboundDispa
     await dispatcher.dispatchLanes(batch.lanes);
     await markDeliveriesDispatched(prisma, { deliveryIds: batch.lanes.flatMap((lane) => lane.deliveryIds), now: now() });
   }
-  if (batch.emails.length > 0) await dispatcher.dispatchEmails(batch.emails);
   return batch.relayed;
 }
 
-/** Lanes and emails relayed but not handed to a workflow (the relay stopped in between), handed again. */
+/** Lanes relayed but not handed to their workflow (the relay stopped in between), handed again. */
 export async function redispatch(prisma: PrismaClient, dispatcher: OutboundDispatcher, now: () => Date): Promise<number> {
   const olderThan = new Date(now().getTime() - REDISPATCH_AFTER_MS);
   const lanes = await findUndispatchedDeliveries(prisma, { olderThan, limit: 500 });
@@ -31,9 +30,7 @@ export async function redispatch(prisma: PrismaClient, dispatcher: OutboundDispa
     await dispatcher.dispatchLanes(lanes);
     await markDeliveriesDispatched(prisma, { deliveryIds: lanes.flatMap((lane) => lane.deliveryIds), now: now() });
   }
-  const emails = await findUnsentEmails(prisma, { olderThan, limit: 200 });
-  if (emails.length > 0) await dispatcher.dispatchEmails(emails);
-  return lanes.length + emails.length;
+  return lanes.length;
 }
 
 /** Relays until the outbox is empty (tests and scripts; the relay workflow runs the same steps in a loop). */

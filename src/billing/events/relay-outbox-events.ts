@@ -17,7 +17,7 @@ export interface RelayedBatch {
   relayed: number;
   /** Lanes that received deliveries, with the deliveries (to stamp dispatched once their lane is started). */
   lanes: Array<DeliveryLane & { deliveryIds: string[] }>;
-  /** Email notifications created, to be sent. */
+  /** Email notifications created, pending for the email sender. */
   emails: Array<{ tenantId: string; notificationId: string }>;
 }
 
