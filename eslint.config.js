@@ -36,9 +36,9 @@ export default defineConfig(
             { group: ['node:*'], message: 'Workflow code must be deterministic: no Node built-ins.' },
             { group: ['../activities/*', '../activities'], allowTypeImports: true, message: 'Import activities type-only.' },
             {
-              regex: '^\\.\\./src/(?!domain/|billing/failures\\.js$|billing/amount-bounds\\.js$|payments/charge-limits\\.js$)',
+              regex: '^\\.\\./src/(?!domain/|billing/failures\\.js$|billing/amount-bounds\\.js$|billing/subscriptions/change-fingerprint\\.js$|payments/charge-limits\\.js$)',
               allowTypeImports: true,
-              message: 'Workflow code may use only pure modules of src/ (domain, failure vocabulary, amount bounds, charge limits).',
+              message: 'Workflow code may use only pure modules of src/ (domain, failure vocabulary, amount bounds, change fingerprints, charge limits).',
             },
             noDevtools,
           ],
@@ -103,6 +103,16 @@ export default defineConfig(
     files: ['src/**/*.ts', 'workers/**/*.ts'],
     ignores: ['src/devtools/**', 'src/api/**', 'src/billing/**', 'src/payments/**'],
     rules: restrictImports(noDevtools),
+  },
+  {
+    // Logs, metrics and traces are infrastructure every layer uses: they know no billing, API or workflow code.
+    files: ['src/observability/**/*.ts'],
+    rules: {
+      ...restrictImports({
+        group: ['../api/**', '../billing/**', '../temporal/**', '../payments/**', '../devtools/**', '../../workflows/**', '../../activities/**'],
+        message: 'Observability is below every layer: it imports none of them.',
+      }),
+    },
   },
   {
     // HTTP tests read JSON bodies whose shape is what the assertions check: typing every response

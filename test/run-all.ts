@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/project-root.js';
@@ -10,9 +10,9 @@ import { projectRoot } from '../src/project-root.js';
  * Extra arguments go to vitest, e.g. `npm test -- --project unit`.
  */
 const bin = (name: string): string => join(projectRoot, 'node_modules', '.bin', name);
-const step = (title: string, command: string, args: string[]): boolean => {
+const step = (title: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean => {
   console.log(`\n▶ ${title}`);
-  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit' });
+  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit', env });
   return result.status === 0;
 };
 
@@ -21,13 +21,19 @@ const lintOk = step('lint (eslint)', bin('eslint'), ['--max-warnings', '0', '.']
 
 const resultsDir = mkdtempSync(join(tmpdir(), 'durable-billing-test-results-'));
 const resultsFile = join(resultsDir, 'vitest.json');
-const vitestOk = step('tests (vitest: unit, integration, workflow, e2e)', bin('vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${resultsFile}`,
-  ...process.argv.slice(2),
-]);
+// Every process of the run logs to its own file there (JSON lines); the log audit reads them after.
+const logDir = join(projectRoot, 'test-artifacts', 'logs');
+rmSync(logDir, { recursive: true, force: true });
+mkdirSync(logDir, { recursive: true });
+const logEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'debug', LOG_FILE: join(logDir, '{pid}.ndjson') };
+const vitestOk = step(
+  'tests (vitest: unit, integration, workflow, e2e)',
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)],
+  logEnv,
+);
+// A partial run (`npm test -- --project unit`) has too little to audit.
+const auditOk = process.argv.length > 2 || step('log audit (no secret in any log line)', bin('vitest'), ['run', '--project', 'logs'], { ...process.env, BILLING_LOG_AUDIT: '1' });
 
 let summary = 'no test results were written';
 try {
@@ -43,7 +49,7 @@ try {
 }
 rmSync(resultsDir, { recursive: true, force: true });
 
-const failures = [!typecheckOk && 'typecheck', !lintOk && 'lint', !vitestOk && 'tests'].filter(Boolean);
-console.log(`\ntypecheck ${typecheckOk ? 'ok' : 'FAILED'}, lint ${lintOk ? 'ok' : 'FAILED'}`);
+const failures = [!typecheckOk && 'typecheck', !lintOk && 'lint', !vitestOk && 'tests', !auditOk && 'log audit'].filter(Boolean);
+console.log(`\ntypecheck ${typecheckOk ? 'ok' : 'FAILED'}, lint ${lintOk ? 'ok' : 'FAILED'}, log audit ${auditOk ? 'ok' : 'FAILED'}`);
 console.log(`Tests: ${summary}`);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -1,5 +1,6 @@
 import type { PriceInfo } from '../activities/types.js';
 import { assertItemsWithinBounds, MAX_QUANTITY } from '../src/billing/amount-bounds.js';
+import { changeRequestFingerprint } from '../src/billing/subscriptions/change-fingerprint.js';
 import { instantToIso, intervalsEqual, zeroMoney, type BillingInterval, type ProrationResult } from '../src/domain/index.js';
 import { refuse } from './refusals.js';
 import { applyItems, removeCollection } from './subscription-collection.js';
@@ -34,7 +35,7 @@ export function validateChangeRequest(ctx: SubscriptionContext, request: ChangeI
   if (request.effective !== undefined && request.effective !== 'now' && request.effective !== 'period_end') problems.push('effective must be now or period_end');
   if (problems.length > 0) throw refuse('invalid_change', problems.join('; '), { problems });
   const s = ctx.state;
-  if (s.recentChanges.some((r) => r.changeId === request.changeId)) return; // a repeat: answered from memory
+  if (knownChange(ctx, request)) return; // a repeat: answered from memory
   if (s.status === 'canceled' || s.status === 'incomplete' || s.status === 'unpaid') {
     throw refuse('subscription_not_changeable', `a ${s.status} subscription cannot be changed`);
   }
@@ -115,22 +116,36 @@ export async function previewChange(ctx: SubscriptionContext, request: ChangeIte
   return (await planChange(ctx, request, at)).preview;
 }
 
-function remember(ctx: SubscriptionContext, result: ChangeItemsResult): ChangeItemsResult {
-  ctx.state.recentChanges = [...ctx.state.recentChanges, result].slice(-RECENT_CHANGES_KEPT);
+/**
+ * The answer already given to this changeId, if any. The same id asking for something else is
+ * refused, never answered with the first result as if it had been applied.
+ */
+function knownChange(ctx: SubscriptionContext, request: ChangeItemsRequest): ChangeItemsResult | undefined {
+  const known = ctx.state.recentChanges.find((r) => r.changeId === request.changeId);
+  if (known === undefined) return undefined;
+  if (known.requestFingerprint !== undefined && known.requestFingerprint !== changeRequestFingerprint(request)) {
+    throw refuse('change_id_reused', `changeId ${request.changeId} was used for a different change; use a new changeId for this one`);
+  }
+  const { requestFingerprint: _asked, ...result } = known;
+  return result;
+}
+
+function remember(ctx: SubscriptionContext, request: ChangeItemsRequest, result: ChangeItemsResult): ChangeItemsResult {
+  ctx.state.recentChanges = [...ctx.state.recentChanges, { ...result, requestFingerprint: changeRequestFingerprint(request) }].slice(-RECENT_CHANGES_KEPT);
   return result;
 }
 
 /** Applies (or schedules) an item change requested at `at`; a repeated changeId returns its first answer. */
 export async function changeItems(ctx: SubscriptionContext, request: ChangeItemsRequest, at: number): Promise<ChangeItemsResult> {
   const s = ctx.state;
-  const known = s.recentChanges.find((r) => r.changeId === request.changeId);
+  const known = knownChange(ctx, request);
   if (known) return known;
   const plan = await planChange(ctx, request, at);
   const base = { changeId: request.changeId, preview: plan.preview, invoiceId: null, declineCode: null };
 
   if (plan.preview.effective === 'period_end') {
     s.scheduledChange = { changeId: request.changeId, items: plan.items, prorationBehavior: plan.preview.prorationBehavior };
-    const result = remember(ctx, { ...base, status: 'scheduled' });
+    const result = remember(ctx, request, { ...base, status: 'scheduled' });
     await ctx.persist('change_scheduled', at, { changeId: request.changeId, effectiveAt: plan.preview.effectiveAt });
     return result;
   }
@@ -140,7 +155,7 @@ export async function changeItems(ctx: SubscriptionContext, request: ChangeItems
     if (plan.proration) s.pendingProrationLines.push(...prorationLineDrafts(plan.proration));
     applyItems(ctx, plan.items, plan.interval, false, at);
     s.scheduledChange = null;
-    const result = remember(ctx, { ...base, status: 'applied' });
+    const result = remember(ctx, request, { ...base, status: 'applied' });
     await ctx.persist('change_applied', at, { changeId: request.changeId, direction: plan.preview.direction });
     return result;
   }
@@ -174,7 +189,7 @@ async function invoiceChangeNow(ctx: SubscriptionContext, request: ChangeItemsRe
         // Nothing was due (credit covered it): in force at once, nothing to collect.
         applyItems(ctx, plan.items, plan.interval, proration.anchorReset, at);
         s.scheduledChange = null;
-        settled.result = remember(ctx, { ...base, status: 'applied' });
+        settled.result = remember(ctx, request, { ...base, status: 'applied' });
         await ctx.persist('change_applied', at, { changeId: request.changeId, invoiceId: issued.invoiceId });
         return;
       }
@@ -192,13 +207,13 @@ async function invoiceChangeNow(ctx: SubscriptionContext, request: ChangeItemsRe
   );
   if (settled.result !== null) return settled.result;
   const base = { changeId: request.changeId, preview: plan.preview, invoiceId: invoice.invoiceId, declineCode: null };
-  if (charge?.status === 'succeeded' || charge?.status === 'already_paid') return remember(ctx, { ...base, status: 'applied' });
+  if (charge?.status === 'succeeded' || charge?.status === 'already_paid') return remember(ctx, request, { ...base, status: 'applied' });
   if (charge?.status === 'requires_action') {
     await ctx.persist('change_pending_payment', at, { changeId: request.changeId, invoiceId: invoice.invoiceId });
-    return remember(ctx, { ...base, status: 'pending_payment' });
+    return remember(ctx, request, { ...base, status: 'pending_payment' });
   }
   const declineCode = charge === null ? null : charge.status === 'declined' ? charge.declineCode : charge.status === 'rejected' ? 'gateway_rejected' : charge.status;
-  return remember(ctx, { ...base, status: 'payment_failed', declineCode });
+  return remember(ctx, request, { ...base, status: 'payment_failed', declineCode });
 }
 
 /** A pending upgrade whose payment was never authenticated lapses at its expiry, and its invoice is voided. */

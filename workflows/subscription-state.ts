@@ -112,7 +112,8 @@ export interface SubscriptionState {
   collections: CollectionState[];
   policy: BillingPolicy;
   /** Recent change ids and their results, so a repeated update returns the first answer. */
-  recentChanges: ChangeItemsResult[];
+  /** The last changes answered, each with what it asked for (absent in states kept before it was). */
+  recentChanges: Array<ChangeItemsResult & { requestFingerprint?: string }>;
   /** Recent payment event ids, so a redelivered webhook changes nothing. */
   seenPaymentEvents: string[];
   stepFailure: StepFailure | null;

@@ -3,6 +3,11 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { limitBodySize } from './body-limit.js';
+import { accessLog } from './access-log.js';
+import { traceRequests } from './request-tracing.js';
+import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../observability/metrics-server.js';
+import { mountSwaggerAssets, SWAGGER_ASSETS_BASE } from './docs/swagger-assets.js';
+import { emptyJsonBodyIsEmptyObject } from './empty-json-body.js';
 import { stripeWebhookRoutes } from './webhooks/stripe-webhook-routes.js';
 import type { StripeWebhookProcessor } from '../payments/webhooks/stripe-webhook-processor.js';
 import { authenticate } from './auth/authenticate.js';
@@ -28,6 +33,8 @@ export interface AppDependencies {
   stripeWebhooks?: StripeWebhookProcessor;
   /** The /v1 billing API; absent only in tests of health and webhooks alone. */
   billing?: BillingApiDependencies;
+  /** The Temporal runtime's own metrics endpoint, appended to /metrics (a process that runs a worker). */
+  runtimeMetricsUrl?: string;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,13 +61,18 @@ function exceptWebhooks(handler: MiddlewareHandler<ApiEnv>): MiddlewareHandler<A
 export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.use('*', requestId());
+  app.use('*', traceRequests());
+  app.use('*', accessLog());
   app.use(
     '/v1/*',
     limitBodySize(MAX_BODY_BYTES, () => {
       throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
     }),
   );
+  app.use('/v1/*', emptyJsonBodyIsEmptyObject());
   app.route('/', healthRoutes(dependencies.readinessChecks));
+  // Prometheus text; no tenant data in it (labels never carry ids), so it needs no key.
+  app.get('/metrics', async (c) => c.body(await renderMetrics(dependencies.runtimeMetricsUrl), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE }));
   if (dependencies.stripeWebhooks) app.route('/', stripeWebhookRoutes(dependencies.stripeWebhooks));
   if (dependencies.billing) {
     for (const middleware of v1Middleware(dependencies.billing)) app.use('/v1/*', exceptWebhooks(middleware));
@@ -78,7 +90,9 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
     info: { title: 'durable-billing', version: API_VERSION, description: 'Subscription billing on Temporal workflows.' },
     security: [{ apiKey: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'durable-billing API' }));
+  mountSwaggerAssets(app);
+  // validatorUrl none: the badge would ask swagger.io to validate the document, which needs the internet.
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'durable-billing API', baseUrl: SWAGGER_ASSETS_BASE, validatorUrl: 'none' }));
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);
   return app;

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { asBillingError, BillingError, failure, type FailureKind } from '../billing/failures.js';
 import { GatewayRequestError, RetryableGatewayError } from '../payments/gateway.js';
+import { log } from '../observability/logger.js';
 
 /** Every error response has this one shape: `{ error: { code, message, details } }`. */
 export interface ErrorBody {
@@ -131,8 +132,14 @@ export function toErrorResponse(error: unknown): ErrorResponse | undefined {
   if (error instanceof HTTPException) {
     // Hono's own refusals: malformed JSON, a body over the limit, a wrong content type.
     const code: ApiFailureCode = error.status === 413 ? 'payload_too_large' : error.status === 415 ? 'unsupported_media_type' : 'invalid_request';
-    const message = error.message || 'The request could not be read';
-    const details = code === 'invalid_request' ? [{ field: 'body', code: 'unreadable_body', message }] : [];
+    const message =
+      code === 'unsupported_media_type' ? 'Request bodies are JSON: send the header "Content-Type: application/json"' : error.message || 'The request could not be read';
+    const details =
+      code === 'invalid_request'
+        ? [{ field: 'body', code: 'unreadable_body', message }]
+        : code === 'unsupported_media_type'
+          ? [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must be application/json' }]
+          : [];
     return { status: API_FAILURES[code], code, message, details, headers: {} };
   }
   return undefined;
@@ -145,6 +152,6 @@ export function handleError(error: Error, c: Context): Response {
     for (const [name, value] of Object.entries(response.headers)) c.header(name, value);
     return c.json(errorBody(response.code, response.message, response.details), response.status);
   }
-  console.error(`[${(c.get('requestId') as string | undefined) ?? '-'}] unhandled error`, error);
+  log().error({ requestId: c.get('requestId'), err: error }, 'unhandled error');
   return c.json(errorBody('internal_error', 'An unexpected error occurred'), API_FAILURES.internal_error);
 }

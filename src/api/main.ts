@@ -1,8 +1,13 @@
 import { apiConfigSchema, loadConfigOrExit } from '../config/index.js';
+import { configureLogging, log } from '../observability/logger.js';
+import { startTracingFromEnvironment } from '../observability/tracing.js';
 import { startApiServer } from './server.js';
 
 // `npm run api`: the production API process. Scale out by running more of them behind a balancer.
 const config = loadConfigOrExit(apiConfigSchema);
+configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, file: config.LOG_FILE, base: { service: 'api' } });
+// Off (no cost) unless OTEL_EXPORTER_OTLP_ENDPOINT names a collector.
+const tracing = startTracingFromEnvironment('durable-billing-api');
 const api = await startApiServer({
   databaseUrl: config.DATABASE_URL,
   temporalAddress: config.TEMPORAL_ADDRESS,
@@ -20,9 +25,12 @@ const api = await startApiServer({
     webhookToleranceSeconds: config.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
   },
 });
-console.log(`API listening on ${api.url}`);
+log().info(`API listening on ${api.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void api.stop().then(() => process.exit(0));
+    void api
+      .stop()
+      .then(() => tracing?.shutdown())
+      .then(() => process.exit(0));
   });
 }

@@ -16,6 +16,8 @@ import { DEVELOPMENT_URL_POLICY, STRICT_URL_POLICY } from '../billing/webhook-en
 import { createApp } from './app.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { databaseReadiness, temporalReadiness } from './readiness.js';
+import { refreshSubscriptionStatusGauge } from '../billing/reports/subscription-status-gauge.js';
+import { temporalClientInterceptors } from '../temporal/client-interceptors.js';
 
 export interface ApiServerOptions {
   databaseUrl: string;
@@ -28,6 +30,8 @@ export interface ApiServerOptions {
   entitlementCache?: boolean;
   /** `development`: webhook endpoints may be plain http to loopback (`npm start`); strict otherwise. */
   webhookUrlPolicy?: 'strict' | 'development';
+  /** The Temporal runtime's metrics endpoint in this process (npm start runs the worker here too). */
+  runtimeMetricsUrl?: string;
   host: string;
   port: number;
   stripe: {
@@ -47,7 +51,7 @@ export interface RunningApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const prisma = createPrismaClient(options.databaseUrl);
   const connection = Connection.lazy({ address: options.temporalAddress });
-  const temporal = new Client({ connection, namespace: options.temporalNamespace });
+  const temporal = new Client({ connection, namespace: options.temporalNamespace, interceptors: temporalClientInterceptors() });
   const stripe = createStripeClient({ secretKey: options.stripe.secretKey, apiBase: options.stripe.apiBase });
   const gateway = new StripeGateway(stripe);
   const stripeWebhooks = new StripeWebhookProcessor({
@@ -72,7 +76,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       apiKeys.setLive(live);
     },
   });
+  const gauge = refreshSubscriptionStatusGauge(prisma);
   const app = createApp({
+    ...(options.runtimeMetricsUrl === undefined ? {} : { runtimeMetricsUrl: options.runtimeMetricsUrl }),
     readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)],
     stripeWebhooks,
     billing: {
@@ -94,6 +100,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     url: `http://${shownHost}:${options.port}`,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      gauge.stop();
       await listener.stop();
       await connection.close();
       await prisma.$disconnect();

@@ -74,6 +74,11 @@ export function assertItemsWithinBounds(items: readonly BoundedItem[], currency:
       const message = `${path} must be a whole number from 1 to ${MAX_QUANTITY}`;
       throw failure('invalid_quantity', message, { fields: [{ path, code: 'invalid_quantity', message }] });
     }
+    if (item.price.definition.model === 'flat' && item.quantity !== 1) {
+      // A flat price is one fee whatever the count; accepting 2 would print "2 × Team" and bill once.
+      const message = `${path} must be 1: a flat price is one fee per period (use a per_unit price to bill by quantity)`;
+      throw failure('invalid_quantity', message, { fields: [{ path, code: 'flat_price_quantity', message }] });
+    }
     if (item.price.usageType !== 'licensed') continue;
     let amount: number;
     try {

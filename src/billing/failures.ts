@@ -102,6 +102,7 @@ export const FAILURE_CATALOG = {
   subscription_not_pausable: 'conflict',
   subscription_not_paused: 'conflict',
   change_pending_payment: 'conflict',
+  change_id_reused: 'conflict',
   invoice_not_open: 'conflict',
   invoice_not_collectible: 'conflict',
   invoice_not_finalized: 'conflict',

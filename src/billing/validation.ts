@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../domain/index.js';
 import { failure } from './failures.js';
+import { describeIssue } from './validation-messages.js';
 
 /** ISO 4217, any case in, upper case out (Stripe spells codes in lower case). */
 export const currencySchema = z
@@ -17,7 +18,7 @@ export const metadataSchema = z.record(z.string(), z.unknown());
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    const fields = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    const fields = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), ...describeIssue(issue, input) }));
     throw failure('invalid_input', `Invalid input: ${fields.map((field) => `${field.path || '(root)'}: ${field.message}`).join('; ')}`, {
       fields,
     });

@@ -26,6 +26,16 @@ const hostAndPort = z
 
 const logLevel = z.enum(['debug', 'info', 'warn', 'error']);
 
+/** How every process logs (pino): one JSON object per line unless a person reads it at a terminal. */
+const loggingConfigShape = {
+  LOG_LEVEL: logLevel.default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  LOG_FILE: z.string().trim().min(1).optional(),
+  /** Tracing is on when this names an OTLP/HTTP collector (http://collector:4318); off, it costs nothing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().trim().refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s) URL such as http://localhost:4318').optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+} as const;
+
 const stripeSecretKey = z
   .string()
   .trim()
@@ -94,7 +104,8 @@ export const apiConfigSchema = z.object({
   ...webhookConfigShape,
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
-  LOG_LEVEL: logLevel.default('info'),
+  ...loggingConfigShape,
+  LOG_FORMAT: loggingConfigShape.LOG_FORMAT.default('json'),
 });
 
 export const workerConfigSchema = z.object({
@@ -112,7 +123,10 @@ export const workerConfigSchema = z.object({
   WORKER_MEMORY_MB: z.coerce.number().int().min(256).max(1_000_000).default(1024),
   ...emailConfigShape,
   ...webhookConfigShape,
-  LOG_LEVEL: logLevel.default('info'),
+  /** Unset: no metrics port; set: GET /metrics there (ours and the Temporal SDK's). */
+  METRICS_PORT: port.optional(),
+  ...loggingConfigShape,
+  LOG_FORMAT: loggingConfigShape.LOG_FORMAT.default('json'),
 });
 
 /**
@@ -157,7 +171,10 @@ export const devStackConfigSchema = z.object({
   WEBHOOK_URL_POLICY: z.enum(['strict', 'development']).default('development'),
   ...rateLimitConfigShape,
   ...entitlementConfigShape,
-  LOG_LEVEL: logLevel.default('info'),
+  /** Unset: the worker's metrics are in the API's /metrics (one process); set: also on this port. */
+  METRICS_PORT: port.optional(),
+  /** Unset: pretty when standard output is a terminal, JSON otherwise. */
+  ...loggingConfigShape,
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

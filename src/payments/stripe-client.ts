@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { TracedStripeHttpClient } from './traced-stripe-http-client.js';
 
 export interface StripeClientOptions {
   secretKey: string;
@@ -26,6 +27,8 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
     maxNetworkRetries: options.maxNetworkRetries ?? DEFAULT_NETWORK_RETRIES,
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     telemetry: false,
+    // Node's http through the SDK's own client, with a span per request when tracing is on.
+    httpClient: new TracedStripeHttpClient(),
     appInfo: { name: 'durable-billing', version: '0.1.0' },
     ...(base
       ? {

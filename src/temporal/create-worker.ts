@@ -2,6 +2,12 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../../activities/index.js';
+import { billingWorkerInterceptors, billingWorkerSinks } from './worker-interceptors.js';
+
+function sinksOption(): { sinks?: NonNullable<ReturnType<typeof billingWorkerSinks>> } {
+  const sinks = billingWorkerSinks();
+  return sinks === undefined ? {} : { sinks };
+}
 
 // workflows/index.ts under tsx, workflows/index.js in a build: the same extension as this file.
 const ownExtension = extname(fileURLToPath(import.meta.url));
@@ -41,6 +47,8 @@ export async function createBillingWorker(options: BillingWorkerOptions): Promis
     taskQueue: options.taskQueue,
     workflowsPath,
     activities: createActivities(options.dependencies),
+    interceptors: billingWorkerInterceptors(),
+    ...sinksOption(),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: options.maxCachedWorkflows ?? workflowCacheForBudget(options.memoryBudgetMb ?? DEFAULT_WORKER_MEMORY_MB),

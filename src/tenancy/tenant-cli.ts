@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createPrismaClient } from '../db/prisma-client.js';
 import { isUniqueViolation } from '../billing/db.js';
+import { describeIssue } from '../billing/validation-messages.js';
 import { issueApiKey } from './api-keys.js';
 import { createTenantWithKey } from './tenants.js';
 
@@ -24,23 +25,53 @@ const argsSchema = z.object({
   'key-only': z.boolean().default(false),
 });
 
+const USAGE = `Usage:
+  npm run tenant:create -- --name <name> --slug <slug> [--role <role>] [--key-name <name>]
+      Creates a tenant and its first API key, and prints the key once.
+  npm run tenant:create -- --slug <slug> --key-only [--role <role>] [--key-name <name>]
+      Issues another API key for an existing tenant.
+
+Options:
+  --name <name>       the tenant's name, as invoices show it (required unless --key-only)
+  --slug <slug>       lower-case letters, digits and dashes, unique (required)
+  --role <role>       admin (default), billing, support or read_only
+  --key-name <name>   a label for the key (default: cli)
+  --key-only          issue a key for the tenant --slug names instead of creating one
+  --help              show this text
+
+DATABASE_URL defaults to the database \`npm start\` runs.`;
+
 function fail(message: string): never {
-  console.error(`tenant:create: ${message}`);
+  console.error(`tenant:create: ${message}\n\n${USAGE}`);
   process.exit(64);
 }
 
-const { values } = parseArgs({
-  options: {
-    name: { type: 'string' },
-    slug: { type: 'string' },
-    role: { type: 'string' },
-    'key-name': { type: 'string' },
-    'key-only': { type: 'boolean' },
-  },
-  strict: true,
-});
+function parseCommandLine(): Record<string, string | boolean | undefined> {
+  try {
+    return parseArgs({
+      options: {
+        name: { type: 'string' },
+        slug: { type: 'string' },
+        role: { type: 'string' },
+        'key-name': { type: 'string' },
+        'key-only': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    // parseArgs says what was wrong ("Unknown option '--nam'"); its stack says nothing more.
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const values = parseCommandLine();
+if (values.help === true) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const parsed = argsSchema.safeParse(values);
-if (!parsed.success) fail(parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '));
+if (!parsed.success) fail(parsed.error.issues.map((issue) => `--${issue.path.join('.')} ${describeIssue(issue, values).message}`).join('; '));
 const args = parsed.data;
 if (!args['key-only'] && args.name === undefined) fail('--name is required (or --key-only for another key of an existing tenant)');
 
@@ -61,6 +92,10 @@ try {
     );
   }
   console.error('Keep the apiKey now: it is stored hashed and cannot be shown again.');
+} catch (error) {
+  const reason = error instanceof Error ? error.message.split('\n').find((line) => line.trim() !== '') : String(error);
+  console.error(`tenant:create: the database could not be used (${reason ?? 'unknown error'}).\nIs \`npm start\` running, or DATABASE_URL set to a migrated database?`);
+  process.exitCode = 69;
 } finally {
   await prisma.$disconnect();
 }

@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/tenancy/api-keys.js';
 import { freePort } from '../../src/devtools/process/free-port.js';
+import { projectRoot } from '../../src/project-root.js';
+import { dashboardMetrics, seriesNamesIn } from '../support/dashboard-queries.js';
 import { cleanUpStacks, stackEnvironment, startStack as startStackProcess, type Stack } from '../support/npm-start.js';
 
 /**
@@ -57,9 +59,11 @@ async function eventually(check: () => boolean, timeoutMs: number): Promise<bool
 describe('npm start (embedded dev stack)', async () => {
   const { dataDir, ports, env } = await stackEnvironment(dataDirs);
   let first: Stack;
+  let metricsPort: number;
 
   it('comes up: /health/ready is 200 and the Temporal UI answers', async () => {
-    first = await startStack(env);
+    metricsPort = await freePort();
+    first = await startStack({ ...env, METRICS_PORT: String(metricsPort) });
     expect(first.apiUrl).toBe(`http://127.0.0.1:${ports.PORT}`);
     const ready = await fetch(`${first.apiUrl}/health/ready`);
     expect(ready.status).toBe(200);
@@ -128,6 +132,83 @@ describe('npm start (embedded dev stack)', async () => {
     expect((await call('GET', '/v1/customers', undefined, { authorization: 'Bearer dbk_forged' })).status).toBe(401);
   });
 
+  it("runs the README's first session as written: signup, upgrade, invoices, payments, pause, resume, cancel", { timeout: 180_000 }, async () => {
+    const readme = await readFile(join(projectRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### A first session'));
+    const block = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
+    // The two lines a user fills in; everything else runs verbatim.
+    const apiLine = 'API=http://127.0.0.1:3000';
+    const keyLine = /^KEY=dbk_….*$/m;
+    expect(block).toContain(apiLine);
+    expect(block).toMatch(keyLine);
+    const script = `${block.replace(apiLine, `API=${first.apiUrl}`).replace(keyLine, `KEY=${first.apiKey}`)}\necho "FIRST_SESSION_SUB=$SUB"\n`;
+    // Not spawnSync: the stack's own output must keep draining while the script runs.
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const bash = spawn('bash', ['-e', '-o', 'pipefail'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 150_000 });
+      let stdout = '';
+      let stderr = '';
+      bash.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      bash.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      bash.on('close', (status) => resolve({ status, stdout, stderr }));
+      bash.stdin.end(script);
+    });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const subscriptionId = /FIRST_SESSION_SUB=(\S+)/.exec(run.stdout)?.[1];
+    expect(subscriptionId).toMatch(/^sub_/);
+    const get = async (path: string) => (await (await fetch(`${first.apiUrl}${path}`, { headers: { authorization: `Bearer ${first.apiKey}` } })).json()) as ApiJson;
+    const subscription = await get(`/v1/subscriptions/${subscriptionId}`);
+    // Upgraded to Pro (79.00), resumed, and set to cancel at the period's end.
+    expect(subscription).toMatchObject({ status: 'active', cancelAtPeriodEnd: true, pausedAt: null, items: [expect.objectContaining({ quantity: 1 })] });
+    const prices = await get('/v1/prices?limit=100');
+    const pro = prices.data?.find((price) => price.id === (subscription.items as ApiJson[])[0]?.priceId);
+    expect(pro?.pricing).toEqual({ model: 'flat', amount: 7900 });
+    const invoices = (await get(`/v1/invoices?subscriptionId=${subscriptionId}`)).data ?? [];
+    const seen = JSON.stringify(invoices.map((invoice) => [invoice.number, invoice.kind, invoice.status, invoice.total]));
+    // Newest first: the signup's invoice is the oldest.
+    const signup = invoices.at(-1);
+    const proration = invoices.find((invoice) => invoice.kind === 'proration');
+    expect([signup?.kind, signup?.status, signup?.total], seen).toEqual(['recurring', 'paid', 2900]);
+    // The upgrade seconds into a month-long period: Pro's 7900 less Team's 2900 for almost all of
+    // it, so just under 5000 (a minute of a 28–31-day period is under 0.003% of it: ≥ 4990).
+    expect(proration?.status, seen).toBe('paid');
+    expect(proration?.total as number).toBeGreaterThanOrEqual(4990);
+    expect(proration?.total as number).toBeLessThanOrEqual(5000);
+    // Every call answered 2xx (curl --fail-with-body), and the JSON bodies came back.
+    expect(run.stdout).toContain('"object":"list"');
+    expect(run.stderr).toBe('');
+  });
+
+  it('serves Prometheus metrics on the API and the worker port it prints, the Temporal SDK\'s among them; its logs are JSON lines', async () => {
+    const workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
+    expect(first.output()).toContain(`Metrics        ${first.apiUrl}/metrics and ${workerMetrics}`);
+    // The status gauge is read from the database every 15 s: wait for a read after the signups.
+    const scrape = async (url: string) => {
+      const response = await fetch(url);
+      expect(response.status, url).toBe(200);
+      return response.text();
+    };
+    for (let tries = 0; tries < 40 && !/^billing_subscriptions\{status="active"\} [1-9]/m.test(await scrape(workerMetrics)); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    for (const url of [`${first.apiUrl}/metrics`, workerMetrics]) {
+      const text = await scrape(url);
+      // Ours, by the earlier tests' requests and invoices…
+      expect(text, url).toMatch(/^http_request_duration_seconds_count\{route="\/v1\/subscriptions",method="POST",status="201"\} [1-9]/m);
+      expect(text, url).toMatch(/^billing_subscriptions\{status="active"\} [1-9]/m);
+      // …and the SDK's own, namespaced temporal_.
+      expect(text, url).toMatch(/^temporal_\w+/m);
+      expect(text, url).toMatch(/^temporal_workflow_task_\w+/m);
+    }
+    // The dashboard's queries read metrics a live worker exports, the Temporal SDK's included.
+    const offered = seriesNamesIn(await scrape(workerMetrics));
+    expect(dashboardMetrics().filter(({ metric }) => !offered.has(metric))).toEqual([]);
+    // Not a terminal, so JSON: every line after the banner's block that looks like a log line parses.
+    const jsonLines = first.output().split('\n').filter((line) => line.startsWith('{'));
+    expect(jsonLines.length).toBeGreaterThan(5);
+    for (const line of jsonLines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    expect(first.output()).not.toContain('\u001b[');
+  });
+
   it('shows the customer\'s emails at the Mail URL it prints, and delivers signed webhooks to a receiver on loopback', async () => {
     const mailUrl = /Mail\s+(http:\/\/\S+)/.exec(first.output())?.[1];
     expect(mailUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -190,7 +271,7 @@ describe('npm start (embedded dev stack)', async () => {
   it('SIGTERM stops everything, in order, and leaves no process behind', async () => {
     first.child.kill('SIGTERM');
     expect(await exitOf(first.child)).toBe(0);
-    expect(first.output()).toMatch(/\[start\] stopping…[\s\S]*\[start\] stopped/);
+    expect(first.output()).toMatch(/"msg":"stopping…"[\s\S]*"msg":"stopped"/);
     expect(await eventually(() => processesUsing(dataDir).length === 0, 15_000)).toBe(true);
   });
 

@@ -11,7 +11,7 @@ import { STUCK_BILLING_SWEEP } from '../../workflows/scheduled-job-ids.js';
 import { cleanUpStacks, stackEnvironment, startStack, type Stack } from '../support/npm-start.js';
 
 /**
- * What an operator sees, in a real headless browser against `npm start`: the Schedules page lists
+ * What an operator sees, in a real headless browser against `npm start`: the API docs render offline, the Schedules page lists
  * every declared schedule, a sweep's run shows its result, and the saved query for stuck payments
  * finds a subscription whose card is declined. Screenshots go to test-artifacts/temporal-ui/.
  */
@@ -125,5 +125,31 @@ describe('the Temporal UI, in a browser', () => {
     await frame.getByText('We could not collect').waitFor({ timeout: 10_000 });
     expect(await frame.locator('a').first().getAttribute('href')).toMatch(/\/hosted\/invoices\//);
     await page.screenshot({ path: join(shots, 'mail-payment-failed.png'), fullPage: true });
+  }, 120_000);
+});
+
+describe('the API docs, in a browser with no internet', () => {
+  it('renders /docs from the server alone and shows the operations', async () => {
+    const docs = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const api = new URL(stack.apiUrl);
+    const refused: string[] = [];
+    // Offline, as on a machine without internet: anything not from the API server is refused.
+    await docs.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.host === api.host) return route.continue();
+      refused.push(url.href);
+      return route.abort('internetdisconnected');
+    });
+    await docs.goto(`${stack.apiUrl}/docs`);
+    await docs.locator('.opblock').first().waitFor({ timeout: 30_000 });
+    // Tags, operations and their paths, as the document declares them.
+    await docs.getByText('durable-billing', { exact: false }).first().waitFor();
+    expect(await docs.locator('.opblock').count()).toBeGreaterThan(50);
+    for (const path of ['/v1/subscriptions', '/v1/invoices/{invoiceId}/pay', '/v1/webhook-endpoints']) {
+      expect(await docs.locator('.opblock-summary-path', { hasText: path }).count(), path).toBeGreaterThan(0);
+    }
+    await docs.screenshot({ path: join(shots, 'api-docs.png'), fullPage: false });
+    expect(refused).toEqual([]);
+    await docs.close();
   }, 120_000);
 });

@@ -12,6 +12,8 @@ import { createTenantWithKey } from '../../src/tenancy/tenants.js';
 import { DEVELOPMENT_URL_POLICY } from '../../src/billing/webhook-endpoints/address-policy.js';
 import { issueApiKey } from '../../src/tenancy/api-keys.js';
 import { useSubscriptionHarness, type SubscriptionHarness } from './subscription-harness.js';
+import { recordSecretsIn, recordTestSecret } from './log-audit.js';
+import type { Client } from '@temporalio/client';
 
 export interface ApiTenant {
   tenantId: string;
@@ -61,11 +63,17 @@ export class ApiHarness {
         this.apiKeys.setLive(live);
       },
     });
-    this.app = createApp({
+    this.app = this.appWith(h.env.client, rateLimit);
+  }
+
+  /** The same app, reaching the workflows through `client` (one with interceptors, say). */
+  appWith(client: Client, rateLimit: RateLimitOptions = { requestsPerSecond: 0, burst: 1 }): OpenAPIHono<ApiEnv> {
+    const h = this.h;
+    return createApp({
       readinessChecks: [],
       billing: {
         prisma: h.db.prisma,
-        workflows: new TemporalSubscriptionWorkflows(h.env.client, h.taskQueue),
+        workflows: new TemporalSubscriptionWorkflows(client, h.taskQueue),
         gateway: h.stripe.gateway,
         now: () => h.env.currentTimeMs(),
         rateLimit,
@@ -81,6 +89,8 @@ export class ApiHarness {
     const slug = `api-${Date.now()}-${this.tenantCount}-${Math.random().toString(36).slice(2, 8)}`;
     const created = await createTenantWithKey(this.h.db.prisma, { name: slug, slug });
     const readOnly = await issueApiKey(this.h.db.prisma, { tenantId: created.tenant.id, name: 'read', role: 'read_only' });
+    recordTestSecret(created.apiKey.secret);
+    recordTestSecret(readOnly.secret);
     return { tenantId: created.tenant.id, key: created.apiKey.secret, readOnlyKey: readOnly.secret };
   }
 
@@ -92,6 +102,7 @@ export class ApiHarness {
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    recordSecretsIn(options.body);
     const response = await this.app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await response.text();
     let parsed: unknown = text;
@@ -100,6 +111,7 @@ export class ApiHarness {
     } catch {
       // not JSON (the Swagger UI page)
     }
+    recordSecretsIn(parsed);
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 }

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/devtools/process/free-port.js';
 import { projectRoot } from '../../src/project-root.js';
+import { keepProcessOutput, recordTestSecret } from './log-audit.js';
+
+const stackOutputs = new WeakMap<ChildProcess, () => string>();
 
 /** A running `npm start` (the embedded stack) and what its banner says. */
 export interface Stack {
@@ -23,12 +26,17 @@ export async function startStack(env: Record<string, string>, running: ChildProc
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
   if (!('TEMPORAL_ADDRESS' in env)) delete childEnv.TEMPORAL_ADDRESS;
+  // Its logs come back on its output (the tests read them there), kept for the log audit at cleanup.
+  if (!('LOG_FILE' in env)) delete childEnv.LOG_FILE;
+  // Its progress lines are info: the tests read them (whatever level the test run logs at).
+  if (!('LOG_LEVEL' in env)) childEnv.LOG_LEVEL = 'info';
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/devtools/stack/start.ts')], {
     cwd: projectRoot,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
+  stackOutputs.set(child, () => output);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,6 +47,7 @@ export async function startStack(env: Record<string, string>, running: ChildProc
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const field = (label: string): string => new RegExp(`${label}\\s+(\\S+)`).exec(output)?.[1] ?? '';
+  recordTestSecret(field('Demo API key'));
   return { child, output: () => output, apiUrl: field('API'), uiUrl: field('Temporal UI'), tenantId: field('Demo tenant'), apiKey: field('Demo API key') };
 }
 
@@ -60,6 +69,7 @@ export async function stackEnvironment(dataDirs: string[]): Promise<{ env: Recor
 /** Kills what is still running and removes the data directories. */
 export async function cleanUpStacks(running: ChildProcess[], dataDirs: string[]): Promise<void> {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const [index, child] of running.entries()) keepProcessOutput(`npm-start-${index}`, stackOutputs.get(child)?.() ?? '');
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
 }

@@ -17,6 +17,7 @@ import { TemporalOutbound } from '../../src/temporal/temporal-outbound.js';
 import { DEVELOPMENT_URL_POLICY } from '../../src/billing/webhook-endpoints/address-policy.js';
 import { drainOutbox } from '../../src/billing/events/drain-outbox.js';
 import { sendDueEmails } from '../../src/billing/notifications/send-email-notification.js';
+import { billingWorkerInterceptors, billingWorkerSinks } from '../../src/temporal/worker-interceptors.js';
 
 const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -73,12 +74,17 @@ export class SubscriptionHarness {
 
   /** A worker on the real bundle; `wrap` may replace activities (to simulate a crash). */
   async startWorker(wrap: (real: BillingActivities) => BillingActivities = (real) => real, options: { shutdownGraceTime?: string; shutdownForceTime?: string } = {}): Promise<RunningWorker> {
-    this.bundle ??= await bundleWorkflowCode({ workflowsPath, logger: silent });
+    // The interceptors' workflow modules (tracing's, when on) are bundled with the workflows.
+    const { workflowModules, ...interceptors } = billingWorkerInterceptors();
+    this.bundle ??= await bundleWorkflowCode({ workflowsPath, logger: silent, workflowInterceptorModules: workflowModules ?? [] });
+    const sinks = billingWorkerSinks();
     const worker = await Worker.create({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.bundle,
       activities: wrap(this.activities()),
+      interceptors,
+      ...(sinks === undefined ? {} : { sinks }),
       ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
       ...(options.shutdownForceTime ? { shutdownForceTime: options.shutdownForceTime } : {}),
     });

@@ -4,6 +4,7 @@ import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
 import { API_KEY_PREFIX, findApiKey, recordApiKeyUse, type ApiKeyPrincipal } from '../../tenancy/api-keys.js';
 import type { ApiEnv } from '../env.js';
 import { ApiError } from '../errors.js';
+import { addLogContext } from '../../observability/logger.js';
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const MAX_KEY_LENGTH = 200;
@@ -38,6 +39,13 @@ export function authenticate(prisma: BillingDatabase, keys?: ApiKeyCache): Middl
     if (header === undefined || header.trim() === '') {
       throw unauthorized('authentication_required', 'Send an API key as "Authorization: Bearer <key>"');
     }
+    const scheme = header.trim().split(/\s+/)[0] ?? '';
+    if (!/^Bearer$/i.test(scheme)) {
+      // Basic auth, a bare key or another scheme: nothing was presented the way keys are, so say how
+      // (never echoing what was sent, which may be the key itself).
+      const named = /\s/.test(header.trim()) && /^[A-Za-z-]{1,20}$/.test(scheme) ? `The ${scheme} scheme is not accepted` : 'The Authorization header names no scheme';
+      throw unauthorized('authentication_required', `${named}: send the API key as "Authorization: Bearer dbk_…"`);
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const secret = match?.[1];
     if (secret === undefined || !secret.startsWith(API_KEY_PREFIX) || secret.length > MAX_KEY_LENGTH) {
@@ -46,6 +54,7 @@ export function authenticate(prisma: BillingDatabase, keys?: ApiKeyCache): Middl
     const principal = await lookUp(secret);
     if (principal === null) throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
     c.set('principal', principal);
+    addLogContext({ tenantId: principal.tenantId });
     const now = Date.now();
     if ((lastWritten.get(principal.apiKeyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS < now) {
       lastWritten.set(principal.apiKeyId, now);

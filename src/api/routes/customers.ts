@@ -84,7 +84,7 @@ export function customerRoutes(deps: BillingApiDependencies) {
     const created = await createCustomer(deps.prisma, deps.gateway, {
       tenantId,
       ...c.req.valid('json'),
-      ...(key === undefined ? {} : { id: derivedId('cus', tenantId, key) }),
+      ...(key === undefined ? {} : { id: derivedId('cust', tenantId, key) }),
     });
     return c.json(await getCustomer(deps.prisma, { tenantId, customerId: created.customerId }), 201);
   });

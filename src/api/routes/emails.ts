@@ -6,7 +6,7 @@ import { resetEmailTemplate, saveEmailTemplate } from '../../billing/notificatio
 import { EMAIL_KIND_NAMES } from '../../billing/notifications/email-kinds.js';
 import type { BillingApiDependencies } from '../dependencies.js';
 import { saveEmailTemplateBody } from '../schemas/outbound.js';
-import { billingRouter, commonErrors, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema } from './router.js';
+import { billingRouter, commonErrors, completeList, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema } from './router.js';
 
 const tags = ['emails'];
 
@@ -27,7 +27,7 @@ const routes = {
     path: '/v1/email-templates',
     tags,
     summary: 'Every customer email: the tenant\'s own template or the default, and whether it is sent',
-    responses: { 200: ok(z.object({ object: z.literal('list'), data: z.array(emailTemplateViewSchema) }).openapi('EmailTemplateList'), 'One per kind'), ...commonErrors },
+    responses: { 200: ok(pageSchema(emailTemplateViewSchema, 'EmailTemplateList'), 'One per kind'), ...commonErrors },
   }),
   saveTemplate: createRoute({
     method: 'put',
@@ -57,7 +57,7 @@ const routes = {
 
 export function emailRoutes(deps: BillingApiDependencies) {
   const app = billingRouter();
-  app.openapi(routes.listTemplates, async (c) => c.json({ object: 'list' as const, data: await listEmailTemplates(deps.prisma, { tenantId: c.get('principal').tenantId }) }, 200));
+  app.openapi(routes.listTemplates, async (c) => c.json(completeList(await listEmailTemplates(deps.prisma, { tenantId: c.get('principal').tenantId })), 200));
   app.openapi(routes.saveTemplate, async (c) => c.json(await saveEmailTemplate(deps.prisma, { tenantId: c.get('principal').tenantId, kind: c.req.valid('param').kind as never, ...c.req.valid('json') }), 200));
   app.openapi(routes.resetTemplate, async (c) => c.json(await resetEmailTemplate(deps.prisma, { tenantId: c.get('principal').tenantId, kind: c.req.valid('param').kind }), 200));
   app.openapi(routes.listNotifications, async (c) => c.json(listEnvelope(await listEmailNotifications(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('query') })), 200));

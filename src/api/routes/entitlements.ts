@@ -21,12 +21,10 @@ import {
 import { derivedId } from '../../ids.js';
 import { billingNow, entitlementCache, type BillingApiDependencies } from '../dependencies.js';
 import { createFeatureBody, entitlementGrantBody, entitlementOverrideBody, featureKeyParam, featureParam, listFeaturesQuery, planEntitlementBody } from '../schemas/entitlements.js';
-import { billingRouter, commonErrors, idempotencyHeaders, idParam, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, completeList, idempotencyHeaders, idParam, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['entitlements'];
 const featureParams = z.strictObject({ feature: featureParam });
-const list = <S extends z.ZodType>(item: S, name: string) => z.object({ object: z.literal('list'), data: z.array(item) }).openapi(name);
-const asList = <T>(data: T[]) => ({ object: 'list' as const, data });
 const withFeature = <K extends string>(name: K) =>
   z.strictObject({ [name]: idParam.openapi({ param: { name, in: 'path' } }), feature: featureParam } as Record<K | 'feature', typeof idParam>);
 
@@ -50,7 +48,7 @@ function planRoutes(plan: 'product' | 'price') {
       tags,
       summary: `What ${plan === 'product' ? 'a product' : 'a price'} grants`,
       request: { params: pathParams(param) },
-      responses: { 200: ok(list(planEntitlementViewSchema, plan === 'product' ? 'ProductEntitlementList' : 'PriceEntitlementList'), 'Its entitlements by feature key'), ...commonErrors },
+      responses: { 200: ok(pageSchema(planEntitlementViewSchema, plan === 'product' ? 'ProductEntitlementList' : 'PriceEntitlementList'), 'Its entitlements by feature key'), ...commonErrors },
     }),
     remove: createRoute({
       method: 'delete',
@@ -113,7 +111,7 @@ const routes = {
     tags,
     summary: "A subscription's overrides",
     request: { params: pathParams('subscriptionId') },
-    responses: { 200: ok(list(entitlementOverrideViewSchema, 'EntitlementOverrideList'), 'By feature key'), ...commonErrors },
+    responses: { 200: ok(pageSchema(entitlementOverrideViewSchema, 'EntitlementOverrideList'), 'By feature key'), ...commonErrors },
   }),
   removeOverride: createRoute({
     method: 'delete',
@@ -137,7 +135,7 @@ const routes = {
     tags,
     summary: "A subscription's extra-quota grants, newest first (the last 100)",
     request: { params: pathParams('subscriptionId') },
-    responses: { 200: ok(list(entitlementGrantViewSchema, 'EntitlementGrantList'), 'Newest first'), ...commonErrors },
+    responses: { 200: ok(pageSchema(entitlementGrantViewSchema, 'EntitlementGrantList'), 'Newest first'), ...commonErrors },
   }),
   customerEntitlements: createRoute({
     method: 'get',
@@ -145,7 +143,7 @@ const routes = {
     tags,
     summary: "Every feature's answer for a customer: access, value, limit, usage, remaining, reset",
     request: { params: pathParams('customerId') },
-    responses: { 200: ok(list(entitlementViewSchema, 'EntitlementList'), 'One answer per feature, by key'), ...commonErrors },
+    responses: { 200: ok(pageSchema(entitlementViewSchema, 'EntitlementList'), 'One answer per feature, by key'), ...commonErrors },
   }),
   customerEntitlement: createRoute({
     method: 'get',
@@ -178,7 +176,7 @@ export function entitlementRoutes(deps: BillingApiDependencies) {
       const body = c.req.valid('json');
       return c.json(await setPlanEntitlement(deps.prisma, planOf(c.req.valid('param')), { tenantId: c.get('principal').tenantId, ...body }), 200);
     });
-    app.openapi(plan.list, async (c) => c.json(asList(await listPlanEntitlements(deps.prisma, c.get('principal').tenantId, planOf(c.req.valid('param')))), 200));
+    app.openapi(plan.list, async (c) => c.json(completeList(await listPlanEntitlements(deps.prisma, c.get('principal').tenantId, planOf(c.req.valid('param')))), 200));
     app.openapi(plan.remove, async (c) => {
       const params = c.req.valid('param') as Record<string, string>;
       return c.json(await removePlanEntitlement(deps.prisma, c.get('principal').tenantId, planOf(params), params.feature!), 200);
@@ -188,7 +186,7 @@ export function entitlementRoutes(deps: BillingApiDependencies) {
   app.openapi(routes.setOverride, async (c) =>
     c.json(await setEntitlementOverride(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId, ...c.req.valid('json') }), 200),
   );
-  app.openapi(routes.listOverrides, async (c) => c.json(asList(await listEntitlementOverrides(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId })), 200));
+  app.openapi(routes.listOverrides, async (c) => c.json(completeList(await listEntitlementOverrides(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId })), 200));
   app.openapi(routes.removeOverride, async (c) => {
     const { subscriptionId, feature } = c.req.valid('param');
     return c.json(await removeEntitlementOverride(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId, feature }), 200);
@@ -203,12 +201,12 @@ export function entitlementRoutes(deps: BillingApiDependencies) {
     );
     return c.json(grant, 201);
   });
-  app.openapi(routes.listGrants, async (c) => c.json(asList(await listEntitlementGrants(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId })), 200));
+  app.openapi(routes.listGrants, async (c) => c.json(completeList(await listEntitlementGrants(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId })), 200));
 
   app.openapi(routes.customerEntitlements, async (c) => {
     const { answers, source } = await cache.customer(deps.prisma, { tenantId: c.get('principal').tenantId, customerId: c.req.valid('param').customerId, now: await now() });
     c.header('Entitlement-Cache', source);
-    return c.json(asList(answers), 200);
+    return c.json(completeList(answers), 200);
   });
   app.openapi(routes.customerEntitlement, async (c) => {
     const { customerId, featureKey } = c.req.valid('param');

@@ -11,7 +11,7 @@ import { derivedId, newId } from '../../ids.js';
 import { commandDependencies, type BillingApiDependencies } from '../dependencies.js';
 import { resourceId } from '../schemas/common.js';
 import { invoiceItemBody, invoiceItemFromBody } from '../schemas/invoice-items.js';
-import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, completeList, idempotencyHeaders, jsonBody, listEnvelope, ok, optionalEmptyBody, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['invoices'];
 const invoiceParams = pathParams('invoiceId');
@@ -85,7 +85,7 @@ const routes = {
     tags: ['payments'],
     summary: 'Payment attempts of an invoice, in attempt order',
     request: { params: invoiceParams },
-    responses: { 200: ok(z.object({ object: z.literal('list'), data: z.array(paymentViewSchema) }).openapi('InvoicePaymentList'), 'Every attempt'), ...commonErrors },
+    responses: { 200: ok(pageSchema(paymentViewSchema, 'InvoicePaymentList'), 'Every attempt'), ...commonErrors },
   }),
   allPayments: createRoute({
     method: 'get',
@@ -142,7 +142,7 @@ export function invoiceRoutes(deps: BillingApiDependencies) {
 
   app.openapi(routes.payments, async (c) => {
     const data = await listInvoicePayments(deps.prisma, { tenantId: c.get('principal').tenantId, invoiceId: c.req.valid('param').invoiceId });
-    return c.json({ object: 'list' as const, data }, 200);
+    return c.json(completeList(data), 200);
   });
 
   app.openapi(routes.allPayments, async (c) => {

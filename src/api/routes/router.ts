@@ -71,6 +71,14 @@ export function pageSchema<S extends z.ZodType>(item: S, name: string) {
     .openapi(name);
 }
 
+/**
+ * A list bounded by its owner (an invoice's attempts, a subscription's alerts), complete in one
+ * response: the same envelope as every list, with nothing more to fetch.
+ */
+export function completeList<T>(data: T[]): { object: 'list'; data: T[]; hasMore: false; nextCursor: null } {
+  return { object: 'list', data, hasMore: false, nextCursor: null };
+}
+
 /** A Page from the billing layer as the list envelope clients get. */
 export function listEnvelope<T>(page: { data: T[]; hasMore: boolean; nextCursor: string | null }): { object: 'list'; data: T[]; hasMore: boolean; nextCursor: string | null } {
   return { object: 'list', data: page.data, hasMore: page.hasMore, nextCursor: page.nextCursor };

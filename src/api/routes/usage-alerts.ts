@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { getSpendThreshold } from '../../billing/subscriptions/get-spend-threshold.js';
 import { setSpendThreshold, spendThresholdViewSchema } from '../../billing/subscriptions/set-spend-threshold.js';
 import { createUsageAlert } from '../../billing/usage-alerts/create-usage-alert.js';
@@ -8,7 +8,7 @@ import { usageAlertViewSchema } from '../../billing/usage-alerts/views.js';
 import { derivedId } from '../../ids.js';
 import { billingNow, usageFollowUpOf, type BillingApiDependencies } from '../dependencies.js';
 import { spendThresholdBody, usageAlertBody } from '../schemas/entitlements.js';
-import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, ok, pathParams } from './router.js';
+import { billingRouter, commonErrors, completeList, idempotencyHeaders, jsonBody, ok, pageSchema, pathParams } from './router.js';
 
 const tags = ['usage'];
 
@@ -27,7 +27,7 @@ const routes = {
     tags,
     summary: "A subscription's usage alerts with their recent firings",
     request: { params: pathParams('subscriptionId') },
-    responses: { 200: ok(z.object({ object: z.literal('list'), data: z.array(usageAlertViewSchema) }).openapi('UsageAlertList'), 'Oldest first'), ...commonErrors },
+    responses: { 200: ok(pageSchema(usageAlertViewSchema, 'UsageAlertList'), 'Oldest first'), ...commonErrors },
   }),
   deleteAlert: createRoute({
     method: 'delete',
@@ -69,7 +69,7 @@ export function usageAlertRoutes(deps: BillingApiDependencies) {
     usageFollowUpOf(deps).invalidate(tenantId);
     return c.json(alert, 201);
   });
-  app.openapi(routes.listAlerts, async (c) => c.json({ object: 'list' as const, data: await listUsageAlerts(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId }) }, 200));
+  app.openapi(routes.listAlerts, async (c) => c.json(completeList(await listUsageAlerts(deps.prisma, { tenantId: c.get('principal').tenantId, subscriptionId: c.req.valid('param').subscriptionId })), 200));
   app.openapi(routes.deleteAlert, async (c) => c.json(await deleteUsageAlert(deps.prisma, { tenantId: c.get('principal').tenantId, ...c.req.valid('param') }), 200));
   app.openapi(routes.setThreshold, async (c) => {
     const { subscriptionId } = c.req.valid('param');

@@ -14,7 +14,7 @@ import { webhookDeliveryViewSchema, webhookEndpointViewSchema, webhookEndpointWi
 import { derivedId } from '../../ids.js';
 import { billingNow, webhookEndpointDependencies, webhookRunner, type BillingApiDependencies } from '../dependencies.js';
 import { createWebhookEndpointBody, rotateWebhookSecretBody, updateWebhookEndpointBody } from '../schemas/outbound.js';
-import { billingRouter, commonErrors, idempotencyHeaders, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
+import { billingRouter, commonErrors, completeList, idempotencyHeaders, jsonBody, listEnvelope, ok, pageQueryShape, pageSchema, pathParams } from './router.js';
 
 const tags = ['webhook endpoints'];
 
@@ -38,7 +38,7 @@ const routes = {
     path: '/v1/webhook-endpoints',
     tags,
     summary: "The tenant's webhook endpoints, oldest first",
-    responses: { 200: ok(z.object({ object: z.literal('list'), data: z.array(webhookEndpointViewSchema) }).openapi('WebhookEndpointList'), 'Every endpoint'), ...commonErrors },
+    responses: { 200: ok(pageSchema(webhookEndpointViewSchema, 'WebhookEndpointList'), 'Every endpoint'), ...commonErrors },
   }),
   get: createRoute({
     method: 'get',
@@ -127,7 +127,7 @@ export function webhookEndpointRoutes(deps: BillingApiDependencies) {
     const created = await createWebhookEndpoint(deps.prisma, webhookEndpointDependencies(deps), { tenantId, ...c.req.valid('json'), ...(scope === undefined ? {} : { id: derivedId('we', tenantId, scope) }) });
     return c.json(created, 201);
   });
-  app.openapi(routes.list, async (c) => c.json({ object: 'list' as const, data: await listWebhookEndpoints(deps.prisma, { tenantId: tenantOf(c) }) }, 200));
+  app.openapi(routes.list, async (c) => c.json(completeList(await listWebhookEndpoints(deps.prisma, { tenantId: tenantOf(c) })), 200));
   app.openapi(routes.get, async (c) => c.json(await getWebhookEndpoint(deps.prisma, { tenantId: tenantOf(c), endpointId: c.req.valid('param').webhookEndpointId }), 200));
   app.openapi(routes.update, async (c) =>
     c.json(await updateWebhookEndpoint(deps.prisma, webhookEndpointDependencies(deps), { tenantId: tenantOf(c), endpointId: c.req.valid('param').webhookEndpointId, ...c.req.valid('json') }), 200),

@@ -3,7 +3,9 @@ import { currencyCode, metadata, resourceId, shortText as text } from './common.
 
 /** Minor units; fractions (up to 12 places) as decimal strings, like Stripe's unit_amount_decimal. */
 const decimal = z
-  .union([z.int().min(0), z.string().trim().regex(/^\d{1,15}(\.\d{1,12})?$/, 'must be a non-negative decimal with at most 12 places')])
+  .union([z.int().min(0), z.string().trim().regex(/^\d{1,15}(\.\d{1,12})?$/, 'must be a non-negative decimal with at most 12 places')], {
+    error: 'must be a non-negative whole number of minor units, or a decimal string such as "0.06" for a fraction of one',
+  })
   .openapi({ description: 'Minor units (cents); a decimal string for fractions, e.g. "0.06"' });
 
 const tier = z.strictObject({ upTo: decimal.nullable(), unitAmount: decimal, flatAmount: decimal.optional() });

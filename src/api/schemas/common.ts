@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { isCurrencyCode } from '../../domain/index.js';
 
-/** Our ids (`cus_…`, `price_…`) and the gateway's (`pm_…`): letters, digits, `_` and `-`. */
+/** Our ids (`cust_…`, `price_…`) and the gateway's (`pm_…`): letters, digits, `_` and `-`. */
 export const resourceId = z
   .string()
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id such as cus_…');
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id such as cust_…');
 
 /** ISO 4217, any case (Stripe writes `usd`); checked against the currency table here so the field is named. */
 export const currencyCode = z

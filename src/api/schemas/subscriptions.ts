@@ -67,14 +67,14 @@ export const listSubscriptionsQuery = z.strictObject({
   priceId: resourceId.optional(),
 });
 
-const money = z.object({ amount: z.int().openapi({ description: 'Minor units (cents)' }), currency: z.string() }).openapi('Money');
+const minorUnits = z.int().openapi({ description: 'Minor units (cents) of the object’s currency' });
 
 const prorationLine = z.object({
   priceId: z.string(),
   kind: z.enum(['unused_time', 'remaining_time', 'new_period']),
   description: z.string(),
-  amount: money,
-  quantity: z.string(),
+  amount: minorUnits,
+  quantity: z.int(),
   periodStart: z.string(),
   periodEnd: z.string(),
 });
@@ -85,10 +85,11 @@ export const changePreviewSchema = z
     effective: z.enum(['now', 'period_end']),
     effectiveAt: z.string(),
     prorationBehavior,
+    currency: z.string(),
     lines: z.array(prorationLine),
-    credit: money,
-    charge: money,
-    net: money,
+    credit: minorUnits,
+    charge: minorUnits,
+    net: minorUnits,
     anchorReset: z.boolean(),
   })
   .openapi('ChangePreview');
@@ -115,7 +116,8 @@ export const liveStateSchema = z
     items: z.array(itemView),
     scheduledChange: z.object({ changeId: z.string(), items: z.array(itemView), effectiveAt: z.string() }).nullable(),
     pendingPaymentChange: z.object({ changeId: z.string(), items: z.array(itemView), invoiceId: z.string(), expiresAt: z.string() }).nullable(),
-    pendingProrations: money,
+    pendingProrations: minorUnits,
+    currency: z.string(),
     collections: z.array(
       z.object({
         invoiceId: z.string(),

@@ -43,9 +43,9 @@ export const priceViewSchema = z
     model: z.enum(PricingModel),
     usageType: z.enum(UsageType),
     meterId: z.string().nullable().describe('The meter a metered price bills'),
-    definition: z
-      .looseObject({ model: z.string(), currency: z.string() })
-      .describe('The pricing definition as created (amounts in minor units; tiers, package size or percentage by model)'),
+    pricing: z
+      .looseObject({ model: z.string() })
+      .describe('The pricing model and its parameters, exactly as `POST /v1/prices` takes them (amounts in minor units)'),
     interval: z.object({ unit: z.enum(IntervalUnit), count: z.int() }),
     trialDays: z.int().nullable(),
     nickname: z.string().nullable(),
@@ -62,8 +62,8 @@ export interface PriceView {
   model: PricingModel;
   usageType: UsageType;
   meterId: string | null;
-  /** The stored JSON the domain prices with (a `PriceDefinition`). */
-  definition: { model: string; currency: string; [key: string]: unknown };
+  /** The request's `pricing`: the stored definition the domain prices with, less its currency (the price's). */
+  pricing: { model: string; [key: string]: unknown };
   interval: { unit: IntervalUnit; count: number };
   trialDays: number | null;
   nickname: string | null;
@@ -84,6 +84,12 @@ export function toProductView(product: Product): ProductView {
   };
 }
 
+/** createPrice validated the definition with the domain and stored it whole; its currency is the price's own field. */
+function pricingOf(stored: Price['definition']): PriceView['pricing'] {
+  const { currency: _price, ...pricing } = stored as { model: string; currency?: string; [key: string]: unknown };
+  return pricing;
+}
+
 export function toPriceView(price: Price): PriceView {
   return {
     id: price.id,
@@ -93,8 +99,7 @@ export function toPriceView(price: Price): PriceView {
     model: price.model,
     usageType: price.usageType,
     meterId: price.meterId,
-    // createPrice validated it with the domain and stored it whole, currency included.
-    definition: price.definition as PriceView['definition'],
+    pricing: pricingOf(price.definition),
     interval: { unit: price.intervalUnit, count: price.intervalCount },
     trialDays: price.trialDays,
     nickname: price.nickname,

@@ -43,7 +43,7 @@ export interface CreatedCustomer {
 export async function createCustomer(prisma: PrismaClient, gateway: PaymentGateway, input: CreateCustomerInput): Promise<CreatedCustomer> {
   const parsed = parseInput(createCustomerInput, input);
   if ((await prisma.tenant.count({ where: { id: parsed.tenantId } })) === 0) throw notFound('tenant', parsed.tenantId);
-  const id = parsed.id ?? newId('cus');
+  const id = parsed.id ?? newId('cust');
   try {
     await runInTransaction(prisma, async (tx) => {
       await tx.customer.create({

@@ -36,9 +36,19 @@ async function attachAtGateway(gateway: PaymentGateway, gatewayCustomerId: strin
     // An id the gateway does not know, or one attached to someone else: one answer for both, so
     // nobody learns whether another customer's payment method exists.
     if (error instanceof GatewayRequestError) {
-      throw failure('payment_method_unusable', 'This payment method cannot be attached to the customer; collect a new one with a payment method setup', {
-        paymentMethodId,
-      });
+      // A test token (pm_card_…) names no one's card, so saying it is unknown gives nothing away.
+      if (error.code === 'resource_missing' && paymentMethodId.startsWith('pm_card_')) {
+        throw failure(
+          'payment_method_unusable',
+          `${paymentMethodId} is not a test payment method the gateway knows; use one of Stripe's test cards (https://docs.stripe.com/testing), such as pm_card_visa`,
+          { paymentMethodId },
+        );
+      }
+      throw failure(
+        'payment_method_unusable',
+        'The payment gateway has no payment method with this id that this customer can use (it does not exist, or belongs to another customer); collect one with a payment method setup',
+        { paymentMethodId },
+      );
     }
     throw error;
   }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
 import { findUndispatchedDeliveries, markDeliveriesDispatched } from '../webhook-endpoints/mark-deliveries-dispatched.js';
 import type { OutboundDispatcher } from './outbound-dispatcher.js';
+import { recordEventMetrics } from './event-metrics.js';
 import { relayOutboxEvents } from './relay-outbox-events.js';
 
 export const RELAY_BATCH = 200;
@@ -15,6 +16,7 @@ export const REDISPATCH_AFTER_MS = 30_000;
  */
 export async function relayBatch(prisma: PrismaClient, dispatcher: OutboundDispatcher, now: () => Date): Promise<number> {
   const batch = await relayOutboxEvents(prisma, { limit: RELAY_BATCH, now: now() });
+  recordEventMetrics(batch.events);
   if (batch.lanes.length > 0) {
     await dispatcher.dispatchLanes(batch.lanes);
     await markDeliveriesDispatched(prisma, { deliveryIds: batch.lanes.flatMap((lane) => lane.deliveryIds), now: now() });

@@ -3,7 +3,9 @@
  * its `data`. Data is thin on purpose — the ids an integrator fetches objects by, plus the facts
  * that changed — so a receiver never acts on a stale copy of a whole object. Adding a field is
  * compatible; renaming or removing one is a new EVENT_API_VERSION (stamped on every event row).
- * Money is always `{ amount, currency }`, the amount an integer of the currency's minor unit.
+ * Money is stored as `{ amount, currency }`, the amount an integer of the currency's minor unit;
+ * the API and webhooks show it in the API's convention (publicEventData in views.ts): the amount
+ * alone, and the event's `currency` once.
  */
 export const EVENT_API_VERSION = '2026-12-01';
 
@@ -48,7 +50,7 @@ export interface EventDataByType {
   'subscription.resumed': SubscriptionFacts;
   'subscription.canceled': SubscriptionFacts & { canceledAt: Iso | null; endedAt: Iso | null };
   'invoice.created': { invoiceId: Id; subscriptionId: Id | null; customerId: Id; sourceKey: string; kind: string; total?: Money };
-  'invoice.finalized': InvoiceFacts & { amountDue: Money };
+  'invoice.finalized': InvoiceFacts & { amountDue: Money; total: Money };
   'invoice.paid': InvoiceFacts & { amountPaid: Money; attempt?: number; paymentIntentId?: string | null; byCreditNote?: Id; amountDue?: Money };
   'invoice.payment_failed': InvoiceFacts & { attempt: number; reason: string; declineCode: string | null; hardDecline: boolean; nextPaymentAttemptAt: Iso | null };
   'invoice.payment_action_required': InvoiceFacts & { attempt: number; paymentIntentId: string };

@@ -3,6 +3,7 @@ import { newId } from '../../ids.js';
 import { runInTransaction } from '../db.js';
 import { wantsEvent } from '../webhook-endpoints/endpoint-input.js';
 import { planEmailNotifications } from '../notifications/plan-email-notifications.js';
+import type { RelayedEvent } from './event-metrics.js';
 
 /** The deliveries of one object to one endpoint, delivered one after another in event order. */
 export interface DeliveryLane {
@@ -19,6 +20,8 @@ export interface RelayedBatch {
   lanes: Array<DeliveryLane & { deliveryIds: string[] }>;
   /** Email notifications created, pending for the email sender. */
   emails: Array<{ tenantId: string; notificationId: string }>;
+  /** The events relayed, for the billing counters (counted once the batch has committed). */
+  events: RelayedEvent[];
 }
 
 interface OutboxRow {
@@ -46,7 +49,7 @@ export async function relayOutboxEvents(prisma: PrismaClient, input: { limit: nu
     const rows = await tx.$queryRaw<OutboxRow[]>`
       SELECT id, tenant_id, type, aggregate_type, aggregate_id, seq, payload FROM outbox_events
       WHERE published_at IS NULL ORDER BY seq LIMIT ${input.limit} FOR UPDATE SKIP LOCKED`;
-    if (rows.length === 0) return { relayed: 0, lanes: [], emails: [] };
+    if (rows.length === 0) return { relayed: 0, lanes: [], emails: [], events: [] };
     const tenantIds = [...new Set(rows.map((row) => row.tenant_id))];
     const endpoints = await tx.webhookEndpoint.findMany({ where: { tenantId: { in: tenantIds }, enabled: true, deletedAt: null }, select: { id: true, tenantId: true, eventTypes: true } });
     const deliveries = rows.flatMap((row) =>
@@ -70,7 +73,7 @@ export async function relayOutboxEvents(prisma: PrismaClient, input: { limit: nu
     await tx.outboxEvent.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { publishedAt: input.now } });
     // What was really inserted (a re-relayed row's deliveries exist already, with their own ids).
     const stored = deliveries.length === 0 ? [] : await tx.webhookDelivery.findMany({ where: { eventId: { in: rows.map((row) => row.id) }, dispatchedAt: null }, select: { id: true, tenantId: true, endpointId: true, aggregateType: true, aggregateId: true } });
-    return { relayed: rows.length, lanes: lanesOf(stored), emails };
+    return { relayed: rows.length, lanes: lanesOf(stored), emails, events: rows.map((row) => ({ type: row.type, payload: row.payload })) };
   });
 }
 

@@ -16,7 +16,7 @@ export const eventViewSchema = z
     tenantId: z.string(),
     createdAt: instant,
     relatedObject: z.object({ type: z.string(), id: z.string() }).describe('The object whose events are delivered in order (invoice, subscription, customer…)'),
-    data: z.record(z.string(), z.unknown()).describe('Ids and the fields that changed; money as `{ amount, currency }` in minor units'),
+    data: z.record(z.string(), z.unknown()).describe('Ids and the fields that changed; amounts are integers of minor units, with the `currency` named once'),
   })
   .meta({ id: 'Event' });
 
@@ -33,6 +33,33 @@ export function toEventView(row: EventRow): EventView {
     tenantId: row.tenantId,
     createdAt: row.createdAt.toISOString(),
     relatedObject: { type: row.aggregateType, id: row.aggregateId },
-    data: (row.payload ?? {}) as Record<string, unknown>,
+    data: publicEventData((row.payload ?? {}) as Record<string, unknown>),
   };
+}
+
+function isMoney(value: unknown): value is { amount: number; currency: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const { amount, currency } = value as { amount?: unknown; currency?: unknown };
+  return keys.length === 2 && typeof amount === 'number' && typeof currency === 'string';
+}
+
+/**
+ * An event's `data` in the API's one convention: each amount an integer of minor units, and the
+ * currency once, as `currency` (every amount of one event is in one currency). The outbox keeps
+ * the catalog's `{ amount, currency }` values, which the relay and the emails read.
+ */
+export function publicEventData(payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  let currency: string | undefined;
+  for (const [key, value] of Object.entries(payload)) {
+    if (isMoney(value)) {
+      data[key] = value.amount;
+      currency ??= value.currency.toUpperCase();
+    } else {
+      data[key] = value;
+    }
+  }
+  if (currency !== undefined && data.currency === undefined) data.currency = currency;
+  return data;
 }

@@ -49,7 +49,7 @@ export async function finalizeInvoiceInTransaction(tx: Prisma.TransactionClient,
   const summary = toInvoiceSummary(updated);
   const facts = { number, subscriptionId: invoice.subscriptionId, customerId: invoice.customerId, amountDue: summary.amountDue };
   await writeOutboxEvents(tx, tenantId, [
-    invoiceEvent('invoice.finalized', invoice.id, 'finalized', facts),
+    invoiceEvent('invoice.finalized', invoice.id, 'finalized', { ...facts, total: summary.total }),
     ...(paidAtOnce ? [invoiceEvent('invoice.paid', invoice.id, 'paid', { ...facts, amountPaid: summary.amountPaid })] : []),
   ]);
   return summary;

@@ -5,6 +5,7 @@ import { loadEmailContext } from './email-context.js';
 import { isEmailKind } from './email-kinds.js';
 import type { EmailSender } from './email-sender.js';
 import { renderEmail } from './email-template-engine.js';
+import { emailsSent } from '../../observability/metrics.js';
 
 export interface EmailDependencies {
   prisma: PrismaClient;
@@ -86,7 +87,8 @@ export async function sendEmailNotification(deps: EmailDependencies, row: Pick<E
 export async function sendDueEmails(deps: EmailDependencies, input: { now: Date; limit: number; concurrency: number }): Promise<number> {
   const claimed = await claimDueEmails(deps.prisma, { now: input.now, limit: input.limit });
   for (let i = 0; i < claimed.length; i += input.concurrency) {
-    await Promise.all(claimed.slice(i, i + input.concurrency).map((row) => sendEmailNotification(deps, row)));
+    const results = await Promise.all(claimed.slice(i, i + input.concurrency).map((row) => sendEmailNotification(deps, row)));
+    for (const result of results) emailsSent.inc({ outcome: result.status });
   }
   return claimed.length;
 }

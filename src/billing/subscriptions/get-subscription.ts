@@ -1,9 +1,9 @@
 import type { SubscriptionCommandDependencies } from './command-dependencies.js';
 import { getSubscriptionRecord } from './get-subscription-record.js';
-import type { LiveSubscriptionView } from './subscription-workflows.js';
+import { toLiveStateView, type LiveStateView } from './change-views.js';
 import type { SubscriptionView } from './views.js';
 
-export type SubscriptionWithLiveState = SubscriptionView & { live?: LiveSubscriptionView | null };
+export type SubscriptionWithLiveState = SubscriptionView & { live?: LiveStateView | null };
 
 /**
  * The stored subscription (tenant-checked), from the database: the workflow writes every change
@@ -13,5 +13,6 @@ export type SubscriptionWithLiveState = SubscriptionView & { live?: LiveSubscrip
 export async function getSubscription(deps: Pick<SubscriptionCommandDependencies, 'prisma' | 'workflows'>, input: { tenantId: string; subscriptionId: string; live?: boolean }): Promise<SubscriptionWithLiveState> {
   const record = await getSubscriptionRecord(deps.prisma, input);
   if (input.live !== true) return record;
-  return { ...record, live: await deps.workflows.liveState(input.subscriptionId) };
+  const live = await deps.workflows.liveState(input.subscriptionId);
+  return { ...record, live: live === null ? null : toLiveStateView(live) };
 }

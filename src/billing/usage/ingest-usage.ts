@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
+import { usageEvents } from '../../observability/metrics.js';
 import { BillingError } from '../failures.js';
 import { recordUsageEvents, type UsageEventInput } from './record-usage-events.js';
 import type { UsageEventBatcher } from './usage-event-batcher.js';
@@ -18,6 +19,7 @@ const toInput = (event: UsageEventRequest, now: number): UsageEventInput => ({ .
  */
 export async function ingestUsageEvent(batcher: UsageEventBatcher, input: { tenantId: string; event: UsageEventRequest; now: number }): Promise<UsageEventView> {
   const result = await batcher.record(input.tenantId, toInput(input.event, input.now), input.now);
+  usageEvents.inc({ result: result.status === 'rejected' ? 'refused' : result.status });
   if (result.status === 'rejected') throw new BillingError(result.code, result.kind, result.message, { transactionId: result.transactionId });
   return toUsageEventView(result);
 }
@@ -28,11 +30,17 @@ export async function ingestUsageBatch(
   input: { tenantId: string; events: readonly UsageEventRequest[]; now: number },
 ): Promise<{ object: 'usage_event_batch'; accepted: number; duplicates: number; rejected: number; results: UsageEventBatchItemView[] }> {
   const results = await recordUsageEvents(prisma, { tenantId: input.tenantId, events: input.events.map((event) => toInput(event, input.now)), now: input.now });
+  const accepted = results.filter((r) => r.status === 'accepted').length;
+  const duplicates = results.filter((r) => r.status === 'duplicate').length;
+  const rejected = results.length - accepted - duplicates;
+  usageEvents.inc({ result: 'accepted' }, accepted);
+  usageEvents.inc({ result: 'duplicate' }, duplicates);
+  usageEvents.inc({ result: 'refused' }, rejected);
   return {
     object: 'usage_event_batch',
-    accepted: results.filter((r) => r.status === 'accepted').length,
-    duplicates: results.filter((r) => r.status === 'duplicate').length,
-    rejected: results.filter((r) => r.status === 'rejected').length,
+    accepted,
+    duplicates,
+    rejected,
     results: results.map(toBatchItemView),
   };
 }

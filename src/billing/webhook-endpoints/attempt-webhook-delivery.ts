@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
 import type { Prisma, WebhookEndpoint } from '../../generated/prisma/client.js';
+import { webhookDeliveries } from '../../observability/metrics.js';
 import { newId } from '../../ids.js';
 import { runInTransaction } from '../db.js';
 import { toEventView } from '../events/views.js';
@@ -96,7 +97,8 @@ async function recordAttempt(
   const retryAfterMs = posted.kind === 'response' && RETRY_AFTER_STATUSES.has(posted.status) ? posted.retryAfterMs : null;
   const scheduled = input.trigger === 'scheduled';
   const retryInMs = scheduled && input.nextDelayMs !== null ? Math.max(input.nextDelayMs, retryAfterMs ?? 0) : null;
-  return runInTransaction(prisma, async (tx) => {
+  let recorded = false;
+  const result = await runInTransaction(prisma, async (tx): Promise<AttemptResult> => {
     const inserted = await tx.webhookDeliveryAttempt.createMany({
       data: [
         {
@@ -117,6 +119,7 @@ async function recordAttempt(
       skipDuplicates: true,
     });
     if (inserted.count === 0) return resultOfRecorded({ succeeded, responseStatus: status }, input);
+    recorded = true;
     const update: Prisma.WebhookDeliveryUpdateManyMutationInput = { attemptCount: { increment: 1 }, lastResponseStatus: status, lastAttemptAt: at };
     if (succeeded) {
       await tx.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { ...update, status: 'succeeded', deliveredAt: at, nextAttemptAt: null } });
@@ -139,6 +142,9 @@ async function recordAttempt(
     }
     return retryInMs === null ? { outcome: 'failed', status } : { outcome: 'retry', status, retryInMs };
   });
+  // Counted once per attempt recorded (a repeated activity finds its attempt and counts nothing).
+  if (recorded) webhookDeliveries.inc({ outcome: succeeded ? 'delivered' : gone ? 'gone' : status === null ? 'no_response' : 'failed' });
+  return result;
 }
 
 async function disableEndpoint(tx: Prisma.TransactionClient, endpoint: WebhookEndpoint, reason: 'gone' | 'failing', failingSince: Date, at: Date): Promise<void> {

@@ -61,7 +61,8 @@ function startStackProcess(env: Record<string, string>, reaper: Reaper, logFile:
 
 /** The embedded defaults are what is measured: a DATABASE_URL or TEMPORAL_ADDRESS of the caller's shell must not leak in. */
 function withoutServers(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _db, TEMPORAL_ADDRESS: _temporal, STRIPE_SECRET_KEY: _key, STRIPE_WEBHOOK_SECRET: _secret, ...rest } = env;
+  // LOG_FILE too: the stack's lines belong in its own log file (the tools read them there).
+  const { DATABASE_URL: _db, TEMPORAL_ADDRESS: _temporal, STRIPE_SECRET_KEY: _key, STRIPE_WEBHOOK_SECRET: _secret, LOG_FILE: _logFile, ...rest } = env;
   return rest;
 }
 

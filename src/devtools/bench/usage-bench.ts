@@ -69,7 +69,7 @@ async function seedTenant(prisma: PrismaClient, label: string, customers: number
     meterId: meter.id,
   });
   // Customers straight into the table: the bench measures usage, not the gateway's customer create.
-  const customerIds = Array.from({ length: customers }, () => newId('cus'));
+  const customerIds = Array.from({ length: customers }, () => newId('cust'));
   await prisma.customer.createMany({ data: customerIds.map((id, i) => ({ id, tenantId: tenant.id, currency: 'USD', email: `bench-${i}@example.com` })) });
   const subscriptionIds: string[] = [];
   for (const customerId of customerIds) {

@@ -74,14 +74,15 @@ export class ChaosStack {
       args: [...(process.env.STACK_WORKER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''), '--import', 'tsx', join(projectRoot, 'workers/main.ts')],
       cwd: projectRoot,
       env: {
-        ...process.env,
+        ...withoutLogFile(process.env),
         DATABASE_URL: this.postgres.urlFor('billing'),
         TEMPORAL_ADDRESS: this.temporal.address,
         STRIPE_SECRET_KEY: SANDBOX_SECRET_KEY,
         STRIPE_API_BASE: this.app.sandboxUrl,
         // A development stack: webhooks may go to a receiver on loopback (the chaos runs' own).
         WEBHOOK_URL_POLICY: 'development',
-        LOG_LEVEL: 'warn',
+        // info: its "worker polling" line says it is ready.
+        LOG_LEVEL: 'info',
         ...this.workerEnv,
       },
       logFile,
@@ -166,4 +167,10 @@ async function startTemporal(dataDir: string, ports: { temporal: number; tempora
     reaper,
     sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
   });
+}
+
+/** The worker's lines go to its own log file (its readiness is read there), not to a test run's LOG_FILE. */
+function withoutLogFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { LOG_FILE: _logFile, ...rest } = env;
+  return rest;
 }

@@ -298,7 +298,7 @@ class ScenarioRun {
         tenantId,
         productId,
         currency: s.currency,
-        definition: priceDefinitionOf(p.definition, s.currency),
+        definition: priceDefinitionOf(p.pricing, s.currency),
         interval: p.interval,
         trialDays: p.trialDays ?? null,
         nickname: p.id,
@@ -422,6 +422,13 @@ class ScenarioRun {
     return { creditNote: note.number, invoice: action.invoice, outcome: note.outcome, total: note.total, refund: note.refund?.status ?? null };
   }
 
+  /** The scenario customer's id at the gateway (the sandbox keys its declines by it). */
+  private async gatewayCustomerId(): Promise<string> {
+    const customer = await this.prisma.customer.findUniqueOrThrow({ where: { id: this.customerId }, select: { gatewayCustomerId: true } });
+    if (customer.gatewayCustomerId === null) throw new ActionRefused('no_gateway_customer', 'the customer has no payment gateway customer yet (give it a payment method first)');
+    return customer.gatewayCustomerId;
+  }
+
   /** The latest charge attempt that waits for the customer to authenticate, and its PaymentIntent. */
   private async authenticate(subscriptionId: string, outcome: 'succeed' | 'fail'): Promise<unknown> {
     const attempt = await this.prisma.paymentAttempt.findFirst({
@@ -470,6 +477,12 @@ class ScenarioRun {
       }
       case 'authenticate_payment':
         return this.authenticate(subscriptionId, action.outcome ?? 'succeed');
+      case 'decline_charges':
+        await this.payments.sandbox.declineNextCharges(await this.gatewayCustomerId(), action.declineCode, action.count);
+        return { declineCode: action.declineCode, count: action.count ?? null };
+      case 'accept_charges':
+        await this.payments.sandbox.clearChargeDeclines(await this.gatewayCustomerId());
+        return { declining: false };
       case 'invoice_item': {
         const { type: _type, at: _at, ...item } = action;
         const created = await createInvoiceItem(this.prisma, { tenantId: this.tenantId, customerId: this.customerId, item: this.oneOffItem(item) });

@@ -14,12 +14,12 @@ import {
   type MeterAggregation,
   type PriceDefinition,
 } from '../../domain/index.js';
-import { testCardFor } from '../stripe-sandbox/test-cards.js';
+import { SCHEDULABLE_DECLINE_CODES, testCardFor } from '../stripe-sandbox/test-cards.js';
 
 /**
  * The JSON format of a simulator scenario (see the README's "Scenario simulator"). Strict: an
  * unknown field anywhere is an error, and `parseScenario` reports every problem at once with its
- * path (`catalog.prices[0].definition.amount: …`), shape errors and cross-field ones alike.
+ * path (`catalog.prices[0].pricing.amount: …`), shape errors and cross-field ones alike.
  */
 
 // ── Leaves ──────────────────────────────────────────────────────────────────────────────────────
@@ -136,7 +136,7 @@ const price = z.strictObject({
   product: z.string({ error: 'must be a string' }).trim().min(1, { message: 'must not be empty' }),
   /** A catalog meter's key: the price is metered, billed in arrears on that meter's quantity. */
   meter: localId.optional(),
-  definition: priceDefinition,
+  pricing: priceDefinition,
   interval,
   trialDays: z.int({ error: 'must be a whole number of days' }).min(0).max(730).optional(),
   /** What this price grants (see Entitlements): checked by check_entitlement actions. */
@@ -255,6 +255,15 @@ const action = z.discriminatedUnion(
     z.strictObject({ type: z.literal('resume'), at: instant }),
     z.strictObject({ type: z.literal('payment_method'), at: instant, paymentMethod: testPaymentMethod }),
     z.strictObject({ type: z.literal('authenticate_payment'), at: instant, outcome: z.enum(['succeed', 'fail'], { error: 'must be succeed or fail' }).optional() }),
+    z.strictObject({
+      type: z.literal('decline_charges'),
+      at: instant,
+      /** The decline code the customer's next charges fail with, as the issuer sends it. */
+      declineCode: z.enum(SCHEDULABLE_DECLINE_CODES as [string, ...string[]], { error: `must be one of ${SCHEDULABLE_DECLINE_CODES.join(', ')}` }),
+      /** How many of the next charges decline; leave out for every charge from now on. */
+      count: z.int({ error: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).optional(),
+    }),
+    z.strictObject({ type: z.literal('accept_charges'), at: instant }),
     z.strictObject({ type: z.literal('invoice_item'), at: instant, ...oneOffItem }),
     z.strictObject({
       type: z.literal('credit_note'),
@@ -295,7 +304,7 @@ const action = z.discriminatedUnion(
       feature: localId,
     }),
   ],
-  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment, invoice_item, credit_note, usage, check_entitlement' },
+  { error: 'must be one of change, preview_change, cancel, pause, resume, payment_method, authenticate_payment, decline_charges, accept_charges, invoice_item, credit_note, usage, check_entitlement' },
 );
 
 export const scenarioSchema = z.strictObject({
@@ -380,7 +389,7 @@ function domainMessage(error: unknown): string {
 }
 
 /** The price definition as the domain takes it: the scenario's currency filled in when left out. */
-export function priceDefinitionOf(definition: ScenarioPrice['definition'], scenarioCurrency: string): PriceDefinition {
+export function priceDefinitionOf(definition: ScenarioPrice['pricing'], scenarioCurrency: string): PriceDefinition {
   return { ...definition, currency: (definition.currency ?? scenarioCurrency).toUpperCase() };
 }
 
@@ -422,14 +431,14 @@ function checkCatalog(raw: Raw, scenarioCurrency: string | undefined, meters: Ma
       const keys = [...meters.keys()];
       issues.push({ path: `${path}.meter`, message: `no meter "${parsed.data.meter}" in catalog.meters${keys.length > 0 ? ` (known: ${keys.join(', ')})` : ''}` });
     }
-    const definition = parsed.data.definition;
+    const definition = parsed.data.pricing;
     if (scenarioCurrency !== undefined && definition.currency !== undefined && definition.currency.toUpperCase() !== scenarioCurrency) {
-      issues.push({ path: `${path}.definition.currency`, message: `is ${definition.currency}, the scenario's currency is ${scenarioCurrency}` });
+      issues.push({ path: `${path}.pricing.currency`, message: `is ${definition.currency}, the scenario's currency is ${scenarioCurrency}` });
     } else if (scenarioCurrency !== undefined) {
       try {
         createPricingStrategy(priceDefinitionOf(definition, scenarioCurrency));
       } catch (error) {
-        issues.push({ path: `${path}.definition`, message: domainMessage(error) });
+        issues.push({ path: `${path}.pricing`, message: domainMessage(error) });
       }
     }
     try {

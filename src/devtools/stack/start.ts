@@ -1,7 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { configureLogging, log } from '../../observability/logger.js';
+import { installTemporalRuntime } from '../../observability/temporal-runtime.js';
+import { startMetricsServer } from '../../observability/metrics-server.js';
+import { startTracingFromEnvironment } from '../../observability/tracing.js';
+import { temporalClientInterceptors } from '../../temporal/client-interceptors.js';
 import { devStackConfigSchema, loadConfigOrExit } from '../../config/index.js';
 import { startApiServer, type RunningApiServer } from '../../api/server.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
@@ -33,13 +38,18 @@ import { DEVELOPMENT_URL_POLICY, STRICT_URL_POLICY } from '../../billing/webhook
  */
 const config = loadConfigOrExit(devStackConfigSchema);
 const dataDir = resolve(projectRoot, config.DATA_DIR);
-const say = (line: string): void => console.log(`[start] ${line}`);
+// Pretty for a person at a terminal, JSON lines when the output is read by a program (or a file).
+configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), file: config.LOG_FILE, base: { service: 'start' } });
+const say = (line: string): void => log().info(line);
 
 // This process handles signals itself, so the worker must not install the runtime's handlers.
-Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+const runtime = await installTemporalRuntime({ level: config.LOG_LEVEL, metrics: true, shutdownSignals: [] });
 
 const reaper = startReaper();
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+// Off (no cost) unless OTEL_EXPORTER_OTLP_ENDPOINT names a collector.
+const tracing = startTracingFromEnvironment('durable-billing');
+if (tracing !== undefined) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
 let shuttingDown = false;
 
 async function shutdown(exitCode: number): Promise<never> {
@@ -47,7 +57,7 @@ async function shutdown(exitCode: number): Promise<never> {
     shuttingDown = true;
     say('stopping…');
     for (const { name, stop } of stops.reverse()) {
-      await stop().catch((error: unknown) => console.error(`[start] stopping ${name} failed:`, error));
+      await stop().catch((error: unknown) => log().error({ err: error }, `stopping ${name} failed`));
     }
     reaper.close();
     say('stopped');
@@ -102,7 +112,7 @@ try {
 
   const clientConnection = await Connection.connect({ address: temporalAddress });
   stops.push({ name: 'Temporal client', stop: () => clientConnection.close() });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors() });
   const registered = await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE).catch((error: unknown) => {
     say(`warning: could not register search attributes (${String(error)}); register them with your cluster's tooling`);
     return [];
@@ -136,6 +146,12 @@ try {
   const prisma: PrismaClient = createPrismaClient(databaseUrl);
   stops.push({ name: 'Prisma', stop: () => prisma.$disconnect() });
   const demo = await ensureDemoTenant(prisma, dataDir);
+  let workerMetricsUrl: string | undefined;
+  if (config.METRICS_PORT !== undefined) {
+    const metrics = await startMetricsServer({ port: config.METRICS_PORT, host: config.HOST, ...(runtime.metricsUrl === undefined ? {} : { runtimeMetricsUrl: runtime.metricsUrl }) });
+    stops.push({ name: 'metrics server', stop: () => metrics.stop() });
+    workerMetricsUrl = metrics.url;
+  }
 
   if (config.RUN_WORKER === 'true') {
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -163,7 +179,7 @@ try {
       },
     });
     workerRun.catch((error: unknown) => {
-      console.error('[start] the worker failed:', error);
+      log().error({ err: error }, 'the worker failed');
       void shutdown(1);
     });
   } else {
@@ -178,6 +194,7 @@ try {
     rateLimit: { requestsPerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
     entitlementCache: config.ENTITLEMENT_CACHE === 'on',
     webhookUrlPolicy: config.WEBHOOK_URL_POLICY,
+    ...(runtime.metricsUrl === undefined ? {} : { runtimeMetricsUrl: runtime.metricsUrl }),
     host: config.HOST,
     port: config.PORT,
     stripe: {
@@ -201,6 +218,7 @@ try {
       `  Temporal       ${temporalAddress}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
       `  Stripe         ${payments.description}`,
       `  Mail           ${mailDescription}`,
+      `  Metrics        ${api.url}/metrics${workerMetricsUrl === undefined ? '' : ` and ${workerMetricsUrl}`}   (Prometheus text)`,
       `  Webhooks       ${config.WEBHOOK_URL_POLICY === 'development' ? 'https, or plain http to a receiver on 127.0.0.1 (development)' : 'public https only'}`,
       `  Demo tenant    ${demo.tenantId}`,
       `  Demo API key   ${demo.apiKey}`,
@@ -210,6 +228,6 @@ try {
     ].join('\n'),
   );
 } catch (error) {
-  console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  log().error(`failed: ${error instanceof Error ? error.message : String(error)}`);
   await shutdown(1);
 }

@@ -9,6 +9,7 @@ import { webhookConfigSchema } from './webhook-dispatcher.js';
 const nextFaultSchema = z
   .object({ kind: faultKindSchema, path: z.string().startsWith('/').optional(), count: z.number().int().min(1).optional() })
   .strict();
+const declineChargesSchema = z.object({ declineCode: z.string().min(1), count: z.number().int().min(1).optional() }).strict();
 const authenticationSchema = z.object({ outcome: z.enum(['succeed', 'fail']).optional() }).strict();
 
 type ControlMethods = Omit<StripeSandbox, 'app' | 'listen'>;
@@ -61,6 +62,15 @@ export function controlApi(sandbox: ControlMethods): Hono {
   control.post('/disputes/:id/close', async (c) => {
     const { outcome } = z.object({ outcome: z.enum(['won', 'lost']) }).parse(await readJson(c.req.raw));
     await sandbox.closeDispute(c.req.param('id'), outcome);
+    return c.json({ ok: true });
+  });
+  control.post('/customers/:id/decline-charges', async (c) => {
+    const { declineCode, count } = declineChargesSchema.parse(await readJson(c.req.raw));
+    await sandbox.declineNextCharges(c.req.param('id'), declineCode, count);
+    return c.json({ ok: true });
+  });
+  control.delete('/customers/:id/decline-charges', async (c) => {
+    await sandbox.clearChargeDeclines(c.req.param('id'));
     return c.json({ ok: true });
   });
   control.post('/reset', (c) => {

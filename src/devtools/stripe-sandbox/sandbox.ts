@@ -9,6 +9,7 @@ import { IdempotencyStore } from './idempotency.js';
 import type { OperationContext, RequestInfo } from './operation-context.js';
 import { authenticatePaymentIntent } from './resources/payment-intents.js';
 import { closeDispute, disputeCharge } from './resources/disputes.js';
+import { scheduleDeclines } from './resources/charge-declines.js';
 import { authenticateSetupIntent } from './resources/setup-intents.js';
 import { type Random, randomSeed, seededRandom } from './seeded-random.js';
 import { SandboxState } from './state.js';
@@ -131,6 +132,12 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}): StripeS
     authenticateSetupIntent: async (id, outcome = 'succeed') => drive((ctx) => authenticateSetupIntent(ctx, id, outcome)),
     disputeCharge: (chargeId) => drive((ctx) => disputeCharge(ctx, ctx.state.charge(chargeId, 'id'))),
     closeDispute: (disputeId, outcome) => drive((ctx) => closeDispute(ctx, disputeId, outcome)),
+    declineNextCharges: (customerId, declineCode, count) => drive((ctx) => scheduleDeclines(ctx, customerId, declineCode, count)),
+    clearChargeDeclines: (customerId) =>
+      drive((ctx) => {
+        ctx.state.customer(customerId, 'customer');
+        ctx.state.chargeDeclines.delete(customerId);
+      }),
     resumePendingWebhooks() {
       const owed = new Set(owedWebhooks);
       owedWebhooks = [];

@@ -158,7 +158,7 @@ function replay(loaded: SandboxStoreContents | undefined, lines: readonly Journa
   let state = empty();
   if (loaded) {
     for (const collection of RECORD_COLLECTIONS) {
-      for (const record of loaded.state[collection] as unknown[]) state.records.get(collection)!.set(keyOf(collection, record), record);
+      for (const record of (loaded.state[collection] ?? []) as unknown[]) state.records.get(collection)!.set(keyOf(collection, record), record);
     }
     for (const event of loaded.state.events) state.events.set(event.id, event);
     for (const stored of loaded.idempotency) state.idempotency.set(stored.key, stored);

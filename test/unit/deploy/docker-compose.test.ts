@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { apiConfigSchema, devStackConfigSchema, loadConfig, workerConfigSchema } from '../../../src/config/index.js';
 import { projectRoot } from '../../../src/project-root.js';
+import { metricsRegistry } from '../../../src/observability/metrics.js';
+import { dashboard, dashboardMetrics, metricNamesIn, seriesNamesIn } from '../../support/dashboard-queries.js';
 
 // Docker cannot run here, so the compose file is checked the way `docker compose config` would
 // read it, and against the config schema the processes actually parse.
@@ -35,7 +37,7 @@ const schemaKeys = (schema: z.ZodObject): string[] => Object.keys(schema.shape);
 describe('docker-compose.yml', () => {
   it('has the production-shaped services', () => {
     expect(Object.keys(services).sort()).toEqual([
-      'api', 'postgres', 'setup', 'stripe-sandbox', 'temporal', 'temporal-postgresql', 'temporal-ui', 'worker',
+      'api', 'grafana', 'postgres', 'prometheus', 'setup', 'stripe-sandbox', 'temporal', 'temporal-postgresql', 'temporal-ui', 'worker',
     ]);
   });
 
@@ -123,5 +125,40 @@ describe('README configuration table', () => {
     const variables = new Set([...schemaKeys(apiConfigSchema), ...schemaKeys(workerConfigSchema), ...schemaKeys(devStackConfigSchema)]);
     expect([...variables].filter((v) => !documented.has(v))).toEqual([]);
     expect([...documented].filter((v) => v !== undefined && !variables.has(v) && !['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH', 'STRIPE_WEBHOOK_URL', 'STRIPE_SANDBOX_STATE', 'STRIPE_SANDBOX_SEED', 'CHROMIUM_PATH'].includes(v))).toEqual([]);
+  });
+});
+
+describe('Prometheus and Grafana', () => {
+  it('scrape the API and every worker on the ports their config sets, and provision the dashboard', () => {
+    const prometheus = parse(readFileSync(join(projectRoot, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; static_configs?: Array<{ targets: string[] }>; dns_sd_configs?: Array<{ names: string[]; port: number }> }>;
+    };
+    const jobs = Object.fromEntries(prometheus.scrape_configs.map((job) => [job.job_name, job]));
+    expect(jobs['billing-api']?.static_configs?.[0]?.targets).toEqual([`api:${service('api').environment?.PORT}`]);
+    expect(jobs['billing-worker']?.dns_sd_configs?.[0]).toEqual({ names: ['worker'], type: 'A', port: Number(service('worker').environment?.METRICS_PORT) });
+    const grafana = service('grafana') as Service & { volumes?: string[] };
+    for (const volume of grafana.volumes ?? []) expect(existsSync(join(projectRoot, volume.split(':')[0]!))).toBe(true);
+    const datasource = parse(readFileSync(join(projectRoot, 'deploy', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: Array<{ uid: string; url: string }> };
+    expect(datasource.datasources[0]).toMatchObject({ uid: 'prometheus', url: 'http://prometheus:9090' });
+    for (const panel of dashboard().panels) {
+      expect(panel.datasource.uid, panel.title).toBe('prometheus');
+      expect(panel.targets.length, panel.title).toBeGreaterThan(0);
+    }
+  });
+
+  it('the dashboard reads only metrics this code exports (the Temporal SDK\'s are checked against a live scrape in e2e)', async () => {
+    const ours = seriesNamesIn(await metricsRegistry.metrics());
+    const read = dashboardMetrics();
+    expect(read.length).toBeGreaterThan(15);
+    expect(read.filter(({ metric }) => !metric.startsWith('temporal_') && !ours.has(metric))).toEqual([]);
+    // Every panel the issue asks for is there.
+    const titles = dashboard().panels.map((panel) => panel.title).join(' | ');
+    for (const topic of ['Request rate', 'latency', 'Errors', 'Invoices', 'collected', 'decline code', 'Dunning backlog', 'Workflow task latency']) expect(titles).toContain(topic);
+  });
+
+  it('reads metric names from PromQL as Prometheus would', () => {
+    expect(metricNamesIn('sum by (decline_code) (rate(billing_payment_attempts_total{outcome!="succeeded"}[1h])) / ignoring(decline_code) group_left() sum(rate(billing_payment_attempts_total[1h]))')).toEqual(['billing_payment_attempts_total']);
+    expect(metricNamesIn('histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{route="/v1/x"}[5m])))')).toEqual(['http_request_duration_seconds_bucket']);
+    expect(metricNamesIn('max by (status) (billing_subscriptions{status=~"past_due|unpaid"}) + up')).toEqual(['billing_subscriptions', 'up']);
   });
 });

@@ -79,9 +79,24 @@ describe('authentication and roles', () => {
     const unknown = await api.request('GET', '/v1/customers', { key: 'dbk_unknown' });
     expect(unknown.status).toBe(401);
     expectErrorShape(unknown.body, 'invalid_api_key');
-    const malformed = await api.request('GET', '/v1/customers', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
-    expect(malformed.status).toBe(401);
-    expectErrorShape(malformed.body, 'invalid_api_key');
+  });
+
+  it('answers Basic auth, a bare key and other schemes with authentication_required and how to send the key, never echoing it', async () => {
+    const t = await api.tenant();
+    const cases = [
+      { authorization: `Basic ${Buffer.from(`${t.key}:`).toString('base64')}`, message: 'The Basic scheme is not accepted: send the API key as "Authorization: Bearer dbk_…"' },
+      { authorization: t.key, message: 'The Authorization header names no scheme: send the API key as "Authorization: Bearer dbk_…"' },
+      { authorization: `Token ${t.key}`, message: 'The Token scheme is not accepted: send the API key as "Authorization: Bearer dbk_…"' },
+    ];
+    for (const { authorization, message } of cases) {
+      const response = await api.request('GET', '/v1/customers', { headers: { authorization } });
+      expect(response.status, authorization).toBe(401);
+      expectErrorShape(response.body, 'authentication_required');
+      expect(response.body.error.message).toBe(message);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    }
+    // The same key as a Bearer token is accepted: the refusal was about the scheme alone.
+    expect((await api.request('GET', '/v1/customers', { key: t.key })).status).toBe(200);
   });
 
   it('lets a read_only key GET but answers 403 insufficient_role to a POST, changing nothing', async () => {

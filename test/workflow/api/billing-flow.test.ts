@@ -66,20 +66,20 @@ describe('create customer → price → subscription → change → cancel, over
     // remaining pro +$20.00 × 15/30 = +$10.00, net +$5.00.
     await api.h.skipTo(utc(Y + 1, 4, 16));
     const preview = await ok(api.request('POST', `/v1/subscriptions/${sub.id}/preview-change`, { key: t.key, body: { items: [{ priceId: pro.id }] } }));
-    expect(preview).toMatchObject({ direction: 'upgrade', effective: 'now', credit: { amount: -500 }, charge: { amount: 1000 }, net: { amount: 500 } });
-    expect(preview.lines.map((l: any) => [l.kind, l.priceId, l.amount.amount])).toEqual([
-      ['unused_time', basic.id, -500],
-      ['remaining_time', pro.id, 1000],
+    expect(preview).toMatchObject({ direction: 'upgrade', effective: 'now', currency: 'USD', credit: -500, charge: 1000, net: 500 });
+    expect(preview.lines.map((l: any) => [l.kind, l.priceId, l.amount, l.quantity])).toEqual([
+      ['unused_time', basic.id, -500, 1],
+      ['remaining_time', pro.id, 1000, 1],
     ]);
     // Nothing applied by the preview.
     const unchanged = await ok(api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }));
-    expect([unchanged.items.map((i: any) => i.priceId), unchanged.live.pendingProrations.amount]).toEqual([[basic.id], 0]);
+    expect([unchanged.items.map((i: any) => i.priceId), unchanged.live.pendingProrations]).toEqual([[basic.id], 0]);
     expect(await invoicesOf(t, sub.id)).toHaveLength(1);
 
     const change = await ok(api.request('POST', `/v1/subscriptions/${sub.id}/change`, { key: t.key, idempotencyKey: 'upgrade-1', body: { items: [{ priceId: pro.id }] } }));
-    expect(change).toMatchObject({ status: 'applied', invoiceId: null, preview: { net: { amount: 500 } } });
+    expect(change).toMatchObject({ status: 'applied', invoiceId: null, preview: { net: 500, currency: 'USD' } });
     const upgraded = await ok(api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }));
-    expect([upgraded.items.map((i: any) => i.priceId), upgraded.live.items, upgraded.live.pendingProrations.amount]).toEqual([[pro.id], [{ priceId: pro.id, quantity: 1 }], 500]);
+    expect([upgraded.items.map((i: any) => i.priceId), upgraded.live.items, upgraded.live.pendingProrations]).toEqual([[pro.id], [{ priceId: pro.id, quantity: 1 }], 500]);
 
     // May: pro $20.00 in advance plus April's prorations +$5.00 = $25.00.
     await api.h.skipTo(utc(Y + 1, 5, 1) + 60_000);

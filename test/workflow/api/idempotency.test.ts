@@ -166,7 +166,7 @@ describe('Idempotency-Key over HTTP', () => {
   it('20 concurrent identical subscription creates with one key: one row, one running workflow, 20 identical answers', async () => {
     const t = await api.tenant();
     const { customerId, basic } = await catalog(t);
-    const body = { customerId, items: [{ priceId: basic, quantity: 2 }] };
+    const body = { customerId, items: [{ priceId: basic, quantity: 1 }] };
     const answers = await Promise.all(Array.from({ length: 20 }, () => api.request('POST', '/v1/subscriptions', { key: t.key, idempotencyKey: 'sub-race', body })));
     const statuses = answers.map((a) => `${a.status}${a.status === 409 ? `:${a.body.error.code}` : ''}`);
     expect(statuses).toEqual(Array.from({ length: 20 }, () => '201'));
@@ -187,7 +187,7 @@ describe('Idempotency-Key over HTTP', () => {
       (r) => r.body.data?.some((i: any) => i.status === 'paid') === true,
     );
     expect(invoices.body.data).toHaveLength(1);
-    expect(invoices.body.data[0].total).toBe(2000); // a flat price: the same whatever the quantity
+    expect(invoices.body.data[0].total).toBe(2000); // one flat fee of 20.00
   });
 
   it('10 concurrent credit adjustments with one key: one ledger entry, the balance moved once', async () => {
@@ -231,7 +231,7 @@ describe('Idempotency-Key over HTTP', () => {
     );
     expect(got.body.items.map((i: any) => [i.priceId, i.quantity])).toEqual([[pro, 1]]);
     expect(got.body.live.items).toEqual([{ priceId: pro, quantity: 1 }]);
-    expect(got.body.live.pendingProrations.amount).toBe(0);
+    expect([got.body.live.pendingProrations, got.body.live.currency]).toEqual([0, 'USD']);
 
     const list = await api.request('GET', `/v1/invoices?subscriptionId=${sub.id}`, { key: t.key });
     const prorationInvoices = list.body.data.filter((i: any) => i.kind === 'proration');
@@ -243,6 +243,32 @@ describe('Idempotency-Key over HTTP', () => {
     expect(lines[0].amount < 0 && lines[1].amount > 0).toBe(true);
     expect(invoice.body.lines).toHaveLength(2);
     expect(await prisma().invoiceLine.count({ where: { invoice: { subscriptionId: sub.id }, kind: 'proration' } })).toBe(2);
+  });
+
+  it('answers a changeId reused for a different change with 409 change_id_reused, leaving the first change as it was', async () => {
+    const t = await api.tenant();
+    const { customerId, basic, pro } = await catalog(t);
+    const sub = await created(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId, items: [{ priceId: basic }] } }), 'subscription');
+    await eventually(
+      () => api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }),
+      (r) => r.body.status === 'active',
+    );
+    const upgrade = { changeId: 'move-to-pro', items: [{ priceId: pro }], prorationBehavior: 'none', effective: 'now' };
+    const first = await api.request('POST', `/v1/subscriptions/${sub.id}/change`, { key: t.key, body: upgrade });
+    expect([first.status, first.body.status]).toEqual([200, 'applied']);
+    // The same changeId and body again: the first answer, applied once.
+    const repeat = await api.request('POST', `/v1/subscriptions/${sub.id}/change`, { key: t.key, body: upgrade });
+    expect([repeat.status, repeat.body]).toEqual([200, first.body]);
+    // The same changeId asking for something else: refused, not answered with the first result.
+    for (const other of [{ ...upgrade, items: [{ priceId: basic }] }, { ...upgrade, prorationBehavior: 'always_invoice' }]) {
+      const reused = await api.request('POST', `/v1/subscriptions/${sub.id}/change`, { key: t.key, body: other });
+      expect(reused.status).toBe(409);
+      expect(reused.body.error.code).toBe('change_id_reused');
+      expect(reused.body.error.message).toContain('move-to-pro');
+    }
+    const got = await api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key });
+    expect(got.body.live.items).toEqual([{ priceId: pro, quantity: 1 }]);
+    expect(await prisma().invoice.count({ where: { subscriptionId: sub.id } })).toBe(1); // prorationBehavior none: only the first period's
   });
 
   it('refuses malformed keys with 400 invalid_idempotency_key and stores nothing', async () => {

@@ -295,7 +295,8 @@ function documentedRoutes(doc: Json): string[] {
 function servedRoutes(app: OpenAPIHono<ApiEnv>): string[] {
   const routes = new Set<string>();
   for (const route of app.routes) {
-    if (route.method === 'ALL' || route.path === '/docs' || route.path === '/openapi.json') continue;
+    // The docs and /metrics (Prometheus text for the operator, README: Operations) are not the API.
+    if (route.method === 'ALL' || route.path === '/docs' || route.path.startsWith('/docs/') || route.path === '/openapi.json' || route.path === '/metrics') continue;
     // `:name` or `:name{regex}` → `{name}`
     routes.add(`${route.method} ${route.path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')}`);
   }
@@ -480,5 +481,14 @@ describe('the OpenAPI document', () => {
     expect(typeof html).toBe('string');
     expect(html).toMatch(/<html/i);
     expect(html).toMatch(/url:\s*['"]\/openapi\.json['"]/);
+    // Its assets come from this server (the pinned swagger-ui-dist), never a CDN: it works offline.
+    const assets = [...html.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.sort()).toEqual(['/docs/assets/swagger-ui-dist/swagger-ui-bundle.js', '/docs/assets/swagger-ui-dist/swagger-ui.css']);
+    for (const asset of assets) {
+      const served = await api.app.request(asset);
+      expect(served.status, asset).toBe(200);
+      expect((await served.arrayBuffer()).byteLength, asset).toBeGreaterThan(10_000);
+    }
+    expect((await api.app.request('/docs/assets/swagger-ui-dist/package.json')).status).toBe(404);
   });
 });

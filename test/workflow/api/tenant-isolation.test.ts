@@ -608,7 +608,6 @@ describe('tenant isolation over every documented route', () => {
       { name: "A's key without its prefix", key: aKey.slice('dbk_'.length) },
       { name: 'Bearer with garbage', key: 'garbage<>!%00' },
       { name: 'Bearer alone', authorization: 'Bearer' },
-      { name: 'Basic scheme with A\'s key', authorization: `Basic ${aKey}` },
       { name: 'an overlong dbk_ key', key: `dbk_${'x'.repeat(300)}` },
       { name: 'a revoked key', key: revoked.secret },
       { name: 'a deleted key', key: deleted.secret },

@@ -79,7 +79,7 @@ describe('meters over HTTP', () => {
     const metered = { productId: product.id, currency: 'USD', pricing: { model: 'per_unit', unitAmount: '0.000002' }, interval: { unit: 'month' }, usageType: 'metered' };
     await refused(api.request('POST', '/v1/prices', { key: t.key, body: metered }), 422, 'meter_required');
     const price = await ok(api.request('POST', '/v1/prices', { key: t.key, body: { ...metered, meterId: created.id } }), 201);
-    expect([price.meterId, price.definition.unitAmount]).toEqual([created.id, '0.000002']);
+    expect([price.meterId, price.pricing.unitAmount]).toEqual([created.id, '0.000002']);
 
     const archived = await ok(api.request('POST', `/v1/meters/${count.id}/archive`, { key: t.key }));
     expect(archived.active).toBe(false);

@@ -147,6 +147,10 @@ describe('a subscription through renewals, a failed payment and a cancel: every 
     const one = events.find((e) => e.type === 'invoice.payment_failed');
     expect(JSON.parse(byId.get(one.id)!)).toEqual(one);
     expect(one).toMatchObject({ object: 'event', apiVersion: '2026-12-01', tenantId: t.tenantId, relatedObject: { type: 'invoice' }, data: { customerId: buyer.id, subscriptionId: sub.id, reason: 'declined' } });
+    // Amounts in the API's convention: integers of minor units, the currency once.
+    const finalizedEvent = events.find((e) => e.type === 'invoice.finalized');
+    expect(finalizedEvent.data).toMatchObject({ amountDue: expect.any(Number), total: expect.any(Number), currency: 'USD' });
+    expect(JSON.parse(byId.get(finalizedEvent.id)!).data).toEqual(finalizedEvent.data);
     // In order per object: the first arrival of each event follows the order of the event log.
     const firstArrival = [...new Set(receiver.received.map((r) => r.id))];
     const objects = new Set(events.map((e) => `${e.relatedObject.type}:${e.relatedObject.id}`));

@@ -92,6 +92,26 @@ describe('trial-then-renewals.json', () => {
   });
 });
 
+describe('declined-renewal.json', () => {
+  it('declines the next two charges with the chosen code on a working card, then the retry pays', async () => {
+    const timeline = await runScenario(await example('declined-renewal'), options());
+    // Period 0 (03-01 → 04-01) is paid at the start; decline_charges on 03-20 (count 2) makes the
+    // next two charges fail whatever the card: the renewal on 04-01 and the retry 1 day later
+    // (04-02). The retry 3 days after the first failure (04-04) is the third charge: it succeeds.
+    expect(timeline.payments.map((p) => [p.invoice, p.attempt, p.status, p.declineCode, p.amount, hour(p.at)])).toEqual([
+      ['INV-000001', 1, 'succeeded', null, 4900, '2030-03-01T00'],
+      ['INV-000002', 1, 'declined', 'insufficient_funds', 4900, '2030-04-01T00'],
+      ['INV-000002', 2, 'declined', 'insufficient_funds', 4900, '2030-04-02T00'],
+      ['INV-000002', 3, 'succeeded', null, 4900, '2030-04-04T00'],
+    ]);
+    expect(statusChanges(timeline)).toEqual([
+      ['incomplete', 'active', 'invoice_paid', '2030-03-01T00'],
+      ['active', 'past_due', 'payment_failed', '2030-04-01T00'],
+      ['past_due', 'active', 'invoice_paid', '2030-04-04T00'],
+    ]);
+  });
+});
+
 describe('dunning-recovery.json', () => {
   let timeline: Timeline;
   beforeAll(async () => {
@@ -228,9 +248,9 @@ describe('mid-period-upgrade.json', () => {
     const actions = timeline.events.filter((e): e is Extract<TimelineEvent, { type: 'action' }> => e.type === 'action');
     // The preview is exactly what the change then applied: net 1500 = −1000 + 2500.
     expect(actions.map((a) => [a.action, a.error])).toEqual([['preview_change', undefined], ['change', undefined], ['change', undefined]]);
-    expect(actions[0]?.result).toMatchObject({ direction: 'upgrade', effective: 'now', credit: { amount: -1000 }, charge: { amount: 2500 }, net: { amount: 1500 } });
-    expect(actions[1]?.result).toMatchObject({ status: 'applied', preview: { net: { amount: 1500 } } });
-    expect(actions[2]?.result).toMatchObject({ status: 'applied', preview: { net: { amount: 800 } } });
+    expect(actions[0]?.result).toMatchObject({ direction: 'upgrade', effective: 'now', currency: 'USD', credit: -1000, charge: 2500, net: 1500 });
+    expect(actions[1]?.result).toMatchObject({ status: 'applied', preview: { net: 1500 } });
+    expect(actions[2]?.result).toMatchObject({ status: 'applied', preview: { net: 800 } });
     expect(timeline.final?.items).toEqual([{ priceId: 'pro', quantity: 1 }, { priceId: 'seat', quantity: 5 }]);
   });
 });
@@ -410,8 +430,8 @@ describe('a malformed scenario', () => {
     currency: 'USD',
     catalog: {
       prices: [
-        { id: 'basic', product: 'Basic', definition: { model: 'flat', amount: 1000, amont: 5 }, interval: { unit: 'fortnight', count: 1 } },
-        { id: 'seat', product: 'Seat', definition: { model: 'per_unit', unitAmount: -3 }, interval: { unit: 'month', count: 1 } },
+        { id: 'basic', product: 'Basic', pricing: { model: 'flat', amount: 1000, amont: 5 }, interval: { unit: 'fortnight', count: 1 } },
+        { id: 'seat', product: 'Seat', pricing: { model: 'per_unit', unitAmount: -3 }, interval: { unit: 'month', count: 1 } },
       ],
     },
     customer: { paymentMethod: 'pm_card_nonsense' },
@@ -429,9 +449,9 @@ describe('a malformed scenario', () => {
     const issues = (error as ScenarioValidationError).issues;
     expect(issues.map((i) => i.path).sort()).toEqual(
       [
-        'catalog.prices[0].definition.amont', // unknown field
+        'catalog.prices[0].pricing.amont', // unknown field
         'catalog.prices[0].interval.unit', // not day/week/month/year
-        'catalog.prices[1].definition', // the domain factory refuses a negative unit amount
+        'catalog.prices[1].pricing', // the domain factory refuses a negative unit amount
         'customer.paymentMethod', // not a test payment method the sandbox knows
         'subscription.items[0].quantity', // at least 1
         'subscription.items[0].price', // no price "gold" in the catalog
@@ -460,7 +480,7 @@ describe('a malformed scenario', () => {
           { key: 'calls', aggregation: 'sum' },
           { key: 'bytes', aggregation: 'sum' },
         ],
-        prices: [{ id: 'p', product: 'P', meter: 'tokens', definition: { model: 'per_unit', unitAmount: '0.1' }, interval: { unit: 'month' } }],
+        prices: [{ id: 'p', product: 'P', meter: 'tokens', pricing: { model: 'per_unit', unitAmount: '0.1' }, interval: { unit: 'month' } }],
       },
       customer: { paymentMethod: 'pm_card_visa' },
       subscription: { items: [{ price: 'p', quantity: 1 }] },
@@ -512,7 +532,7 @@ describe('a malformed scenario', () => {
           {
             id: 'p',
             product: 'P',
-            definition: { model: 'flat', amount: 100 },
+            pricing: { model: 'flat', amount: 100 },
             interval: { unit: 'month' },
             entitlements: [{ feature: 'quota' }, { feature: 'sso', limit: 5 }, { feature: 'seats' }, { feature: 'nope' }],
           },

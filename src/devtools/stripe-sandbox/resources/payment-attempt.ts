@@ -3,7 +3,7 @@ import type { OperationContext } from '../operation-context.js';
 import type { PaymentIntentRecord, PaymentMethodRecord } from '../state.js';
 import { docUrl, unexpectedState } from '../stripe-error.js';
 import type { StripeErrorObject, StripeNextAction } from '../stripe-objects.js';
-import { AUTHENTICATION_REQUIRED, type CardDecline } from '../test-cards.js';
+import { AUTHENTICATION_REQUIRED, declineWithCode, type CardDecline } from '../test-cards.js';
 import { recordCharge } from './charges.js';
 import { disputeCharge } from './disputes.js';
 import { cardError, cardOf } from './payment-methods.js';
@@ -73,8 +73,24 @@ export function completeAuthentication(
   charge(ctx, intent, method);
 }
 
+/** A decline the control API scheduled for this customer's next charge, taken (counted down) if there is one. */
+function takeScheduledDecline(ctx: OperationContext, customerId: string | null): CardDecline | undefined {
+  const scheduled = customerId === null ? undefined : ctx.state.chargeDeclines.get(customerId);
+  if (scheduled === undefined || customerId === null) return undefined;
+  if (scheduled.remaining !== null) {
+    if (scheduled.remaining <= 1) ctx.state.chargeDeclines.delete(customerId);
+    else ctx.state.chargeDeclines.set(customerId, { ...scheduled, remaining: scheduled.remaining - 1 });
+  }
+  return declineWithCode(scheduled.declineCode);
+}
+
 function charge(ctx: OperationContext, intent: PaymentIntentRecord, method: PaymentMethodRecord): void {
   const pi = intent.object;
+  const scheduled = takeScheduledDecline(ctx, pi.customer);
+  if (scheduled !== undefined) {
+    const failed = recordCharge(ctx, intent, method, scheduled);
+    return decline(ctx, intent, method, scheduled, failed.object.id);
+  }
   const behaviour = cardOf(method).behaviour;
   if (behaviour.kind === 'declines' || behaviour.kind === 'declines_after_attach') {
     const failed = recordCharge(ctx, intent, method, behaviour.decline);

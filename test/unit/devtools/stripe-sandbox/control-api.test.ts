@@ -49,6 +49,33 @@ describe('control API under /_sandbox (app.request, no server)', () => {
     expect(await (await app.request('/_sandbox/ledger')).json()).toEqual([]);
   });
 
+  it("declines a customer's next charges with a chosen code on a working card, counts them down, and can be cleared", async () => {
+    const { app } = createStripeSandbox({ seed: 1 });
+    const customer = (await (await app.request('/v1/customers', form('email=d@example.com'))).json()) as { id: string };
+    await app.request(`/v1/payment_methods/pm_card_visa/attach`, form(`customer=${customer.id}`));
+    const pay = async (key: string) => {
+      const response = await app.request('/v1/payment_intents', form(`amount=500&currency=usd&customer=${customer.id}&payment_method=pm_card_visa&confirm=true&off_session=true`, key));
+      const body = (await response.json()) as { status?: string; error?: { code: string; decline_code: string } };
+      return [response.status, body.status ?? body.error?.decline_code];
+    };
+    expect((await app.request(`/_sandbox/customers/${customer.id}/decline-charges`, json('POST', { declineCode: 'insufficient_funds', count: 2 }))).status).toBe(200);
+    // Two declined as the issuer would (402 card_error, insufficient_funds), then the card pays again.
+    expect([await pay('a'), await pay('b'), await pay('c')]).toEqual([[402, 'insufficient_funds'], [402, 'insufficient_funds'], [200, 'succeeded']]);
+    // Without a count, every charge declines until cleared.
+    await app.request(`/_sandbox/customers/${customer.id}/decline-charges`, json('POST', { declineCode: 'lost_card' }));
+    expect([await pay('d'), await pay('e')]).toEqual([[402, 'lost_card'], [402, 'lost_card']]);
+    expect((await app.request(`/_sandbox/customers/${customer.id}/decline-charges`, { method: 'DELETE' })).status).toBe(200);
+    expect(await pay('f')).toEqual([200, 'succeeded']);
+    // The ledger shows the failed charges with their codes.
+    const ledger = (await (await app.request('/_sandbox/ledger')).json()) as LedgerCharge[];
+    expect(ledger.map((c) => c.declineCode)).toEqual(['insufficient_funds', 'insufficient_funds', null, 'lost_card', 'lost_card', null]);
+    // An unknown code or customer is refused, naming what is accepted.
+    const unknownCode = await app.request(`/_sandbox/customers/${customer.id}/decline-charges`, json('POST', { declineCode: 'insufficient_fund' }));
+    expect(unknownCode.status).toBe(400);
+    expect(((await unknownCode.json()) as { error: { message: string } }).error.message).toContain('insufficient_funds');
+    expect((await app.request('/_sandbox/customers/cus_nobody/decline-charges', json('POST', { declineCode: 'lost_card' }))).status).toBe(404);
+  });
+
   it('without a socket to destroy, drop_after_commit answers a retryable 500 over a committed result', async () => {
     const sandbox = createStripeSandbox({ seed: 1 });
     const { app } = sandbox;
