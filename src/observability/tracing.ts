@@ -33,10 +33,10 @@ export function activeTracing(): Tracing | undefined {
  * Registers the process's tracer provider. `exporter` is for tests (spans go to it at once);
  * otherwise spans are batched to the OTLP/HTTP endpoint of OTEL_EXPORTER_OTLP_ENDPOINT.
  */
-export function startTracing(options: { serviceName: string; exporter?: SpanExporter }): Tracing {
+export function startTracing(options: { serviceName: string; exporter?: SpanExporter; tracesUrl?: string }): Tracing {
   if (active !== undefined) return active;
   const resource = new Resource({ 'service.name': options.serviceName });
-  const exporter = options.exporter ?? new OTLPTraceExporter();
+  const exporter = options.exporter ?? new OTLPTraceExporter(options.tracesUrl === undefined ? {} : { url: options.tracesUrl });
   const processor = options.exporter === undefined ? new BatchSpanProcessor(exporter) : new SimpleSpanProcessor(exporter);
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
@@ -58,8 +58,11 @@ export function startTracing(options: { serviceName: string; exporter?: SpanExpo
 
 /** From the environment: tracing when OTEL_EXPORTER_OTLP_ENDPOINT names a collector, none otherwise. */
 export function startTracingFromEnvironment(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
-  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  return endpoint === undefined || endpoint.trim() === '' ? undefined : startTracing({ serviceName: env.OTEL_SERVICE_NAME ?? serviceName });
+  // As the OTLP specification reads them: the base endpoint gets /v1/traces, the traces endpoint is used as it is.
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const tracesUrl = traces !== undefined && traces !== '' ? traces : base !== undefined && base !== '' ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
+  return tracesUrl === undefined ? undefined : startTracing({ serviceName: env.OTEL_SERVICE_NAME ?? serviceName, tracesUrl });
 }
 
 export function billingTracer(): Tracer {
