@@ -32,16 +32,19 @@ export class TemporalLogAdapter implements TemporalLogger {
   constructor(private readonly logger: () => Logger) {}
 
   log(level: TemporalLogLevel, message: string, meta: LogMetadata = {}): void {
+    const logger = this.logger();
+    // The SDK logs every activity's start and end at debug: below the level, build nothing.
+    if (!logger.isLevelEnabled(LEVELS[level]) && !logger.isLevelEnabled('debug')) return;
     // Symbol-keyed entries (the SDK's own timestamp) are not fields.
     const fields: Record<string, unknown> = { ...Object.fromEntries(Object.entries(meta)) };
     const refusal = refusalOf(fields.error) ?? refusalOf(fields.failure);
     if (refusal !== undefined) {
       delete fields.error;
       delete fields.failure;
-      this.logger().debug({ ...fields, refusal }, message);
+      logger.debug({ ...fields, refusal }, message);
       return;
     }
-    this.logger()[LEVELS[level]](fields, message);
+    if (logger.isLevelEnabled(LEVELS[level])) logger[LEVELS[level]](fields, message);
   }
 
   trace(message: string, meta?: LogMetadata): void {
