@@ -285,3 +285,4 @@ export { resolveEntitlement } from './entitlement.js';
 export type { AlertThreshold, CrossedThreshold } from './usage-alert.js';
 /** Thresholds' names, checks, quantities and which of them usage has reached. */
 export { assertThresholds, crossedThresholds, thresholdKey, thresholdQuantity } from './usage-alert.js';
+export { recognitionAsOf, recognitionSchedule, type RecognisableLine, type RecognitionShare } from './revenue-recognition.js';
