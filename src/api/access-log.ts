@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
 import { log, withLogContext } from '../observability/logger.js';
 import { httpRequestDuration } from '../observability/metrics.js';
 import type { ApiEnv } from './env.js';
+import { answeredRoute } from './route-templates.js';
 
 /** Probes and scrapes are frequent and say nothing: their lines are debug. */
 const QUIET = /^\/(health|metrics)(\/|$)/;
@@ -19,9 +19,7 @@ export function accessLog(): MiddlewareHandler<ApiEnv> {
     const requestId = c.get('requestId');
     await withLogContext({ requestId }, next);
     const seconds = (performance.now() - started) / 1000;
-    // The matched template (`/v1/customers/:customerId`), never the path: ids stay out of labels.
-    const matched = routePath(c, -1);
-    const route = matched.endsWith('*') ? 'unmatched' : matched;
+    const route = answeredRoute(c);
     const status = c.res.status;
     httpRequestDuration.observe({ route, method: c.req.method, status: String(status) }, seconds);
     const line = { requestId, tenantId: c.get('principal')?.tenantId, method: c.req.method, route, status, durationMs: Math.round(seconds * 10_000) / 10 };

@@ -1,8 +1,8 @@
 import { context, propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
 import { billingTracer, tracingEnabled } from '../observability/tracing.js';
 import type { ApiEnv } from './env.js';
+import { answeredRoute } from './route-templates.js';
 
 /**
  * The server span of each request, the root of its trace (or a child of the caller's, from
@@ -18,8 +18,7 @@ export function traceRequests(): MiddlewareHandler<ApiEnv> {
       try {
         await next();
       } finally {
-        const matched = routePath(c, -1);
-        const route = matched.endsWith('*') ? 'unmatched' : matched;
+        const route = answeredRoute(c);
         span.updateName(`${c.req.method} ${route}`);
         span.setAttribute('http.route', route);
         span.setAttribute('http.response.status_code', c.res.status);

@@ -1,3 +1,5 @@
+import type { Context } from 'hono';
+import { routePath } from 'hono/route';
 /**
  * Route templates as OpenAPI spells them (`POST /v1/invoices/{invoiceId}/pay`), matched against a
  * request's method and path. Middleware that decides by route (roles, the audit trail) runs before
@@ -51,4 +53,14 @@ export class RouteTable<T> {
     }
     return best;
   }
+}
+
+/**
+ * The template of the route that answered (`/v1/customers/:customerId`), never the path, so ids
+ * stay out of metric labels and span names; `unmatched` when only middleware ran (a 404).
+ * Called once the handler has run.
+ */
+export function answeredRoute(c: Context): string {
+  const matched = routePath(c, -1);
+  return matched.endsWith('*') ? 'unmatched' : matched;
 }

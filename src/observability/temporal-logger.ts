@@ -33,18 +33,18 @@ export class TemporalLogAdapter implements TemporalLogger {
 
   log(level: TemporalLogLevel, message: string, meta: LogMetadata = {}): void {
     const logger = this.logger();
+    const refusal = refusalOf(meta.error) ?? refusalOf(meta.failure);
+    const target = refusal === undefined ? LEVELS[level] : 'debug';
     // The SDK logs every activity's start and end at debug: below the level, build nothing.
-    if (!logger.isLevelEnabled(LEVELS[level]) && !logger.isLevelEnabled('debug')) return;
+    if (!logger.isLevelEnabled(target)) return;
     // Symbol-keyed entries (the SDK's own timestamp) are not fields.
-    const fields: Record<string, unknown> = { ...Object.fromEntries(Object.entries(meta)) };
-    const refusal = refusalOf(fields.error) ?? refusalOf(fields.failure);
+    const fields: Record<string, unknown> = Object.fromEntries(Object.entries(meta));
     if (refusal !== undefined) {
       delete fields.error;
       delete fields.failure;
-      logger.debug({ ...fields, refusal }, message);
-      return;
+      fields.refusal = refusal;
     }
-    if (logger.isLevelEnabled(LEVELS[level])) logger[LEVELS[level]](fields, message);
+    logger[target](fields, message);
   }
 
   trace(message: string, meta?: LogMetadata): void {

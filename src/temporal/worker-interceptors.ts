@@ -14,7 +14,7 @@ export const WORKFLOW_TRACING_INTERCEPTORS = createRequire(import.meta.url).reso
 /** The ids an activity's input names, as every one of its log lines should carry them. */
 const ID_FIELDS = ['tenantId', 'subscriptionId', 'invoiceId', 'customerId', 'paymentId', 'creditNoteId', 'deliveryId', 'endpointId'] as const;
 
-export function idsOf(input: unknown): Record<string, string> {
+function idsOf(input: unknown): Record<string, string> {
   if (input === null || typeof input !== 'object') return {};
   const ids: Record<string, string> = {};
   for (const field of ID_FIELDS) {

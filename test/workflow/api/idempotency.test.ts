@@ -33,6 +33,16 @@ async function catalog(t: ApiTenant) {
   return { customerId: customer.id as string, basic: await price(2000), pro: await price(5000) };
 }
 
+/** A subscription on `priceId`, once its first invoice is paid and it is active. */
+async function activeSubscription(t: ApiTenant, customerId: string, priceId: string): Promise<any> {
+  const sub = await created(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId, items: [{ priceId }] } }), 'subscription');
+  await eventually(
+    () => api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }),
+    (r) => r.body.status === 'active',
+  );
+  return sub;
+}
+
 function replayed(r: ApiResponse): string | null {
   return r.headers.get('idempotent-replayed');
 }
@@ -207,11 +217,7 @@ describe('Idempotency-Key over HTTP', () => {
   it('applies an item change repeated with one key once: one proration invoice with one pair of lines', async () => {
     const t = await api.tenant();
     const { customerId, basic, pro } = await catalog(t);
-    const sub = await created(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId, items: [{ priceId: basic }] } }), 'subscription');
-    await eventually(
-      () => api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }),
-      (r) => r.body.status === 'active',
-    );
+    const sub = await activeSubscription(t, customerId, basic);
     // A day into the period, so the proration is not all or nothing.
     await api.h.skipTo((await api.h.env.currentTimeMs()) + 86_400_000);
     const change = { items: [{ priceId: pro }], prorationBehavior: 'always_invoice', effective: 'now' };
@@ -248,11 +254,7 @@ describe('Idempotency-Key over HTTP', () => {
   it('answers a changeId reused for a different change with 409 change_id_reused, leaving the first change as it was', async () => {
     const t = await api.tenant();
     const { customerId, basic, pro } = await catalog(t);
-    const sub = await created(api.request('POST', '/v1/subscriptions', { key: t.key, body: { customerId, items: [{ priceId: basic }] } }), 'subscription');
-    await eventually(
-      () => api.request('GET', `/v1/subscriptions/${sub.id}?live=true`, { key: t.key }),
-      (r) => r.body.status === 'active',
-    );
+    const sub = await activeSubscription(t, customerId, basic);
     const upgrade = { changeId: 'move-to-pro', items: [{ priceId: pro }], prorationBehavior: 'none', effective: 'now' };
     const first = await api.request('POST', `/v1/subscriptions/${sub.id}/change`, { key: t.key, body: upgrade });
     expect([first.status, first.body.status]).toEqual([200, 'applied']);
