@@ -1,6 +1,10 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Client } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configureLogging, loggingFromEnvironment } from '../../../src/observability/logger.js';
 import { startTracing } from '../../../src/observability/tracing.js';
 import { temporalClientInterceptors } from '../../../src/temporal/client-interceptors.js';
 import { useApiHarness, type ApiHarness } from '../../support/api-harness.js';
@@ -18,7 +22,12 @@ let api: ApiHarness;
 useApiHarness((harness) => {
   api = harness;
 });
-afterAll(() => tracing.shutdown());
+const logDir = mkdtempSync(join(tmpdir(), 'billing-tracing-'));
+afterAll(async () => {
+  await tracing.shutdown();
+  configureLogging(loggingFromEnvironment());
+  rmSync(logDir, { recursive: true, force: true });
+});
 
 interface Node {
   span: ReadableSpan;
@@ -62,6 +71,8 @@ describe('tracing', () => {
     const product = await call('POST', '/v1/products', { name: 'Traced' });
     const price = await call('POST', '/v1/prices', { productId: product.body.id, currency: 'USD', pricing: { model: 'flat', amount: 1500 }, interval: { unit: 'month' } });
     exporter.reset();
+    const logFile = join(logDir, 'tracing-{pid}.ndjson');
+    configureLogging({ level: 'info', file: logFile });
     const created = await call('POST', '/v1/subscriptions', { customerId: customer.body.id, items: [{ priceId: price.body.id }] });
     expect(created.status).toBe(201);
     const root = exporter.getFinishedSpans().find((span) => span.name === 'POST /v1/subscriptions');
@@ -109,5 +120,20 @@ describe('tracing', () => {
     const stripeSpan = spans.find((span) => span.spanContext().traceId === traceId && span.name.startsWith('stripe POST /v1/payment_intents'))!;
     expect(stripeSpan.attributes).toMatchObject({ 'http.request.method': 'POST', 'url.path': '/v1/payment_intents', 'http.response.status_code': 200 });
     expect(root!.attributes).toMatchObject({ 'http.route': '/v1/subscriptions', 'http.response.status_code': 201, 'billing.tenant_id': t.tenantId });
+    // Its access line names the trace: logs and traces find each other.
+    const lines = readFileSync(logFile.replace('{pid}', String(process.pid)), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = lines.find((line) => line.msg === 'request' && line.route === '/v1/subscriptions');
+    expect(access).toMatchObject({ traceId, spanId: root!.spanContext().spanId, requestId: root!.attributes['request.id'] });
+  });
+
+  it("continues the caller's trace from a traceparent header", async () => {
+    const t = await api.tenant();
+    const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const response = await api.app.request('/v1/customers', { headers: { authorization: `Bearer ${t.key}`, traceparent: `00-${callerTrace}-${callerSpan}-01` } });
+    expect(response.status).toBe(200);
+    const server = exporter.getFinishedSpans().find((span) => span.name === 'GET /v1/customers' && span.spanContext().traceId === callerTrace);
+    expect(server?.parentSpanId).toBe(callerSpan);
   });
 });
+
