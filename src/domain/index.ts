@@ -285,4 +285,24 @@ export { resolveEntitlement } from './entitlement.js';
 export type { AlertThreshold, CrossedThreshold } from './usage-alert.js';
 /** Thresholds' names, checks, quantities and which of them usage has reached. */
 export { assertThresholds, crossedThresholds, thresholdKey, thresholdQuantity } from './usage-alert.js';
-export { recognitionAsOf, recognitionSchedule, type RecognisableLine, type RecognitionShare } from './revenue-recognition.js';
+// ── Finance views ───────────────────────────────────────────────────────────────────────────────
+/** A line's amount recognised day by day over its service period, and the revenue per bucket and waterfall. */
+export {
+  recognitionAsOf,
+  recognitionSchedule,
+  revenueByBucket,
+  revenueWaterfall,
+  type InvoicedLine,
+  type RecognisableLine,
+  type RecognitionShare,
+  type RevenueBucket,
+  type WaterfallRow,
+} from './revenue-recognition.js';
+/** A subscription's MRR: licensed fees less coupons, normalised to a month (annual ÷ 12, weekly × 52/12). */
+export { monthlyAmount, monthsPerInterval, subscriptionMrr, type MrrItem, type SubscriptionMrrInput } from './mrr.js';
+/** The MRR history replayed per customer into buckets of new, expansion, contraction, churn and reactivation. */
+export { classifyMovement, mrrBuckets, mrrPoints, type MrrBucket, type MrrMovements, type MrrPoint, type RecurringMrrChange, type UsageRunRate } from './mrr-movements.js';
+/** ARR, ARPU, churn rates, net revenue retention and LTV of a bucket. */
+export { mrrMetrics, type MrrMetrics } from './mrr-metrics.js';
+/** Invoiced, collected, outstanding and past-due amounts per bucket. */
+export { receivablesByBucket, type ReceivableInvoice, type ReceivablesBucket } from './receivables.js';

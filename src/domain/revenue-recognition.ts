@@ -60,3 +60,91 @@ export function recognitionAsOf(schedules: ReadonlyArray<readonly RecognitionSha
   }
   return { recognised, deferred };
 }
+
+/** A finalized line: recognised over its period, but nothing of it before it was invoiced. */
+export interface InvoicedLine extends RecognisableLine {
+  /** Epoch ms the invoice (or credit note) was issued. */
+  invoicedAt: number;
+}
+
+export interface RevenueBucket {
+  /** Line amounts issued in the bucket. */
+  invoiced: bigint;
+  /** Revenue recognised in the bucket (a line issued after part of its period catches up on issue). */
+  recognised: bigint;
+  /** At the bucket's last day: recognised so far, and still deferred, of everything issued by then. */
+  recognisedToDate: bigint;
+  deferred: bigint;
+}
+
+interface ScheduledLine {
+  invoicedDay: string;
+  shares: RecognitionShare[];
+}
+
+function scheduled(lines: readonly InvoicedLine[]): ScheduledLine[] {
+  return lines.map((line) => ({ invoicedDay: dayOf(line.invoicedAt), shares: recognitionSchedule(line) }));
+}
+
+/** Recognised and deferred as of the end of `day`, of the lines issued by then. */
+function positionAt(lines: readonly ScheduledLine[], day: string): { recognised: bigint; deferred: bigint } {
+  return recognitionAsOf(
+    lines.filter((line) => line.invoicedDay <= day).map((line) => line.shares),
+    day,
+  );
+}
+
+/**
+ * Revenue per bucket `[boundaries[i], boundaries[i + 1])` (UTC midnights): a line counts from the
+ * day it was issued, so recognised-to-date + deferred = everything issued by that day, exactly.
+ */
+export function revenueByBucket(lines: readonly InvoicedLine[], boundaries: readonly number[]): RevenueBucket[] {
+  const all = scheduled(lines);
+  const buckets: RevenueBucket[] = [];
+  for (let i = 0; i + 1 < boundaries.length; i += 1) {
+    const start = boundaries[i] ?? 0;
+    const end = boundaries[i + 1] ?? 0;
+    const firstDay = dayOf(start);
+    const lastDay = dayOf(end - 1);
+    const opening = positionAt(all, dayOf(start - 1));
+    const closing = positionAt(all, lastDay);
+    const invoiced = all.filter((line) => line.invoicedDay >= firstDay && line.invoicedDay <= lastDay).reduce((sum, line) => sum + line.shares.reduce((s, share) => s + share.amount, 0n), 0n);
+    buckets.push({ invoiced, recognised: closing.recognised - opening.recognised, recognisedToDate: closing.recognised, deferred: closing.deferred });
+  }
+  return buckets;
+}
+
+/** One row of the waterfall: what the lines issued in `month` recognise in each month. */
+export interface WaterfallRow {
+  /** `YYYY-MM`. */
+  month: string;
+  invoiced: bigint;
+  /** Per month of the report, in order. */
+  recognised: bigint[];
+  /** Recognised after the report's last month. */
+  later: bigint;
+}
+
+/**
+ * The revenue waterfall over `months` (`YYYY-MM`, ascending): a row per month lines were issued
+ * in, a column per month their revenue is recognised in (a share whose day is before the issue
+ * day is recognised on the issue day, as `revenueByBucket` does).
+ */
+export function revenueWaterfall(lines: readonly InvoicedLine[], months: readonly string[]): WaterfallRow[] {
+  const last = months.at(-1) ?? '';
+  const rows = new Map(months.map((month) => [month, { month, invoiced: 0n, recognised: months.map(() => 0n), later: 0n }]));
+  for (const line of scheduled(lines)) {
+    const row = rows.get(line.invoicedDay.slice(0, 7));
+    if (row === undefined) continue;
+    for (const share of line.shares) {
+      row.invoiced += share.amount;
+      const month = (share.day < line.invoicedDay ? line.invoicedDay : share.day).slice(0, 7);
+      if (month > last) row.later += share.amount;
+      else {
+        const column = months.indexOf(month);
+        if (column >= 0) row.recognised[column] = (row.recognised[column] ?? 0n) + share.amount;
+      }
+    }
+  }
+  return [...rows.values()];
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { recognitionAsOf, recognitionSchedule } from '../../../src/domain/index.js';
+import { recognitionAsOf, recognitionSchedule, revenueByBucket, revenueWaterfall } from '../../../src/domain/index.js';
 
 const utc = (y: number, m: number, d: number, h = 0) => Date.UTC(y, m - 1, d, h);
 const DAY = 86_400_000;
@@ -92,6 +92,70 @@ describe('recognition (properties)', () => {
         expect(later >= earlier).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('revenueByBucket and revenueWaterfall', () => {
+  // An annual 36500 invoiced on 1 Jan 2030 (100 a day over 365 days) and a June usage line of 3000
+  // invoiced on 1 July for 1–30 June (100 a day, all recognised on 1 July when it is issued).
+  const annual = { amount: 36_500n, periodStart: utc(2030, 1, 1), periodEnd: utc(2031, 1, 1), invoicedAt: utc(2030, 1, 1, 8) };
+  const usage = { amount: 3000n, periodStart: utc(2030, 6, 1), periodEnd: utc(2030, 7, 1), invoicedAt: utc(2030, 7, 1, 2) };
+  const months = [utc(2030, 1, 1), utc(2030, 2, 1), utc(2030, 3, 1), utc(2030, 4, 1), utc(2030, 5, 1), utc(2030, 6, 1), utc(2030, 7, 1), utc(2030, 8, 1)];
+
+  it('recognises by day, and a line issued after its period catches up on its issue day', () => {
+    const buckets = revenueByBucket([annual, usage], months);
+    // January: 31 days × 100 = 3100 recognised, 36500 − 3100 = 33400 deferred.
+    expect(buckets[0]).toEqual({ invoiced: 36_500n, recognised: 3100n, recognisedToDate: 3100n, deferred: 33_400n });
+    // February: 28 × 100 = 2800; to date 5900; deferred 30600.
+    expect(buckets[1]).toEqual({ invoiced: 0n, recognised: 2800n, recognisedToDate: 5900n, deferred: 30_600n });
+    // June: 30 × 100 of the annual line only (the usage line is not issued yet): to date Jan–Jun 181 days = 18100.
+    expect(buckets[5]).toEqual({ invoiced: 0n, recognised: 3000n, recognisedToDate: 18_100n, deferred: 18_400n });
+    // July: 31 × 100 of the annual line + all 3000 of June's usage on 1 July = 6100; to date 18100 + 6100 = 24200;
+    // deferred: the annual line's Aug–Dec 153 days = 15300.
+    expect(buckets[6]).toEqual({ invoiced: 3000n, recognised: 6100n, recognisedToDate: 24_200n, deferred: 15_300n });
+  });
+
+  it('lays the same lines out as a waterfall by month issued and month recognised', () => {
+    const labels = ['2030-01', '2030-02', '2030-03', '2030-04', '2030-05', '2030-06', '2030-07'];
+    const rows = revenueWaterfall([annual, usage], labels);
+    // The January row: 3100, 2800, 3100, 3000, 3100, 3000, 3100 by month (days × 100), later = Aug–Dec 15300.
+    expect(rows[0]).toEqual({ month: '2030-01', invoiced: 36_500n, recognised: [3100n, 2800n, 3100n, 3000n, 3100n, 3000n, 3100n], later: 15_300n });
+    // The July row: June's usage, all in July (issued then).
+    expect(rows[6]).toEqual({ month: '2030-07', invoiced: 3000n, recognised: [0n, 0n, 0n, 0n, 0n, 0n, 3000n], later: 0n });
+  });
+
+  const issued = fc
+    .record({
+      amount: fc.bigInt({ min: -10_000_000n, max: 10_000_000n }),
+      start: fc.integer({ min: utc(2030, 1, 1), max: utc(2031, 1, 1) }),
+      length: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 200 * DAY })),
+      issuedOffset: fc.integer({ min: -60 * DAY, max: 60 * DAY }),
+    })
+    .map(({ amount, start, length, issuedOffset }) => ({ amount, periodStart: start, periodEnd: start + length, invoicedAt: start + issuedOffset }));
+
+  it('for any lines and buckets: recognised to date + deferred = issued to date, buckets chain, and each waterfall row adds up', () => {
+    fc.assert(
+      fc.property(fc.array(issued, { maxLength: 8 }), fc.integer({ min: 1, max: 14 }), (lines, monthCount) => {
+        const bounds = Array.from({ length: monthCount + 1 }, (_, i) => Date.UTC(2029, 11 + i, 1));
+        const buckets = revenueByBucket(lines, bounds);
+        // Issued before the first bucket (a UTC midnight): its opening position.
+        const first = bounds[0] ?? 0;
+        const earlier = lines.filter((l) => l.invoicedAt < first);
+        let issuedToDate = earlier.reduce((s, l) => s + l.amount, 0n);
+        let previous = recognitionAsOf(earlier.map(recognitionSchedule), new Date(first - 1).toISOString().slice(0, 10)).recognised;
+        for (const bucket of buckets) {
+          issuedToDate += bucket.invoiced;
+          expect(bucket.recognisedToDate + bucket.deferred).toBe(issuedToDate);
+          expect(bucket.recognisedToDate - previous).toBe(bucket.recognised);
+          previous = bucket.recognisedToDate;
+        }
+        const labels = bounds.slice(0, -1).map((b) => new Date(b).toISOString().slice(0, 7));
+        for (const row of revenueWaterfall(lines, labels)) {
+          expect(row.recognised.reduce((s, a) => s + a, 0n) + row.later).toBe(row.invoiced);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });
