@@ -65,13 +65,14 @@ export function errorBody(code: string, message: string, details: unknown[] = []
 
 /**
  * A billing rule's `details` object becomes the list clients iterate. `fields` (from the billing
- * layer's own validation) is reshaped like the API's: `{ field: "body.<path>", code, message }`.
+ * layer's own validation) is reshaped like the API's: `{ field: "body.<path>", code, message }`
+ * (a path a route already placed, `query.<name>`, is kept).
  */
 function billingDetails(details: Readonly<Record<string, unknown>>): unknown[] {
   const fields = details.fields;
   if (Array.isArray(fields)) {
     return (fields as Array<{ path?: unknown; message?: unknown; code?: unknown }>).map((f) => ({
-      field: typeof f.path === 'string' && f.path !== '' ? `body.${f.path}` : 'body',
+      field: typeof f.path === 'string' && f.path !== '' ? (f.path.startsWith('query.') ? f.path : `body.${f.path}`) : 'body',
       code: typeof f.code === 'string' ? f.code : 'invalid',
       message: typeof f.message === 'string' ? f.message : 'Invalid value',
     }));

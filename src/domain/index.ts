@@ -299,7 +299,7 @@ export {
   type WaterfallRow,
 } from './revenue-recognition.js';
 /** A subscription's MRR: licensed fees less coupons, normalised to a month (annual ÷ 12, weekly × 52/12). */
-export { monthlyAmount, monthsPerInterval, subscriptionMrr, type MrrItem, type SubscriptionMrrInput } from './mrr.js';
+export { monthlyAmount, monthlyMinorUnits, monthsPerInterval, subscriptionMrr, type MrrItem, type SubscriptionMrrInput } from './mrr.js';
 /** The MRR history replayed per customer into buckets of new, expansion, contraction, churn and reactivation. */
 export { classifyMovement, mrrBuckets, mrrPoints, type MrrBucket, type MrrMovements, type MrrPoint, type RecurringMrrChange, type UsageRunRate } from './mrr-movements.js';
 /** ARR, ARPU, churn rates, net revenue retention and LTV of a bucket. */

@@ -33,6 +33,11 @@ export function monthlyAmount(periodAmount: bigint, interval: BillingInterval): 
   return div(ratio(periodAmount), monthsPerInterval(interval));
 }
 
+/** A per-period amount per month, rounded half-up to minor units. */
+export function monthlyMinorUnits(periodAmount: bigint, interval: BillingInterval): bigint {
+  return roundRational(monthlyAmount(periodAmount, interval), 'half_up');
+}
+
 /** One item of a subscription as MRR sees it. */
 export interface MrrItem {
   readonly definition: PriceDefinition;

@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getInvoice } from '../../billing/invoices/get-invoice.js';
+import { getInvoiceDocument } from '../../billing/invoices/get-invoice-document.js';
 import { issueOneOffInvoice } from '../../billing/invoices/issue-one-off-invoice.js';
 import { listInvoices } from '../../billing/invoices/list-invoices.js';
+import { renderInvoicePdf } from '../../billing/invoices/render-invoice-pdf.js';
 import { invoiceListItemViewSchema, invoiceViewSchema } from '../../billing/invoices/views.js';
 import { listInvoicePayments, listPayments } from '../../billing/payments/list-payments.js';
 import { paymentViewSchema } from '../../billing/payments/views.js';
@@ -62,6 +64,21 @@ const routes = {
     summary: 'An invoice with its lines and totals',
     request: { params: invoiceParams },
     responses: { 200: ok(invoiceViewSchema, 'The invoice'), ...commonErrors },
+  }),
+  pdf: createRoute({
+    method: 'get',
+    path: '/v1/invoices/{invoiceId}/pdf',
+    tags,
+    summary: "The invoice as a PDF to send: the tenant's issuer details, the customer, every line, the totals, where payment stands and its credit notes",
+    request: { params: invoiceParams },
+    responses: {
+      200: {
+        description: 'The PDF, shown inline, named after the invoice number (a draft: its id)',
+        headers: z.object({ 'content-disposition': z.string().openapi({ example: 'inline; filename="INV-000001.pdf"' }) }),
+        content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
+      ...commonErrors,
+    },
   }),
   pay: createRoute({
     method: 'post',
@@ -126,6 +143,15 @@ export function invoiceRoutes(deps: BillingApiDependencies) {
 
   app.openapi(routes.get, async (c) => {
     return c.json(await getInvoice(deps.prisma, { tenantId: c.get('principal').tenantId, invoiceId: c.req.valid('param').invoiceId }), 200);
+  });
+
+  app.openapi(routes.pdf, async (c) => {
+    const document = await getInvoiceDocument(deps.prisma, { tenantId: c.get('principal').tenantId, invoiceId: c.req.valid('param').invoiceId });
+    const pdf = await renderInvoicePdf(document);
+    return c.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="${document.invoice.number ?? document.invoice.id}.pdf"`,
+    });
   });
 
   app.openapi(routes.pay, async (c) => {

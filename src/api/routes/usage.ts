@@ -37,7 +37,7 @@ const routes = {
     method: 'put',
     path: '/v1/billing-settings',
     tags: ['settings'],
-    summary: 'Save billing settings (the usage grace period); subscriptions apply them from their next period',
+    summary: "Save billing settings (the usage grace period, the jobs' settings, the invoice PDF's issuer); subscriptions apply the grace period from their next period",
     request: { body: jsonBody(billingSettingsBody) },
     responses: { 200: ok(billingSettingsViewSchema, 'The saved settings'), ...commonErrors },
   }),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { invoiceIssuerFields } from '../../billing/settings/save-billing-settings.js';
 import { clientToken, resourceId } from './common.js';
 
 const aggregation = z.enum(['count', 'sum', 'max', 'latest', 'unique_count', 'weighted_sum']);
@@ -94,5 +95,6 @@ export const billingSettingsBody = z
     outboxRetentionDays: z.int().min(1).max(3650).optional(),
     upcomingRenewalNoticeDays: z.int().min(1).max(60).optional(),
     invoiceOverdueDays: z.int().min(1).max(365).optional(),
+    ...invoiceIssuerFields,
   })
   .openapi('SaveBillingSettings');

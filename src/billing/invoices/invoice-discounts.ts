@@ -27,15 +27,20 @@ export async function loadApplicableDiscounts(
 ): Promise<ApplicableDiscount[]> {
   const ids = await lockActiveDiscounts(tx, query.tenantId, query.subscriptionId, query.customerId);
   if (ids.length === 0) return [];
-  const rows = await tx.discount.findMany({
-    where: { id: { in: ids }, tenantId: query.tenantId },
-    include: { coupon: true },
-    orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
-  });
-  const ordered = [...rows.filter((row) => row.subscriptionId !== null), ...rows.filter((row) => row.subscriptionId === null)];
+  const rows = await tx.discount.findMany({ where: { id: { in: ids }, tenantId: query.tenantId }, include: { coupon: true } });
+  return applicableDiscountsOf(rows, query.currency);
+}
+
+/**
+ * Of a subscription's and its customer's open discounts, those the next invoice applies, in the
+ * order it applies them (the rules above); shared with MRR, which reads them without a lock.
+ */
+export function applicableDiscountsOf(rows: ReadonlyArray<Prisma.DiscountGetPayload<{ include: { coupon: true } }>>, currency: string): ApplicableDiscount[] {
+  const byRedemption = [...rows].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ordered = [...byRedemption.filter((row) => row.subscriptionId !== null), ...byRedemption.filter((row) => row.subscriptionId === null)];
   return ordered.flatMap((row) => {
     if (row.coupon.archivedAt !== null) return [];
-    if (row.coupon.currency !== null && row.coupon.currency !== query.currency) return [];
+    if (row.coupon.currency !== null && row.coupon.currency !== currency) return [];
     const coupon = couponFromRow({ ...row.coupon, id: row.id, percentOff: decimalString(row.coupon.percentOff) });
     if (!couponAppliesToPeriod(coupon, row.periodsApplied)) return [];
     return [{ discountId: row.id, label: row.coupon.name ?? row.coupon.code, coupon, periodsApplied: row.periodsApplied }];

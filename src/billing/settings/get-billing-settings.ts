@@ -14,6 +14,11 @@ export const billingSettingsViewSchema = z
     outboxRetentionDays: z.int().describe('Delivered outbox events are deleted after this many days (1 to 3650)'),
     upcomingRenewalNoticeDays: z.int().describe('`invoice.upcoming` and the upcoming-renewal email go out this many days before a renewal (1 to 60)'),
     invoiceOverdueDays: z.int().describe('`invoice.overdue` and its email go out when a finalized invoice is still unpaid this many days later (1 to 365)'),
+    invoiceIssuerName: z.string().nullable().describe("The issuer the invoice PDF names; null: the tenant's name"),
+    invoiceIssuerAddress: z.string().nullable().describe("The issuer's postal address, lines separated by \\n"),
+    invoiceIssuerEmail: z.string().nullable(),
+    invoiceIssuerTaxId: z.string().nullable(),
+    invoiceFooter: z.string().nullable().describe('Printed at the foot of every page of the invoice PDF'),
   })
   .meta({ id: 'BillingSettings' });
 
@@ -26,6 +31,11 @@ export interface BillingSettingsView {
   outboxRetentionDays: number;
   upcomingRenewalNoticeDays: number;
   invoiceOverdueDays: number;
+  invoiceIssuerName: string | null;
+  invoiceIssuerAddress: string | null;
+  invoiceIssuerEmail: string | null;
+  invoiceIssuerTaxId: string | null;
+  invoiceFooter: string | null;
 }
 
 export const DEFAULT_UPCOMING_RENEWAL_NOTICE_DAYS = 7;
@@ -45,5 +55,10 @@ export async function getBillingSettings(prisma: Db, input: { tenantId: string }
     outboxRetentionDays: row?.outboxRetentionDays ?? DEFAULT_JOB_SETTINGS.outboxRetentionDays,
     upcomingRenewalNoticeDays: row?.upcomingRenewalNoticeDays ?? DEFAULT_UPCOMING_RENEWAL_NOTICE_DAYS,
     invoiceOverdueDays: row?.invoiceOverdueDays ?? DEFAULT_INVOICE_OVERDUE_DAYS,
+    invoiceIssuerName: row?.invoiceIssuerName ?? null,
+    invoiceIssuerAddress: row?.invoiceIssuerAddress ?? null,
+    invoiceIssuerEmail: row?.invoiceIssuerEmail ?? null,
+    invoiceIssuerTaxId: row?.invoiceIssuerTaxId ?? null,
+    invoiceFooter: row?.invoiceFooter ?? null,
   };
 }

@@ -7,6 +7,7 @@ import { dateOrNull } from '../amounts.js';
 import { runInTransaction, toJson } from '../db.js';
 import { failure, notFound } from '../failures.js';
 import { lockSubscription } from '../locks.js';
+import { recordMrrChange } from '../analytics/record-mrr-change.js';
 import { notifyEntitlementsChanged } from '../entitlements/entitlement-changes.js';
 import { isEventType, type EventDataByType } from '../events/event-catalog.js';
 import { writeOutboxEvents, type OutboxEventRow } from '../outbox/write-outbox-events.js';
@@ -119,13 +120,20 @@ function subscriptionEvents(input: PersistSubscriptionStateInput, customerId: st
   return rows;
 }
 
+/** The billing instant the state took effect: the workflow's `at` on its update event, else now. */
+function effectiveAt(input: PersistSubscriptionStateInput, now: Date): Date {
+  const at = input.events.find((event) => event.type === 'subscription.updated')?.payload.at;
+  const parsed = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  return Number.isFinite(parsed) ? new Date(parsed) : now;
+}
+
 /** persistSubscriptionState inside an open transaction (with the step's other writes). */
 export async function persistSubscriptionStateInTransaction(tx: Prisma.TransactionClient, input: PersistSubscriptionStateInput, now: Date): Promise<void> {
   const { tenantId, subscriptionId, state } = input;
   if (!(await lockSubscription(tx, tenantId, subscriptionId))) {
     throw notFound('subscription', subscriptionId);
   }
-  const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true, customerId: true, status: true } });
+  const row = await tx.subscription.findFirstOrThrow({ where: { id: subscriptionId, tenantId }, select: { stateVersion: true, customerId: true, status: true, currency: true } });
   if (input.stateVersion <= row.stateVersion) return;
   await tx.subscription.update({
     where: { id: subscriptionId },
@@ -147,6 +155,16 @@ export async function persistSubscriptionStateInTransaction(tx: Prisma.Transacti
     },
   });
   await replaceItems(tx, input, now.getTime());
+  await recordMrrChange(tx, {
+    tenantId,
+    subscriptionId,
+    customerId: row.customerId,
+    currency: row.currency,
+    stateVersion: input.stateVersion,
+    status: state.status,
+    periodIndex: state.currentPeriodIndex,
+    effectiveAt: effectiveAt(input, now),
+  });
   // Status, items and period decide what the customer is entitled to.
   await notifyEntitlementsChanged(tx, tenantId, [row.customerId]);
   await writeOutboxEvents(tx, tenantId, subscriptionEvents(input, row.customerId, row.status));

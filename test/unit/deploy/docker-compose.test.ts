@@ -124,7 +124,7 @@ describe('README configuration table', () => {
     const documented = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
     const variables = new Set([...schemaKeys(apiConfigSchema), ...schemaKeys(workerConfigSchema), ...schemaKeys(devStackConfigSchema)]);
     expect([...variables].filter((v) => !documented.has(v))).toEqual([]);
-    expect([...documented].filter((v) => v !== undefined && !variables.has(v) && !['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH', 'STRIPE_WEBHOOK_URL', 'STRIPE_SANDBOX_STATE', 'STRIPE_SANDBOX_SEED', 'CHROMIUM_PATH'].includes(v))).toEqual([]);
+    expect([...documented].filter((v) => v !== undefined && !variables.has(v) && !['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH', 'STRIPE_WEBHOOK_URL', 'STRIPE_SANDBOX_STATE', 'STRIPE_SANDBOX_SEED', 'CHROMIUM_PATH', 'POPPLER_BIN_DIR'].includes(v))).toEqual([]);
   });
 });
 

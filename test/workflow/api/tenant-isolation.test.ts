@@ -285,6 +285,7 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'POST /v1/subscriptions/{subscriptionId}/resume': EMPTY,
   'GET /v1/invoices': NO_BODY,
   'GET /v1/invoices/{invoiceId}': NO_BODY,
+  'GET /v1/invoices/{invoiceId}/pdf': NO_BODY,
   'POST /v1/invoices/{invoiceId}/pay': EMPTY,
   'POST /v1/invoices/{invoiceId}/void': EMPTY,
   'GET /v1/invoices/{invoiceId}/payments': NO_BODY,
@@ -367,6 +368,10 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'PUT /v1/email-templates/{kind}': () => ({ subject: 'Changed by someone' }),
   'DELETE /v1/email-templates/{kind}': NO_BODY,
   'GET /v1/email-notifications': NO_BODY,
+  // Reports over the last twelve months by default: per tenant, nothing to name.
+  'GET /v1/analytics/mrr': NO_BODY,
+  'GET /v1/analytics/revenue': NO_BODY,
+  'GET /v1/analytics/revenue.csv': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */

@@ -161,6 +161,12 @@ describe('usage events over HTTP', () => {
       // README: invoice.upcoming a week before a renewal, invoice.overdue a week after finalization.
       upcomingRenewalNoticeDays: 7,
       invoiceOverdueDays: 7,
+      // The invoice PDF's issuer: the tenant's name until set (invoice-pdf.test.ts).
+      invoiceIssuerName: null,
+      invoiceIssuerAddress: null,
+      invoiceIssuerEmail: null,
+      invoiceIssuerTaxId: null,
+      invoiceFooter: null,
     });
     await refused(api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 100 } }), 400, 'invalid_request');
     const bad = await api.request('PUT', '/v1/billing-settings', { key: t.key, body: { usageGracePeriodHours: 2, snapshotHourUtc: 24, outboxRetentionDays: 0, upcomingRenewalNoticeDays: 0, invoiceOverdueDays: 400 } });
