@@ -13,9 +13,9 @@ import {
 import type { Db } from '../db.js';
 import { bucketDays, parseAnalyticsRange, type AnalyticsRange, type AnalyticsRangeInput } from './analytics-range.js';
 import { reportCurrencies } from './report-currencies.js';
+import { FINALIZED } from './revenue-lines.js';
 import type { MrrAnalyticsView } from './views.js';
 
-const FINALIZED = ['open', 'paid', 'uncollectible'] as const;
 const FAILED = new Set(['declined', 'no_payment_method', 'rejected']);
 
 async function recurringHistory(prisma: Db, range: AnalyticsRange, currency: string, end: Date): Promise<RecurringMrrChange[]> {

@@ -1,7 +1,8 @@
 import type { InvoicedLine } from '../../domain/index.js';
 import type { Db } from '../db.js';
 
-const FINALIZED = ['open', 'paid', 'uncollectible'] as const;
+/** Invoices that were issued and stand: drafts are not issued, voided ones never count. */
+export const FINALIZED = ['open', 'paid', 'uncollectible'] as const;
 
 /**
  * Everything revenue is recognised from, in one currency, issued before `end`: the lines of

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ok } from '../../support/api-expect.js';
 import { useApiHarness, type ApiHarness, type ApiTenant } from '../../support/api-harness.js';
 import { eventually, utc } from '../../support/subscription-harness.js';
 
@@ -17,11 +18,6 @@ useApiHarness((harness, year) => {
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function ok<T = any>(response: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const settled = await response;
-  expect(settled.status, JSON.stringify(settled.body)).toBe(status);
-  return settled.body;
-}
 
 async function catalog(t: ApiTenant) {
   const product = await ok(api.request('POST', '/v1/products', { key: t.key, body: { name: 'Plan' } }), 201);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolvePoppler, type Poppler } from '../../../src/devtools/pdf/poppler.js';
 import { projectRoot } from '../../../src/project-root.js';
+import { ok } from '../../support/api-expect.js';
 import { useApiHarness, type ApiHarness, type ApiTenant } from '../../support/api-harness.js';
 import { eventually } from '../../support/subscription-harness.js';
 
@@ -25,11 +26,6 @@ beforeAll(() => {
   mkdirSync(artifacts, { recursive: true });
 });
 
-async function ok<T = any>(response: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const settled = await response;
-  expect(settled.status, JSON.stringify(settled.body)).toBe(status);
-  return settled.body;
-}
 
 /** The raw response: the harness's `request` reads bodies as text, which would mangle a PDF's bytes. */
 async function fetchPdf(key: string, invoiceId: string): Promise<Response> {
