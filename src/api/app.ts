@@ -19,6 +19,7 @@ import type { ApiEnv } from './env.js';
 import { ApiError, errorBody, handleError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health/routes.js';
 import { hostedInvoiceRoutes } from './routes/hosted-invoices.js';
+import { consoleRoutes, type ConsoleOptions } from './console/console-routes.js';
 import { IdempotencyStore } from '../idempotency/idempotency-store.js';
 import { idempotency } from './idempotency/idempotency.js';
 import { applyOpenApiConventions } from './openapi-conventions.js';
@@ -35,6 +36,8 @@ export interface AppDependencies {
   billing?: BillingApiDependencies;
   /** The Temporal runtime's own metrics endpoint, appended to /metrics (a process that runs a worker). */
   runtimeMetricsUrl?: string;
+  /** The operator console's links out (the Temporal UI); the console itself is mounted with `billing`. */
+  console?: ConsoleOptions;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -78,6 +81,7 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<ApiEnv> {
     for (const middleware of v1Middleware(dependencies.billing)) app.use('/v1/*', exceptWebhooks(middleware));
     app.route('/', billingRoutes(dependencies.billing));
     app.route('/', hostedInvoiceRoutes(dependencies.billing));
+    app.route('/', consoleRoutes(dependencies.billing, dependencies.console));
   }
   applyOpenApiConventions(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

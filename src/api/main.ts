@@ -13,6 +13,7 @@ const api = await startApiServer({
   temporalAddress: config.TEMPORAL_ADDRESS,
   temporalNamespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
+  ...(config.TEMPORAL_UI_URL === undefined ? {} : { temporalUiUrl: config.TEMPORAL_UI_URL }),
   rateLimit: { requestsPerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
   entitlementCache: config.ENTITLEMENT_CACHE === 'on',
   webhookUrlPolicy: config.WEBHOOK_URL_POLICY,

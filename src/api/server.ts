@@ -18,6 +18,7 @@ import type { RateLimitOptions } from './rate-limit.js';
 import { databaseReadiness, temporalReadiness } from './readiness.js';
 import { refreshSubscriptionStatusGauge } from '../billing/reports/subscription-status-gauge.js';
 import { temporalClientInterceptors } from '../temporal/client-interceptors.js';
+import { subscriptionWorkflowId } from '../temporal/workflow-ids.js';
 
 export interface ApiServerOptions {
   databaseUrl: string;
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   entitlementCache?: boolean;
   /** `development`: webhook endpoints may be plain http to loopback (`npm start`); strict otherwise. */
   webhookUrlPolicy?: 'strict' | 'development';
+  /** The Temporal Web UI (e.g. http://127.0.0.1:8233): the console links each subscription to its workflow there. */
+  temporalUiUrl?: string;
   /** The Temporal runtime's metrics endpoint in this process (npm start runs the worker here too). */
   runtimeMetricsUrl?: string;
   host: string;
@@ -45,6 +48,12 @@ export interface ApiServerOptions {
 export interface RunningApiServer {
   url: string;
   stop(): Promise<void>;
+}
+
+/** A subscription's workflow page in the Temporal Web UI. */
+export function temporalWorkflowUrl(uiUrl: string, namespace: string): (subscriptionId: string) => string {
+  const base = uiUrl.replace(/\/+$/, '');
+  return (subscriptionId) => `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(subscriptionWorkflowId(subscriptionId))}`;
 }
 
 /** Starts the API over HTTP. Temporal is connected lazily so the API can report it as down rather than refuse to start. */
@@ -81,6 +90,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     ...(options.runtimeMetricsUrl === undefined ? {} : { runtimeMetricsUrl: options.runtimeMetricsUrl }),
     readinessChecks: [databaseReadiness(prisma), temporalReadiness(connection)],
     stripeWebhooks,
+    ...(options.temporalUiUrl === undefined ? {} : { console: { workflowUrl: temporalWorkflowUrl(options.temporalUiUrl, options.temporalNamespace) } }),
     billing: {
       prisma,
       workflows: new TemporalSubscriptionWorkflows(temporal, options.taskQueue),

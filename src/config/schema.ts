@@ -94,9 +94,13 @@ export const temporalConfigShape = {
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('billing'),
 } as const;
 
+/** The Temporal Web UI's address: the console links each subscription to its workflow there. */
+const temporalUiUrl = { TEMPORAL_UI_URL: httpUrl.optional() };
+
 export const apiConfigSchema = z.object({
   DATABASE_URL: postgresUrl,
   ...temporalConfigShape,
+  ...temporalUiUrl,
   ...stripeConfigShape,
   ...stripeWebhookConfigShape,
   ...rateLimitConfigShape,
@@ -144,6 +148,8 @@ export const devStackConfigSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port.default(54_329),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Set with TEMPORAL_ADDRESS (an external cluster): its UI, for the console's links; unset, the embedded server's. */
+  ...temporalUiUrl,
   /**
    * SQLite pragmas for the embedded Temporal dev server, comma-separated (`none` for the server's
    * own defaults). WAL with synchronous=NORMAL: a commit is durable against a crash of the process

@@ -7,7 +7,8 @@ import { subscriptionWorkflowId } from './workflow-ids.js';
 
 const QUERY_DEADLINE_MS = 5_000;
 type ClosedState = Exclude<WorkflowStanding['state'], 'running' | 'missing'>;
-const CLOSED: Record<string, ClosedState> = {
+/** Temporal's execution status of a closed workflow, in the billing vocabulary. */
+export const CLOSED: Record<string, ClosedState> = {
   COMPLETED: 'completed',
   FAILED: 'failed',
   TERMINATED: 'terminated',

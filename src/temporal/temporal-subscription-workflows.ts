@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { SubscriptionWorkflows } from '../billing/subscriptions/subscription-workflows.js';
+import type { SubscriptionWorkflows, WorkflowInspection } from '../billing/subscriptions/subscription-workflows.js';
 import {
   billingPreviewQuery,
   cancelUpdate,
@@ -18,6 +18,7 @@ import {
 import type { subscriptionWorkflow } from '../../workflows/subscription.js';
 import { translatingTemporalFailures } from './temporal-failures.js';
 import { invoiceWorkflowId, subscriptionWorkflowId } from './workflow-ids.js';
+import { CLOSED } from './temporal-subscription-workflow-probe.js';
 import { creditOneOffInvoiceUpdate, invoicePaymentMethodUpdatedSignal, payOneOffInvoiceUpdate, voidOneOffInvoiceUpdate } from '../../workflows/invoice-collection-messages.js';
 import type { invoiceCollectionWorkflow } from '../../workflows/invoice-collection.js';
 import { failure } from '../billing/failures.js';
@@ -74,6 +75,18 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
     } catch {
       return null; // ended long ago, or no worker is polling
     }
+  }
+
+  async inspect(subscriptionId: string): Promise<WorkflowInspection> {
+    const handle = this.handle(subscriptionId);
+    let workflow: WorkflowInspection['workflow'];
+    try {
+      const status = (await this.client.withDeadline(Date.now() + LIVE_STATE_DEADLINE_MS, () => handle.describe())).status.name;
+      workflow = status === 'RUNNING' ? 'running' : (CLOSED[status] ?? 'failed');
+    } catch (error) {
+      workflow = error instanceof WorkflowNotFoundError ? 'missing' : 'unknown';
+    }
+    return { workflow, live: workflow === 'missing' ? null : await this.liveState(subscriptionId) };
   }
 
   billingPreview(subscriptionId: string) {

@@ -23,6 +23,8 @@ let browser: Browser;
 let page: Page;
 let client: Client;
 let connection: Connection;
+/** The declined signup of the saved-query test, which the console test looks up. */
+let stuckSubscriptionId: string;
 
 beforeAll(async () => {
   const executablePath = resolveChromium();
@@ -66,6 +68,7 @@ describe('the Temporal UI, in a browser', () => {
     const subscription = await call('POST', '/v1/subscriptions', { customerId: customer.body.id, items: [{ priceId: price.body.id }] });
     expect(subscription.status).toBe(201);
     const workflowId = `subscription:${subscription.body.id}`;
+    stuckSubscriptionId = subscription.body.id!;
 
     // The README's saved query "one customer's stuck payments" (a first charge declined leaves the
     // subscription incomplete; a renewal's, past due), as the Workflows page's filter URL.
@@ -105,6 +108,25 @@ describe('the Temporal UI, in a browser', () => {
     await page.getByText('checked').first().waitFor({ timeout: 60_000 }); // the result's JSON is on the page
     await page.screenshot({ path: join(shots, 'sweep-result.png'), fullPage: true });
   }, 240_000);
+
+  it("the console npm start prints lists the declined signup as failing and links it to its workflow in the Temporal UI", async () => {
+    const consoleUrl = /Console\s+(http:\/\/\S+)/.exec(stack.output())?.[1];
+    expect(consoleUrl).toBe(`${stack.apiUrl}/console`);
+    await page.goto(consoleUrl!);
+    await page.fill('#apiKey', stack.apiKey);
+    await page.click('button[type=submit]');
+    await page.goto(`${stack.apiUrl}/console/attention`);
+    // A declined first charge leaves the subscription incomplete with its invoice open: a failing payment.
+    const row = page.locator('tr[data-kind=failing]', { hasText: stuckSubscriptionId });
+    await row.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(shots, 'console-attention.png'), fullPage: true });
+    await row.getByRole('link', { name: stuckSubscriptionId }).click();
+    const link = await page.locator('a.temporal-link').getAttribute('href');
+    expect(link).toBe(`${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(`subscription:${stuckSubscriptionId}`)}`);
+    await page.goto(link!);
+    await page.getByText(`subscription:${stuckSubscriptionId}`).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(shots, 'console-workflow-link.png'), fullPage: false });
+  }, 120_000);
 
   it('the local mail page npm start prints shows the declined customer\'s email, opened in the browser', async () => {
     const mailUrl = /Mail\s+(http:\/\/\S+)/.exec(stack.output())?.[1];

@@ -5,6 +5,7 @@ import { ENTITLEMENT_CHANNEL } from '../../src/billing/entitlements/entitlement-
 import { API_KEY_CHANNEL, ApiKeyCache } from '../../src/tenancy/api-key-cache.js';
 import { listenForNotifications, type NotificationListener } from '../../src/db/notification-listener.js';
 import { createApp } from '../../src/api/app.js';
+import type { ConsoleOptions } from '../../src/api/console/console-routes.js';
 import type { ApiEnv } from '../../src/api/env.js';
 import type { RateLimitOptions } from '../../src/api/rate-limit.js';
 import { TemporalSubscriptionWorkflows } from '../../src/temporal/temporal-subscription-workflows.js';
@@ -66,11 +67,12 @@ export class ApiHarness {
     this.app = this.appWith(h.env.client, rateLimit);
   }
 
-  /** The same app, reaching the workflows through `client` (one with interceptors, say). */
-  appWith(client: Client, rateLimit: RateLimitOptions = { requestsPerSecond: 0, burst: 1 }): OpenAPIHono<ApiEnv> {
+  /** The same app, reaching the workflows through `client` (one with interceptors, say); `console`: the console's links out. */
+  appWith(client: Client, rateLimit: RateLimitOptions = { requestsPerSecond: 0, burst: 1 }, console?: ConsoleOptions): OpenAPIHono<ApiEnv> {
     const h = this.h;
     return createApp({
       readinessChecks: [],
+      ...(console === undefined ? {} : { console }),
       billing: {
         prisma: h.db.prisma,
         workflows: new TemporalSubscriptionWorkflows(client, h.taskQueue),

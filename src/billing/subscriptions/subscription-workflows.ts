@@ -10,6 +10,19 @@ import type {
   SubscriptionView as LiveSubscriptionView,
 } from '../../../workflows/subscription-messages.js';
 
+import type { WorkflowStanding } from '../jobs/subscription-workflow-probe.js';
+
+/**
+ * Whether the subscription's workflow runs, and its own view: a closed workflow still answers
+ * queries with its last state, which must not be mistaken for billing that goes on.
+ */
+export interface WorkflowInspection {
+  /** `unknown`: Temporal did not answer in time. */
+  workflow: WorkflowStanding['state'] | 'unknown';
+  /** null when it did not answer within a second (or is missing). */
+  live: LiveSubscriptionView | null;
+}
+
 export type { BillingPreview, CancelRequest, ChangeItemsRequest, ChangeItemsResult, ChangePreview, CreditInvoiceRequest, CreditInvoiceResult, PayInvoiceResult, LiveSubscriptionView };
 
 /**
@@ -26,6 +39,8 @@ export interface SubscriptionWorkflows {
   exists(subscriptionId: string): Promise<boolean>;
   /** The workflow's own view, or null when it cannot answer in time. */
   liveState(subscriptionId: string): Promise<LiveSubscriptionView | null>;
+  /** Whether the workflow runs (or how it closed) and its own view; never throws (the console shows what it can). */
+  inspect(subscriptionId: string): Promise<WorkflowInspection>;
   /** What the next invoice and the current usage are computed from; fails as `subscription_ended` once the workflow is gone. */
   billingPreview(subscriptionId: string): Promise<BillingPreview>;
   /** `updateId` deduplicates a retried call in the workflow service itself. */

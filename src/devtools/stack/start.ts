@@ -91,7 +91,7 @@ try {
   say(migration.tool === 'prisma' ? 'migrations applied (prisma migrate deploy)' : `migrations applied (${migration.applied.length} new)`);
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
-  let temporalUiUrl = 'your Temporal cluster\'s UI';
+  let temporalUiUrl: string | undefined = config.TEMPORAL_UI_URL;
   if (!temporalAddress) {
     const binary = await resolveTemporalBinary('cli', { projectRoot });
     say(`starting the Temporal dev server on 127.0.0.1:${config.TEMPORAL_DEV_PORT} (${binary.kind === 'path' ? binary.path : 'SDK download'})`);
@@ -191,6 +191,7 @@ try {
     temporalAddress,
     temporalNamespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(temporalUiUrl === undefined ? {} : { temporalUiUrl }),
     rateLimit: { requestsPerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
     entitlementCache: config.ENTITLEMENT_CACHE === 'on',
     webhookUrlPolicy: config.WEBHOOK_URL_POLICY,
@@ -214,7 +215,8 @@ try {
       'durable-billing is running',
       `  API            ${api.url}   (try: curl ${api.url}/health/ready)`,
       `  API docs       ${api.url}/docs   (OpenAPI: ${api.url}/openapi.json)`,
-      `  Temporal UI    ${temporalUiUrl}`,
+      `  Console        ${api.url}/console   (sign in with the demo API key)`,
+      `  Temporal UI    ${temporalUiUrl ?? "your Temporal cluster's UI (set TEMPORAL_UI_URL to link the console to it)"}`,
       `  Temporal       ${temporalAddress}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
       `  Stripe         ${payments.description}`,
       `  Mail           ${mailDescription}`,

@@ -295,8 +295,10 @@ function documentedRoutes(doc: Json): string[] {
 function servedRoutes(app: OpenAPIHono<ApiEnv>): string[] {
   const routes = new Set<string>();
   for (const route of app.routes) {
-    // The docs and /metrics (Prometheus text for the operator, README: Operations) are not the API.
+    // The docs, /metrics (Prometheus text for the operator, README: Operations) and the operator
+    // console (HTML pages for people, README: Console) are not the API.
     if (route.method === 'ALL' || route.path === '/docs' || route.path.startsWith('/docs/') || route.path === '/openapi.json' || route.path === '/metrics') continue;
+    if (route.path === '/console' || route.path.startsWith('/console/')) continue;
     // `:name` or `:name{regex}` → `{name}`
     routes.add(`${route.method} ${route.path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}')}`);
   }
