@@ -552,6 +552,8 @@ class ScenarioRun {
       initialStatus,
       actions: this.actions,
       final: await this.finalState(workflowId),
+      start: instantMs(s.start),
+      until: instantMs(s.until),
       priceNames: new Map([...this.priceIds].map(([local, id]) => [id, local])),
       meterKeys: new Map([...this.meters].map(([key, meter]) => [meter.id, key])),
     });

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../db/prisma-client.js';
 import type { SubscriptionView } from '../../../workflows/subscription-messages.js';
+import { timelineAnalytics, type TimelineAnalytics } from './timeline-analytics.js';
 
 /**
  * The simulator's output. Every time is the SIMULATED time (the billing clock: the workflow's
@@ -19,6 +20,8 @@ export interface Timeline {
   creditBalance: { balance: number; transactions: Array<{ amount: number; reason: string; invoice: string | null }> };
   /** The workflow's `getState` view at `until`; price ids are the scenario's own ids. */
   final: SubscriptionView | null;
+  /** MRR, movements, receivables and recognised/deferred revenue per month of the scenario (the API's analytics). */
+  analytics: TimelineAnalytics;
 }
 
 export type TimelineEvent =
@@ -120,6 +123,9 @@ export interface TimelineContext {
   initialStatus: string;
   actions: readonly ActionRecord[];
   final: SubscriptionView | null;
+  /** The scenario's start and `until`, epoch ms: the analytics' range. */
+  start: number;
+  until: number;
   /** Database price id → the scenario's id. */
   priceNames: ReadonlyMap<string, string>;
   /** Database meter id → the scenario's meter key. */
@@ -390,5 +396,6 @@ export async function buildTimeline(prisma: PrismaClient, context: TimelineConte
     })),
     creditBalance: { balance: transactions.reduce((sum, t) => sum + t.amount, 0), transactions },
     final: context.final === null ? null : withPriceNames(context.final, context.priceNames),
+    analytics: await timelineAnalytics(prisma, { tenantId, currency: context.currency, start: context.start, until: context.until }),
   };
 }

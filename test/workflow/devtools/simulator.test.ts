@@ -90,6 +90,35 @@ describe('trial-then-renewals.json', () => {
     expect(day(first?.finalizedAt)).toBe('2030-01-31');
     expect(day(first?.paidAt)).toBe('2030-01-31');
   });
+
+  it('MRR: nothing while trialing, 2999 from the trial end on, one new customer, no churn', () => {
+    const { mrr } = timeline.analytics;
+    // 2030-01-17 (the start) to 2031-01-14 (the day before `until`): 13 calendar months, the first and last partial.
+    expect(mrr.map((b) => [b.start, b.end])[0]).toEqual(['2030-01-17', '2030-01-31']);
+    expect(mrr.at(-1)).toMatchObject({ start: '2031-01-01', end: '2031-01-14' });
+    expect(mrr).toHaveLength(13);
+    // A trial is not revenue: MRR enters at 2999 when it ends on 2030-01-31, a new customer.
+    expect(mrr[0]).toMatchObject({ openingMrr: 0, closingMrr: 2999, movements: { new: 2999, expansion: 0, contraction: 0, churn: 0, reactivation: 0 }, customers: { opening: 0, closing: 1, new: 1 } });
+    for (const bucket of mrr.slice(1)) {
+      expect(bucket).toMatchObject({ openingMrr: 2999, closingMrr: 2999, arr: 35_988, netChange: 0, subscriberChurnRate: 0, revenueChurnRate: 0, netRevenueRetention: 1 });
+    }
+    // Each renewal invoiced and collected in its month, nothing outstanding.
+    expect(mrr.map((b) => [b.invoiced, b.collected, b.outstanding])).toEqual([...Array.from({ length: 12 }, () => [2999, 2999, 0]), [0, 0, 0]]);
+  });
+
+  it('revenue: each 2999 recognised day by day over its period, the rest deferred', () => {
+    const { revenue } = timeline.analytics;
+    // Invoice 1 covers 31 Jan – 28 Feb, 28 days: 2999 / 28 = 107.1, so 107 a day and the 3 cents
+    // left to the first three days (ties go to the earliest): 31 Jan recognises 108, 2891 deferred.
+    expect(revenue[0]).toMatchObject({ invoiced: 2999, recognised: 108, recognisedToDate: 108, deferred: 2891 });
+    // February: the rest of invoice 1 (2891) plus 28 Feb of invoice 2 (28 Feb – 31 Mar, 31 days:
+    // 2999 / 31 = 96.7, 97 on the first 23 days) = 2988; deferred 2999 − 97 = 2902.
+    expect(revenue[1]).toMatchObject({ start: '2030-02-01', invoiced: 2999, recognised: 2988, recognisedToDate: 3096, deferred: 2902 });
+    // Invoice 12 covers 31 Dec – 31 Jan (31 days, 97 on its first 23 days): 1–14 Jan recognise
+    // 14 × 97 = 1358; 15–22 Jan (8 × 97) + 23–30 Jan (8 × 96) = 1544 deferred.
+    expect(revenue.at(-1)).toMatchObject({ start: '2031-01-01', invoiced: 0, recognised: 1358, deferred: 1544, recognisedToDate: 12 * 2999 - 1544 });
+    for (const bucket of revenue) expect(bucket.recognisedToDate + bucket.deferred).toBe(revenue.filter((b) => b.start <= bucket.start).reduce((sum, b) => sum + b.invoiced, 0));
+  });
 });
 
 describe('declined-renewal.json', () => {
