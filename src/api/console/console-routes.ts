@@ -51,18 +51,15 @@ export function consoleRoutes(deps: BillingApiDependencies, options: ConsoleOpti
   const app = new Hono<ConsoleEnv>();
   const lookUp = keyLookup(deps.prisma, deps.apiKeys);
   const now = billingNow(deps);
+  // `/console/*` matches `/console` itself too.
   app.use('/console/*', async (c, next) => {
-    await next();
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
-  });
-  app.use('/console', async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
   });
   app.get('/console/login', (c) => showLogin(c));
   app.post('/console/login', (c) => signIn(c, lookUp));
   app.post('/console/logout', (c) => signOut(c));
-  app.use('/console', requireConsoleKey(lookUp));
+  // Registered after the sign-in routes, which answer without it.
   app.use('/console/*', requireConsoleKey(lookUp));
 
   const who = (c: Context<ConsoleEnv>) => {
@@ -139,7 +136,8 @@ export function consoleRoutes(deps: BillingApiDependencies, options: ConsoleOpti
     return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${document.invoice.number ?? document.invoice.id}.pdf"` });
   });
 
-  app.notFound((c) => c.html(consolePage({ title: 'Not found', active: null, who: null, body: html`<h1>Not found</h1><p><a href="/console">Back to the overview</a></p>` }), 404));
+  // Last: any other console address (the app's own not-found answers JSON, for the API).
+  app.get('/console/*', (c) => c.html(consolePage({ title: 'Not found', active: null, who: who(c), body: html`<h1>Not found</h1><p>No console page at ${c.req.path}.</p><p><a href="/console">Back to the overview</a></p>` }), 404));
   app.onError((error, c) => {
     const response = toErrorResponse(error);
     if (response === undefined) log().error({ err: error, path: c.req.path }, 'console page failed');

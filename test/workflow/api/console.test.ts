@@ -270,8 +270,13 @@ describe('the operator console, in a browser', () => {
     const attention = await (await fetch(`${base}/console/attention`, { headers })).text();
     expect(attention).not.toContain('Bob');
     expect(attention).toContain('Nothing past due.');
-    const overview = await (await fetch(`${base}/console`, { headers })).text();
-    expect(overview).toContain('No subscription or invoice in this range yet.');
+    const overview = await fetch(`${base}/console`, { headers });
+    expect(await overview.text()).toContain('No subscription or invoice in this range yet.');
+    // No script, nothing from elsewhere, never framed or cached.
+    expect(overview.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(overview.headers.get('cache-control')).toBe('no-store');
+    const nowhere = await fetch(`${base}/console/nowhere`, { headers });
+    expect([nowhere.status, nowhere.headers.get('content-type')?.startsWith('text/html')]).toEqual([404, true]);
   });
 
   it('refuses a cross-site sign-in, and signing out ends the session', async () => {
