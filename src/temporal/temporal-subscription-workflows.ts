@@ -86,7 +86,8 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
     } catch (error) {
       workflow = error instanceof WorkflowNotFoundError ? 'missing' : 'unknown';
     }
-    return { workflow, live: workflow === 'missing' ? null : await this.liveState(subscriptionId) };
+    // A server that did not describe in time will not answer a query either.
+    return { workflow, live: workflow === 'missing' || workflow === 'unknown' ? null : await this.liveState(subscriptionId) };
   }
 
   billingPreview(subscriptionId: string) {
