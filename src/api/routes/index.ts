@@ -3,6 +3,7 @@ import type { BillingApiDependencies } from '../dependencies.js';
 import type { ApiEnv } from '../env.js';
 import { analyticsRoutes } from './analytics.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { attentionRoutes } from './attention.js';
 import { auditEventRoutes } from './audit-events.js';
 import { catalogRoutes } from './catalog.js';
 import { creditNoteRoutes } from './credit-notes.js';
@@ -24,6 +25,6 @@ import { usageRoutes } from './usage.js';
 /** Every /v1 resource route; authentication, roles, rate limits and idempotency are applied around them in app.ts. */
 export function billingRoutes(deps: BillingApiDependencies): OpenAPIHono<ApiEnv> {
   const app = billingRouter();
-  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, usageAlertRoutes, entitlementRoutes, apiKeyRoutes, auditEventRoutes, eventRoutes, webhookEndpointRoutes, emailRoutes, analyticsRoutes]) app.route('/', group(deps));
+  for (const group of [customerRoutes, catalogRoutes, subscriptionRoutes, invoiceRoutes, invoiceItemRoutes, creditNoteRoutes, couponRoutes, creditAndDunningRoutes, meterRoutes, usageRoutes, usageAlertRoutes, entitlementRoutes, apiKeyRoutes, auditEventRoutes, eventRoutes, webhookEndpointRoutes, emailRoutes, analyticsRoutes, attentionRoutes]) app.route('/', group(deps));
   return app;
 }

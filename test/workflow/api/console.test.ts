@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attentionQueueViewSchema } from '../../../src/billing/attention/views.js';
 import { resolveChromium } from '../../../src/devtools/browser/chromium.js';
 import { projectRoot } from '../../../src/project-root.js';
 import { subscriptionWorkflowId } from '../../../src/temporal/workflow-ids.js';
@@ -181,6 +182,26 @@ describe('the operator console, in a browser', () => {
     expect(await stuck.textContent()).toContain('Carol GmbH');
     expect(await stuck.textContent()).toContain(`renewal due ${Y + 1}-06-01T00:00:00.000Z has not happened`);
     expect(await stuck.textContent()).toContain('waits for an operator');
+  });
+
+  it('GET /v1/attention answers the same queue as JSON, to a read-only key', async () => {
+    const queue = await ok(api.request('GET', '/v1/attention', { key: t.readOnlyKey }));
+    expect(attentionQueueViewSchema.parse(queue)).toEqual(queue);
+    const bobInvoice = (await ok(api.request('GET', `/v1/invoices?subscriptionId=${ids.subBob}&status=open`, { key: t.key }))).data[0];
+    expect(queue.items.map((item: any) => [item.kind, item.reason, item.subscriptionId])).toEqual([
+      ['past_due', 'payment_failed', ids.subBob],
+      ['stuck', 'workflow_terminated', ids.subCarol],
+    ]);
+    expect(queue.items[0]).toMatchObject({
+      invoiceId: bobInvoice.id,
+      customerId: ids.bob,
+      customerName: 'Bob & Sons <b>',
+      nextRetryAt: bobInvoice.nextPaymentAttemptAt,
+      nextAction: { kind: 'payment_retry', at: bobInvoice.nextPaymentAttemptAt },
+      owed: { amount: 3000, currency: 'USD' }, // Bob's June renewal, $30.00, nothing paid
+    });
+    // Carol's workflow is gone: nothing answers for what comes next.
+    expect(queue.items[1]).toMatchObject({ customerId: ids.carol, invoiceId: null, nextRetryAt: null, nextAction: null, owed: null, since: `${Y + 1}-06-01T00:00:00.000Z` });
   });
 
   it('customers, a customer, and the subscription page with periods, attempts, next action and the Temporal UI link', async () => {

@@ -372,6 +372,7 @@ const VALID_BODIES: Record<string, BodyFor> = {
   'GET /v1/analytics/mrr': NO_BODY,
   'GET /v1/analytics/revenue': NO_BODY,
   'GET /v1/analytics/revenue.csv': NO_BODY,
+  'GET /v1/attention': NO_BODY,
 };
 
 /** The list routes without path params and an id each tenant's page must show. */
@@ -444,6 +445,8 @@ function withoutClock(opId: string, body: unknown): unknown {
   if (opId === 'GET /v1/api-keys/{apiKeyId}') return { ...(body as Record<string, unknown>), lastUsedAt: '<moves>' };
   // Workflows write events whenever they act: the tenant's own test event is the stable part.
   if (opId === 'GET /v1/events') return { data: (page.data ?? []).filter((event) => event.type === 'webhook_endpoint.test') };
+  // The queue is as of the clock; what is in it is the stable part.
+  if (opId === 'GET /v1/attention') return { ...(body as Record<string, unknown>), asOf: '<now>' };
   if (opId === 'GET /v1/audit-events') return { data: (page.data ?? []).filter((event) => (event.actor as { type?: string } | undefined)?.type === 'api_key') };
   if (opId !== 'GET /v1/subscriptions/{subscriptionId}/usage') return body;
   const usage = body as { to?: unknown; meters?: Array<{ to?: unknown }> };
