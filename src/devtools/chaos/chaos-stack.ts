@@ -41,10 +41,10 @@ export class ChaosStack {
     const dataDir = await mkdtemp(join(tmpdir(), 'durable-billing-chaos-'));
     await chmod(dataDir, 0o755); // PostgreSQL runs as its own user when we are root
     const reaper = startReaper();
-    const ports = { postgres: await freePort(), temporal: await freePort(), temporalUi: await freePort() };
+    const ports = { postgres: await freePort(), temporal: 0, temporalUi: 0 };
     const postgres = await startPostgres(dataDir, ports.postgres, reaper);
     await postgres.ensureDatabase('billing');
-    const temporal = await startTemporal(dataDir, ports, reaper);
+    const temporal = await startTemporalOnFreePorts(dataDir, ports, reaper);
     const env: Record<string, string> = {
       DATA_DIR: dataDir,
       PORT: String(await freePort()),
@@ -167,6 +167,23 @@ async function startTemporal(dataDir: string, ports: { temporal: number; tempora
     reaper,
     sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
   });
+}
+
+/**
+ * Temporal on ports nobody holds. A free port is only free when it is looked at: the dev server
+ * picks its own internal ports the same way, and once took the UI's before the UI bound it
+ * ("bind: address already in use"). Fresh ports, up to three times, settle that race.
+ */
+async function startTemporalOnFreePorts(dataDir: string, ports: { temporal: number; temporalUi: number }, reaper: Reaper): Promise<RunningDevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    ports.temporal = await freePort();
+    ports.temporalUi = await freePort();
+    try {
+      return await startTemporal(dataDir, ports, reaper);
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
 }
 
 /** The worker's lines go to its own log file (its readiness is read there), not to a test run's LOG_FILE. */
