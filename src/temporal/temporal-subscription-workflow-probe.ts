@@ -7,8 +7,7 @@ import { subscriptionWorkflowId } from './workflow-ids.js';
 
 const QUERY_DEADLINE_MS = 5_000;
 type ClosedState = Exclude<WorkflowStanding['state'], 'running' | 'missing'>;
-/** Temporal's execution status of a closed workflow, in the billing vocabulary. */
-export const CLOSED: Record<string, ClosedState> = {
+const CLOSED: Record<string, ClosedState> = {
   COMPLETED: 'completed',
   FAILED: 'failed',
   TERMINATED: 'terminated',
@@ -16,6 +15,11 @@ export const CLOSED: Record<string, ClosedState> = {
   CANCELLED: 'canceled',
   CONTINUED_AS_NEW: 'continued_as_new',
 };
+
+/** Temporal's execution status (`describe().status.name`) in the billing vocabulary; an unknown one counts as failed. */
+export function standingOfStatus(status: string): 'running' | ClosedState {
+  return status === 'RUNNING' ? 'running' : (CLOSED[status] ?? 'failed');
+}
 
 /** The scheduled jobs' view of the subscription workflows, on Temporal. */
 export class TemporalSubscriptionWorkflowProbe implements SubscriptionWorkflowProbe {
@@ -42,7 +46,8 @@ export class TemporalSubscriptionWorkflowProbe implements SubscriptionWorkflowPr
       if (error instanceof WorkflowNotFoundError) return { state: 'missing' };
       throw error;
     }
-    if (status !== 'RUNNING') return { state: CLOSED[status] ?? 'failed' };
+    const state = standingOfStatus(status);
+    if (state !== 'running') return { state };
     if (!options.query) return { state: 'running', answers: true };
     try {
       await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(getStateQuery));

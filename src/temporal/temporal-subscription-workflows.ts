@@ -18,7 +18,7 @@ import {
 import type { subscriptionWorkflow } from '../../workflows/subscription.js';
 import { translatingTemporalFailures } from './temporal-failures.js';
 import { invoiceWorkflowId, subscriptionWorkflowId } from './workflow-ids.js';
-import { CLOSED } from './temporal-subscription-workflow-probe.js';
+import { standingOfStatus } from './temporal-subscription-workflow-probe.js';
 import { creditOneOffInvoiceUpdate, invoicePaymentMethodUpdatedSignal, payOneOffInvoiceUpdate, voidOneOffInvoiceUpdate } from '../../workflows/invoice-collection-messages.js';
 import type { invoiceCollectionWorkflow } from '../../workflows/invoice-collection.js';
 import { failure } from '../billing/failures.js';
@@ -81,8 +81,7 @@ export class TemporalSubscriptionWorkflows implements SubscriptionWorkflows {
     const handle = this.handle(subscriptionId);
     let workflow: WorkflowInspection['workflow'];
     try {
-      const status = (await this.client.withDeadline(Date.now() + LIVE_STATE_DEADLINE_MS, () => handle.describe())).status.name;
-      workflow = status === 'RUNNING' ? 'running' : (CLOSED[status] ?? 'failed');
+      workflow = standingOfStatus((await this.client.withDeadline(Date.now() + LIVE_STATE_DEADLINE_MS, () => handle.describe())).status.name);
     } catch (error) {
       workflow = error instanceof WorkflowNotFoundError ? 'missing' : 'unknown';
     }

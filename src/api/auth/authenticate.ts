@@ -13,6 +13,27 @@ function unauthorized(code: 'authentication_required' | 'invalid_api_key', messa
   return new ApiError(code, message, [], { 'WWW-Authenticate': 'Bearer realm="durable-billing"' });
 }
 
+export type ApiKeyLookup = (secret: string) => Promise<ApiKeyPrincipal | null>;
+
+/**
+ * The live key a secret names, or null for anything else (malformed, unknown, revoked, past its
+ * rotation's grace period) — what the API and the console both authenticate with. Concurrent
+ * lookups of one secret share the one in flight; without the cache, a lookup that starts after
+ * another finished reads again, so a revocation is seen at once.
+ */
+export function apiKeyLookup(prisma: BillingDatabase, keys?: ApiKeyCache): ApiKeyLookup {
+  const inFlight = new Map<string, Promise<ApiKeyPrincipal | null>>();
+  return (secret) => {
+    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > MAX_KEY_LENGTH) return Promise.resolve(null);
+    let lookup = inFlight.get(secret);
+    if (lookup === undefined) {
+      lookup = (keys === undefined ? findApiKey(prisma, secret) : keys.find(prisma, secret)).finally(() => inFlight.delete(secret));
+      inFlight.set(secret, lookup);
+    }
+    return lookup;
+  };
+}
+
 /**
  * `Authorization: Bearer dbk_…`. The key is looked up by its SHA-256 (one indexed read); a
  * missing, malformed, unknown or revoked key gets the same 401 so nothing can be learned by
@@ -23,17 +44,7 @@ function unauthorized(code: 'authentication_required' | 'invalid_api_key', messa
  */
 export function authenticate(prisma: BillingDatabase, keys?: ApiKeyCache): MiddlewareHandler<ApiEnv> {
   const lastWritten = new Map<string, number>();
-  // Concurrent requests with the same key share the lookup in flight; without the cache, a request
-  // that arrives after a lookup finished makes a new one, so a revocation is seen at once.
-  const inFlight = new Map<string, Promise<ApiKeyPrincipal | null>>();
-  const lookUp = (secret: string): Promise<ApiKeyPrincipal | null> => {
-    let lookup = inFlight.get(secret);
-    if (lookup === undefined) {
-      lookup = (keys === undefined ? findApiKey(prisma, secret) : keys.find(prisma, secret)).finally(() => inFlight.delete(secret));
-      inFlight.set(secret, lookup);
-    }
-    return lookup;
-  };
+  const lookUp = apiKeyLookup(prisma, keys);
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined || header.trim() === '') {
@@ -48,10 +59,7 @@ export function authenticate(prisma: BillingDatabase, keys?: ApiKeyCache): Middl
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const secret = match?.[1];
-    if (secret === undefined || !secret.startsWith(API_KEY_PREFIX) || secret.length > MAX_KEY_LENGTH) {
-      throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
-    }
-    const principal = await lookUp(secret);
+    const principal = secret === undefined ? null : await lookUp(secret);
     if (principal === null) throw unauthorized('invalid_api_key', 'The API key is invalid or has been revoked');
     c.set('principal', principal);
     addLogContext({ tenantId: principal.tenantId });

@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
 
 /** A round step for the value axis: 1, 2 or 5 × a power of ten, about four gridlines. */
-export function niceStep(max: number): number {
+function niceStep(max: number): number {
   if (max <= 0) return 1;
   const rough = max / 4;
   const power = 10 ** Math.floor(Math.log10(rough));

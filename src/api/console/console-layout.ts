@@ -3,7 +3,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 
 type Content = HtmlEscapedString | Promise<HtmlEscapedString> | string;
 
-export const NAV = [
+const NAV = [
   { href: '/console', label: 'Overview', key: 'overview' },
   { href: '/console/attention', label: 'Needs attention', key: 'attention' },
   { href: '/console/customers', label: 'Customers', key: 'customers' },

@@ -15,9 +15,10 @@ import { billingNow, type BillingApiDependencies } from '../dependencies.js';
 import { toErrorResponse } from '../errors.js';
 import { log } from '../../observability/logger.js';
 import { attentionBody } from './attention-page.js';
-import { customerBody, customersBody, subscriptionRows, pager } from './customer-pages.js';
+import { customerBody, customersBody, subscriptionRows, pager, withQuery } from './customer-pages.js';
 import { consolePage, type NavKey } from './console-layout.js';
-import { keyLookup, requireConsoleKey, showLogin, signIn, signOut, type ConsoleEnv } from './console-session.js';
+import { apiKeyLookup } from '../auth/authenticate.js';
+import { requireConsoleKey, showLogin, signIn, signOut, type ConsoleEnv } from './console-session.js';
 import { invoiceBody, invoicesBody } from './invoice-pages.js';
 import { overviewBody } from './overview-page.js';
 import { subscriptionBody } from './subscription-page.js';
@@ -49,7 +50,8 @@ const SECURITY_HEADERS = {
  */
 export function consoleRoutes(deps: BillingApiDependencies, options: ConsoleOptions = {}): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
-  const lookUp = keyLookup(deps.prisma, deps.apiKeys);
+  // The API's own lookup: revoking or rotating a key signs its console sessions out at the next page.
+  const lookUp = apiKeyLookup(deps.prisma, deps.apiKeys);
   const now = billingNow(deps);
   // `/console/*` matches `/console` itself too.
   app.use('/console/*', async (c, next) => {
@@ -106,8 +108,7 @@ export function consoleRoutes(deps: BillingApiDependencies, options: ConsoleOpti
     const status = param(c, 'status') as ListSubscriptionsInput['status'];
     const customerId = param(c, 'customerId');
     const subscriptions = await listSubscriptions(deps.prisma, { tenantId: c.get('principal').tenantId, status, customerId, cursor: param(c, 'cursor'), limit: 50 });
-    const query = new URLSearchParams({ ...(status === undefined ? {} : { status }), ...(customerId === undefined ? {} : { customerId }) });
-    return page(c, 'Subscriptions', 'customers', html`<h1>Subscriptions</h1>${subscriptionRows(subscriptions.data)}${pager(`/console/subscriptions${query.size === 0 ? '' : `?${query.toString()}`}`, subscriptions)}`);
+    return page(c, 'Subscriptions', 'customers', html`<h1>Subscriptions</h1>${subscriptionRows(subscriptions.data)}${pager(withQuery('/console/subscriptions', { status, customerId }), subscriptions)}`);
   });
 
   app.get('/console/subscriptions/:subscriptionId', async (c) => {

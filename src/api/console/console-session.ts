@@ -1,29 +1,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import type { BillingDatabase } from '../../billing/db.js';
-import type { ApiKeyCache } from '../../tenancy/api-key-cache.js';
-import { API_KEY_PREFIX, findApiKey, type ApiKeyPrincipal } from '../../tenancy/api-keys.js';
+import type { ApiKeyLookup as KeyLookup } from '../auth/authenticate.js';
+import type { ApiKeyPrincipal } from '../../tenancy/api-keys.js';
 import { consolePage } from './console-layout.js';
 
 /** The cookie that carries the API key the operator signed in with (HttpOnly: no script reads it). */
 export const SESSION_COOKIE = 'dbk_console';
 const SESSION_SECONDS = 8 * 3600;
-const MAX_KEY_LENGTH = 200;
 
 export interface ConsoleEnv {
   Variables: { principal: ApiKeyPrincipal };
 }
 
-export type KeyLookup = (secret: string) => Promise<ApiKeyPrincipal | null>;
-
-/** The same lookup the API's keys go through: revoking or rotating a key signs its console sessions out at the next page. */
-export function keyLookup(prisma: BillingDatabase, keys?: ApiKeyCache): KeyLookup {
-  return (secret) => {
-    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > MAX_KEY_LENGTH) return Promise.resolve(null);
-    return keys === undefined ? findApiKey(prisma, secret) : keys.find(prisma, secret);
-  };
-}
 
 function bearer(c: Context): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];

@@ -5,6 +5,13 @@ import type { Page } from '../../billing/pagination.js';
 import type { SubscriptionView } from '../../billing/subscriptions/views.js';
 import { badge, formatAmount, formatDay } from './console-format.js';
 
+/** A console path with the given query parameters, the absent ones left out. */
+export function withQuery(path: string, params: Readonly<Record<string, string | undefined>>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  return query.size === 0 ? path : `${path}?${query.toString()}`;
+}
+
 export function pager(base: string, page: Page<unknown>) {
   if (!page.hasMore || page.nextCursor === null) return '';
   const join = base.includes('?') ? '&' : '?';
@@ -57,8 +64,8 @@ export function customerBody(customer: CustomerView, subscriptions: Page<Subscri
 </dl>
 <h2>Subscriptions</h2>
 ${subscriptionRows(subscriptions.data)}
-${pager(`/console/subscriptions?customerId=${customer.id}`, subscriptions)}
+${pager(withQuery('/console/subscriptions', { customerId: customer.id }), subscriptions)}
 <h2>Invoices</h2>
 ${invoiceRows(invoices.data)}
-${pager(`/console/invoices?customerId=${customer.id}`, invoices)}`;
+${pager(withQuery('/console/invoices', { customerId: customer.id }), invoices)}`;
 }

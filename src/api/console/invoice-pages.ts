@@ -3,15 +3,13 @@ import { invoiceViewSchema, type InvoiceListItemView, type InvoiceView } from '.
 import type { Page } from '../../billing/pagination.js';
 import type { PaymentView } from '../../billing/payments/views.js';
 import { badge, formatAmount, formatDay, formatInstant } from './console-format.js';
-import { invoiceRows, pager } from './customer-pages.js';
+import { invoiceRows, pager, withQuery } from './customer-pages.js';
 
 export const INVOICE_STATUSES: readonly string[] = invoiceViewSchema.shape.status.options;
 
 /** The tenant's invoices, newest first, filtered by status; each with its PDF. */
 export function invoicesBody(page: Page<InvoiceListItemView>, filters: { status: string | undefined; customerId: string | undefined; subscriptionId: string | undefined }) {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(filters)) if (value !== undefined) query.set(name, value);
-  const base = `/console/invoices${query.size === 0 ? '' : `?${query.toString()}`}`;
+  const base = withQuery('/console/invoices', filters);
   return html`<h1>Invoices</h1>
 <form class="filters" method="get" action="/console/invoices">
 <label>Status <select name="status"><option value="">any</option>${INVOICE_STATUSES.map((status) => html`<option${status === filters.status ? html` selected` : ''}>${status}</option>`)}</select></label>

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import type { Db } from '../db.js';
 import { moneyFromColumn } from '../amounts.js';
-import { LATE_AFTER_MS } from '../sweeps/sweep-subscriptions.js';
+import { LATE_AFTER_MS, LIVE_STATUSES } from '../sweeps/sweep-subscriptions.js';
 import type { SubscriptionWorkflows, WorkflowInspection } from '../subscriptions/subscription-workflows.js';
 import { idSchema, parseInput } from '../validation.js';
 import type { AttentionItemView, AttentionQueueView } from './views.js';
 
-/** The statuses whose billing is due to move (a paused subscription's workflow runs, but bills nothing). */
-const LIVE = ['incomplete', 'trialing', 'active', 'past_due', 'unpaid'] as const;
 /** The statuses whose workflow must be running (the stuck-billing sweep's). */
-const WORKFLOW_RUNS: readonly string[] = [...LIVE, 'paused'];
+const WORKFLOW_RUNS: readonly string[] = LIVE_STATUSES;
+/** Of those, the ones whose renewal is due to happen: a paused subscription's workflow runs, but bills nothing. */
+const RENEWING = LIVE_STATUSES.filter((status) => status !== 'paused' && status !== 'trialing');
 /** How far back a `billing.attention_required` event makes its subscription a candidate: the workflow's answer says whether it still holds. */
 const EVENT_LOOKBACK_MS = 7 * 24 * 3_600_000;
 /** At most this many rows of each kind: the page is a work queue, not a report. */
@@ -68,7 +68,7 @@ export async function listAttentionItems(deps: { prisma: Db; workflows: Pick<Sub
         tenantId,
         OR: [
           { status: 'trialing', trialEnd: { lt: new Date(now - LATE_AFTER_MS) } },
-          { status: { in: LIVE.filter((status) => status !== 'trialing') }, currentPeriodEnd: { lt: new Date(now - LATE_AFTER_MS) } },
+          { status: { in: RENEWING }, currentPeriodEnd: { lt: new Date(now - LATE_AFTER_MS) } },
         ],
       },
       select: { id: true, customerId: true, status: true, trialEnd: true, currentPeriodEnd: true },

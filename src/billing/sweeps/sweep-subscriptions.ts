@@ -15,7 +15,7 @@ export interface SweepFinding {
 }
 
 /** Statuses whose workflow must be running. */
-const LIVE_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'] as const;
+export const LIVE_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'] as const;
 /** A subscription created within this window may not be visible yet: it is left for the next sweep. */
 export const SETTLING_MS = 2 * 60_000;
 /** A renewal (or trial end) this far in the past that the row still shows has been missed. */
