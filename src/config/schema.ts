@@ -94,8 +94,14 @@ export const temporalConfigShape = {
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('billing'),
 } as const;
 
-/** The Temporal Web UI's address: the console links each subscription to its workflow there. */
-const temporalUiUrl = { TEMPORAL_UI_URL: httpUrl.optional() };
+/** The Temporal Web UI's address: the console links each subscription to its workflow there. It may sit under a path (the UI's public path behind a proxy). */
+const temporalUiUrl = {
+  TEMPORAL_UI_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/.test(value), 'must be an http(s) URL such as http://127.0.0.1:8233')
+    .optional(),
+};
 
 export const apiConfigSchema = z.object({
   DATABASE_URL: postgresUrl,
